@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using Pulang.Workflows.Documents;
+using Pulang.Workflows.Domain;
+using Pulang.Workflows.Ocr;
+using Pulang.Workflows.Orchestrations;
+using Pulang.Workflows.Storage;
+
+namespace Pulang.Workflows.Activities;
+
+/// <summary>Names under which both hosts register the activities.</summary>
+public static class ActivityNames
+{
+    /// <summary><see cref="IndexCaseActivity"/>.</summary>
+    public const string IndexCase = "IndexCase";
+    /// <summary><see cref="PublishCaseEventActivity"/>.</summary>
+    public const string PublishCaseEvent = "PublishCaseEvent";
+    /// <summary><see cref="WriteReleaseRecordActivity"/>.</summary>
+    public const string WriteReleaseRecord = "WriteReleaseRecord";
+    /// <summary><see cref="AnalyzeDocumentActivity"/>.</summary>
+    public const string AnalyzeDocument = "AnalyzeDocument";
+}
+
+/// <summary>Sets the case's stage in the case index table. Idempotent (merge).</summary>
+public sealed class IndexCaseActivity(CaseIndex index) : TaskActivity<IndexCase, bool>
+{
+    /// <inheritdoc/>
+    public override async Task<bool> RunAsync(TaskActivityContext context, IndexCase input)
+    {
+        await index.SetStageAsync(input.CaseId, input.Stage, DateTimeOffset.UtcNow, CancellationToken.None);
+        return true;
+    }
+}
+
+/// <summary>
+/// An outgoing event on the <c>case-events</c> queue: JSON
+/// <c>{"id","type","caseId","time","data":{...}}</c>. Activities run at least once, so a consumer can see the
+/// same <c>id</c> twice; the ID is stable for the same fact.
+/// </summary>
+/// <param name="Id">Stable event ID.</param>
+/// <param name="Type">Event type, e.g. <c>case.released</c>.</param>
+/// <param name="CaseId">Case ID.</param>
+/// <param name="Time">When it was published (UTC).</param>
+/// <param name="Data">Event data (no personal data).</param>
+public sealed record CaseEventMessage(string Id, string Type, string CaseId, DateTimeOffset Time, IReadOnlyDictionary<string, string> Data);
+
+/// <summary>Puts one <see cref="CaseEventMessage"/> on the <c>case-events</c> queue.</summary>
+public sealed class PublishCaseEventActivity(PulangStorage storage) : TaskActivity<PublishCaseEvent, bool>
+{
+    /// <inheritdoc/>
+    public override async Task<bool> RunAsync(TaskActivityContext context, PublishCaseEvent input)
+    {
+        var message = new CaseEventMessage(input.EventId, input.EventType, input.CaseId, DateTimeOffset.UtcNow, input.Data);
+        await storage.Events.SendMessageAsync(JsonSerializer.Serialize(message, PulangJson.Options));
+        return true;
+    }
+}
+
+/// <summary>
+/// Writes the release record to <c>releases/{caseId}.json</c> once: an existing record is never overwritten
+/// (a retried activity finds it and succeeds). Returns the blob name.
+/// </summary>
+public sealed class WriteReleaseRecordActivity(PulangStorage storage) : TaskActivity<ReleaseRecord, string>
+{
+    /// <inheritdoc/>
+    public override async Task<string> RunAsync(TaskActivityContext context, ReleaseRecord input)
+    {
+        var name = $"{input.CaseId}.json";
+        var blob = storage.Releases.GetBlobClient(name);
+        try
+        {
+            await blob.UploadAsync(BinaryData.FromObjectAsJson(input, PulangJson.Options), new BlobUploadOptions
+            {
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+            });
+        }
+        catch (RequestFailedException e) when (PulangStorage.IsAlreadyExists(e))
+        {
+        }
+
+        return $"{PulangStorage.ReleasesContainer}/{name}";
+    }
+}
+
+/// <summary>
+/// Reads one scan: downloads it from <c>scans</c>, runs the configured <see cref="IOcrEngine"/>, extracts and
+/// checks the fields with <see cref="DocumentReader"/>, stores the analysis JSON beside the scan
+/// (<c>{caseId}/{documentId}.analysis.json</c>) and returns the small <see cref="ScanResult"/>.
+/// A scan the engine calls permanently unreadable becomes a finding (<c>ocr.unreadable</c>); transient engine
+/// failures throw so the orchestration retries.
+/// </summary>
+public sealed class AnalyzeDocumentActivity(PulangStorage storage, IOcrEngine ocr, ILogger<AnalyzeDocumentActivity> logger) : TaskActivity<ScanRequest, ScanResult>
+{
+    /// <inheritdoc/>
+    public override async Task<ScanResult> RunAsync(TaskActivityContext context, ScanRequest input)
+    {
+        var started = DateTimeOffset.UtcNow;
+        AnalyzeResult analysis;
+        try
+        {
+            await using var scan = await storage.Scans.GetBlobClient(input.BlobName).OpenReadAsync();
+            analysis = await ocr.AnalyzeAsync(scan, input.ContentType, input.Kind, CancellationToken.None);
+        }
+        catch (OcrException e) when (e.IsPermanent)
+        {
+            logger.LogWarning("Scan {DocumentId} ({Kind}) of case {CaseId} is unreadable: {Reason}", input.DocumentId, input.Kind, input.CaseId, e.Message);
+            return new ScanResult(0, new Dictionary<string, string>(), [new Finding("ocr.unreadable", $"The scan could not be read: {e.Message}")], null);
+        }
+
+        var reading = DocumentReader.Read(input.Kind, analysis, input.Subject);
+        var analysisName = $"{input.CaseId}/{input.DocumentId}.analysis.json";
+        var stored = new StoredAnalysis(input.DocumentId, input.Kind, input.Sha256, started, DateTimeOffset.UtcNow, reading, analysis);
+        await storage.Scans.GetBlobClient(analysisName).UploadAsync(BinaryData.FromObjectAsJson(stored, PulangJson.Options), overwrite: true);
+        logger.LogInformation("Scan {DocumentId} ({Kind}) of case {CaseId}: {Pages} page(s), {Findings} finding(s), {Seconds:F1} s",
+            input.DocumentId, input.Kind, input.CaseId, analysis.Pages.Count, reading.Findings.Count, (DateTimeOffset.UtcNow - started).TotalSeconds);
+        return new ScanResult(analysis.Pages.Count, reading.Fields, reading.Findings, analysisName);
+    }
+}
+
+/// <summary>The analysis JSON stored beside a scan: what was read, what was extracted, and when.</summary>
+public sealed record StoredAnalysis(string DocumentId, DocumentKind Kind, string Sha256, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, DocumentReading Reading, AnalyzeResult AnalyzeResult);

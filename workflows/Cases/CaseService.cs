@@ -1,0 +1,189 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pulang.Workflows.Domain;
+using Pulang.Workflows.Orchestrations;
+using Pulang.Workflows.Storage;
+
+namespace Pulang.Workflows.Cases;
+
+/// <summary>Result of intake: the case ID and whether this call created it.</summary>
+public sealed record IntakeOutcome(string CaseId, bool Created);
+
+/// <summary>What happened to a command sent to a case.</summary>
+/// <param name="Status">How it ended.</param>
+/// <param name="State">The case state after it (null when the case was not found).</param>
+/// <param name="Refusal">Why it was refused (when <paramref name="Status"/> is Refused).</param>
+public sealed record CommandOutcome(CommandStatus Status, CaseState? State, Refusal? Refusal);
+
+/// <summary>How a command ended.</summary>
+public enum CommandStatus
+{
+    /// <summary>No such case.</summary>
+    NotFound,
+    /// <summary>The decider refused it (before or after it reached the case); nothing changed.</summary>
+    Refused,
+    /// <summary>The case took it.</summary>
+    Accepted,
+    /// <summary>Sent, but the case had not processed it within the wait time; it will.</summary>
+    Pending,
+}
+
+/// <summary>
+/// Client-side operations on cases, the same in both hosts (over any <see cref="DurableTaskClient"/>): intake,
+/// reading the state (the case orchestration's custom status), and sending commands (pre-checked by the same
+/// <see cref="Decider"/>, raised as the external event <see cref="CaseEvents.Command"/>, then awaited).
+/// </summary>
+public sealed class CaseService(DurableTaskClient client, PulangStorage storage, CaseIndex index, IOptions<PulangOptions> options, TimeProvider time, ILogger<CaseService> logger)
+{
+    /// <summary>How long an intake row may exist without its instance before another intake call schedules it (crash recovery).</summary>
+    static readonly TimeSpan IntakeRecoveryAge = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Starts a case for <paramref name="intake"/>, idempotently: the same external reference always answers
+    /// with the same case. An insert-if-absent row in <c>PulangIntake</c> (key: SHA-256 of the reference) is
+    /// written before the instance is scheduled, so only the call that created the row schedules it (the
+    /// provider's own start deduplication is off, see the self-host's settings). A row whose instance never
+    /// appeared (the process died in between) is scheduled by a later call.
+    /// </summary>
+    public async Task<IntakeOutcome> StartAsync(CaseIntake intake, CancellationToken ct)
+    {
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(intake.ExternalReference)));
+        var now = time.GetUtcNow();
+        var caseId = NewCaseId();
+        bool created;
+        try
+        {
+            await storage.Intake.AddEntityAsync(new TableEntity("ref", key) { ["CaseId"] = caseId, ["ExternalReference"] = intake.ExternalReference }, ct);
+            created = true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            var row = await storage.Intake.GetEntityAsync<TableEntity>("ref", key, cancellationToken: ct);
+            caseId = row.Value.GetString("CaseId");
+            created = false;
+            if (row.Value.Timestamp is { } at && now - at < IntakeRecoveryAge)
+            {
+                return new(caseId, false);
+            }
+        }
+
+        await index.AddAsync(caseId, intake.ExternalReference, now, ct);
+        if (created || await client.GetInstanceAsync(caseId, ct) is null)
+        {
+            var input = new CaseOrchestrationInput(caseId, intake, options.Value.Reminders);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(CaseOrchestration), input, new StartOrchestrationOptions(caseId), ct);
+            logger.LogInformation("Case {CaseId} started", caseId);
+        }
+
+        return new(caseId, created);
+    }
+
+    /// <summary>
+    /// The case's state, or null when there is no such case. A case whose orchestration has not yet run
+    /// answers with a Registered state built from nothing but its ID (after a short wait).
+    /// </summary>
+    public async Task<CaseState?> GetAsync(string caseId, CancellationToken ct)
+    {
+        if (!IsCaseId(caseId))
+        {
+            return null;
+        }
+
+        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            var meta = await client.GetInstanceAsync(caseId, getInputsAndOutputs: true, ct);
+            if (meta is null || meta.Name != nameof(CaseOrchestration))
+            {
+                return null;
+            }
+
+            if (meta.SerializedCustomStatus is { } json)
+            {
+                return JsonSerializer.Deserialize<CaseState>(json, PulangJson.Options);
+            }
+
+            if (meta.IsCompleted && meta.SerializedOutput is { } output)
+            {
+                return JsonSerializer.Deserialize<CaseState>(output, PulangJson.Options);
+            }
+
+            if (time.GetUtcNow() > deadline)
+            {
+                var input = meta.SerializedInput is { } i ? JsonSerializer.Deserialize<CaseOrchestrationInput>(i, PulangJson.Options) : null;
+                return input is null ? null : new CaseState
+                {
+                    CaseId = caseId,
+                    Intake = input.Intake,
+                    Stage = Stage.Registered,
+                    OpenedAt = meta.CreatedAt,
+                    UpdatedAt = meta.LastUpdatedAt,
+                };
+            }
+
+            await Task.Delay(100, ct);
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="command"/> to the case: refused at once (nothing raised) when the decider refuses it
+    /// on the current state; otherwise raised as an external event and awaited until the case's history shows
+    /// it, for at most <see cref="PulangOptions.CommandWaitTimeout"/>. The case decides again on its own state,
+    /// so a command that lost a race is refused there and reported as Refused.
+    /// </summary>
+    public async Task<CommandOutcome> SendAsync(string caseId, CaseCommand command, CancellationToken ct)
+    {
+        var state = await GetAsync(caseId, ct);
+        if (state is null)
+        {
+            return new(CommandStatus.NotFound, null, null);
+        }
+
+        if (state.History.FirstOrDefault(h => h.CommandId == command.CommandId) is { } seen)
+        {
+            return Outcome(state, seen);
+        }
+
+        if (state.Stage != Stage.Registered)
+        {
+            var precheck = Decider.Decide(state, command, time.GetUtcNow());
+            if (precheck.Refusal is { } refusal)
+            {
+                return new(CommandStatus.Refused, state, refusal);
+            }
+        }
+
+        await client.RaiseEventAsync(caseId, CaseEvents.Command, command.ToEventPayload(), ct);
+        var deadline = time.GetUtcNow() + options.Value.CommandWaitTimeout;
+        while (time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(100, ct);
+            state = await GetAsync(caseId, ct) ?? state;
+            if (state.History.FirstOrDefault(h => h.CommandId == command.CommandId) is { } entry)
+            {
+                return Outcome(state, entry);
+            }
+        }
+
+        return new(CommandStatus.Pending, state, null);
+    }
+
+    /// <summary>True for IDs that <see cref="NewCaseId"/> can produce: <c>PLG-</c> and 10 Crockford base32 characters.</summary>
+    public static bool IsCaseId(string? id) =>
+        id is { Length: 14 } && id.StartsWith("PLG-", StringComparison.Ordinal) && id.AsSpan(4).IndexOfAnyExcept(Crockford) < 0;
+
+    const string Crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+    /// <summary>A new random case ID: <c>PLG-</c> and 10 Crockford base32 characters (50 bits).</summary>
+    public static string NewCaseId() => "PLG-" + RandomNumberGenerator.GetString(Crockford, 10);
+
+    static CommandOutcome Outcome(CaseState state, HistoryEntry entry) =>
+        entry.Refusal is null ? new(CommandStatus.Accepted, state, null) : new(CommandStatus.Refused, state, entry.Refusal);
+}

@@ -1,0 +1,172 @@
+using System.Collections.Immutable;
+using Pulang.Workflows.Documents;
+
+namespace Pulang.Workflows.Domain;
+
+/// <summary>
+/// What intake tells Pulang about a new case (from <c>POST /api/cases</c> or the <c>case-intake</c> queue).
+/// </summary>
+/// <param name="ExternalReference">The starting system's reference (e.g. the embassy manifest line); one case per reference.</param>
+/// <param name="FullName">Full name as on the manifest.</param>
+/// <param name="Sex">'F' or 'M'.</param>
+/// <param name="BirthDate">Date of birth.</param>
+/// <param name="OriginRegion">Region of origin (kabupaten/kota), e.g. <c>Kabupaten Malang</c>.</param>
+/// <param name="PlacementCountry">Country of placement, e.g. <c>Malaysia</c> or ISO alpha-3.</param>
+/// <param name="ArrivalDate">Date the person arrived back in Indonesia.</param>
+/// <param name="Nik">NIK if known.</param>
+public sealed record CaseIntake(
+    string ExternalReference,
+    string FullName,
+    char Sex,
+    DateOnly BirthDate,
+    string OriginRegion,
+    string PlacementCountry,
+    DateOnly ArrivalDate,
+    string? Nik = null)
+{
+    /// <summary>The person, for document checks.</summary>
+    public Subject Subject => new(FullName, Sex, BirthDate, Nik);
+}
+
+/// <summary>Review status of a document.</summary>
+public enum DocumentStatus
+{
+    /// <summary>Every check passed.</summary>
+    Accepted,
+    /// <summary>Findings or doubts: waits for a verifier.</summary>
+    NeedsReview,
+    /// <summary>A verifier confirmed it (with or without corrections).</summary>
+    Verified,
+}
+
+/// <summary>One scanned document of a case.</summary>
+public sealed record CaseDocument(
+    string DocumentId,
+    DocumentKind Kind,
+    string BlobName,
+    string Sha256,
+    string ContentType,
+    long Length,
+    int Pages,
+    string UploadedBy,
+    DateTimeOffset ScannedAt,
+    DocumentStatus Status,
+    IReadOnlyDictionary<string, string> Fields,
+    IReadOnlyList<Finding> Findings,
+    string? AnalysisBlobName,
+    string? VerifiedBy = null,
+    IReadOnlyDictionary<string, string>? Corrections = null)
+{
+    /// <summary>True when the document counts for the checklist and the dossier.</summary>
+    public bool Counts => Status is DocumentStatus.Accepted or DocumentStatus.Verified;
+}
+
+/// <summary>Status of the asesmen.</summary>
+public enum AssessmentStatus
+{
+    /// <summary>Waiting for the supervisor.</summary>
+    Submitted,
+    /// <summary>Approved: part of the dossier.</summary>
+    Approved,
+    /// <summary>Sent back (by the supervisor, or by a ministry's rejection).</summary>
+    SentBack,
+}
+
+/// <summary>The social assessment (asesmen).</summary>
+public sealed record Assessment(
+    string Summary,
+    string Recommendation,
+    string SubmittedBy,
+    DateTimeOffset SubmittedAt,
+    AssessmentStatus Status,
+    string? DecidedBy = null,
+    DateTimeOffset? DecidedAt = null,
+    string? Reason = null);
+
+/// <summary>One ministry decision, bound to the dossier digest it was made on.</summary>
+public sealed record SignOffRecord(Ministry Ministry, bool Approve, string DossierDigest, string SignedBy, DateTimeOffset SignedAt, string? Reason);
+
+/// <summary>An investigation hold.</summary>
+public sealed record Hold(string HoldId, string Reason, string PlacedBy, DateTimeOffset PlacedAt, string? LiftedBy = null, DateTimeOffset? LiftedAt = null, string? LiftReason = null)
+{
+    /// <summary>True while the hold blocks release.</summary>
+    public bool IsOpen => LiftedAt is null;
+}
+
+/// <summary>One processed command: what it did, or why it was refused.</summary>
+public sealed record HistoryEntry(DateTimeOffset At, string CommandId, string Command, string ActorId, string Detail, Refusal? Refusal = null)
+{
+    /// <summary>True when the command took effect.</summary>
+    public bool Accepted => Refusal is null;
+}
+
+/// <summary>
+/// The whole state of one case. Immutable: the <see cref="Decider"/> returns a new one for every command.
+/// Carried as the orchestration's custom status, so readers see it without replaying history.
+/// </summary>
+public sealed record CaseState
+{
+    /// <summary>How many history entries the state keeps (older ones stay in the orchestration history and the audit trail).</summary>
+    public const int HistoryLimit = 100;
+
+    /// <summary>Case ID = orchestration instance ID.</summary>
+    public required string CaseId { get; init; }
+    /// <summary>What intake declared.</summary>
+    public required CaseIntake Intake { get; init; }
+    /// <summary>Current stage.</summary>
+    public required Stage Stage { get; init; }
+    /// <summary>The stage to return to when the last hold is lifted (only while <see cref="Stage"/> is OnHold).</summary>
+    public Stage? StageBeforeHold { get; init; }
+    /// <summary>When intake was accepted.</summary>
+    public required DateTimeOffset OpenedAt { get; init; }
+    /// <summary>When the last command changed anything.</summary>
+    public required DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>Scanned documents in scan order.</summary>
+    public ImmutableList<CaseDocument> Documents { get; init; } = [];
+    /// <summary>The current asesmen, if any.</summary>
+    public Assessment? Assessment { get; init; }
+    /// <summary>All sign-off decisions, oldest first.</summary>
+    public ImmutableList<SignOffRecord> SignOffs { get; init; } = [];
+    /// <summary>All holds, oldest first.</summary>
+    public ImmutableList<Hold> Holds { get; init; } = [];
+    /// <summary>The digest that sign-offs must name (set while the asesmen is approved), else null.</summary>
+    public string? DossierDigest { get; init; }
+    /// <summary>Release time, once released.</summary>
+    public DateTimeOffset? ReleasedAt { get; init; }
+    /// <summary>Last <see cref="HistoryLimit"/> processed commands, oldest first.</summary>
+    public ImmutableList<HistoryEntry> History { get; init; } = [];
+
+    /// <summary>Released or Withdrawn: no command changes it any more.</summary>
+    public bool IsFinished => Stage is Stage.Released or Stage.Withdrawn;
+
+    /// <summary>The stage the case works in, looking through a hold.</summary>
+    public Stage WorkingStage => Stage == Stage.OnHold ? StageBeforeHold ?? Stage.DocumentsPending : Stage;
+
+    /// <summary>Open holds.</summary>
+    public IEnumerable<Hold> OpenHolds => Holds.Where(h => h.IsOpen);
+
+    /// <summary>What the case still needs, computed from its documents.</summary>
+    public Checklist Checklist => Checklist.For(Documents);
+}
+
+/// <summary>
+/// The required documents: an identity document (passport or SPLP), a KTP, and the social assessment form.
+/// Only accepted or verified documents count.
+/// </summary>
+public sealed record Checklist(bool IdentityDocument, bool Ktp, bool AssessmentForm)
+{
+    /// <summary>True when all required documents are in.</summary>
+    public bool Complete => IdentityDocument && Ktp && AssessmentForm;
+
+    /// <summary>Names of the missing items: <c>passport-or-splp</c>, <c>ktp</c>, <c>assessment-form</c>.</summary>
+    public IReadOnlyList<string> Missing =>
+        [.. new[] { (IdentityDocument, "passport-or-splp"), (Ktp, "ktp"), (AssessmentForm, "assessment-form") }
+            .Where(x => !x.Item1).Select(x => x.Item2)];
+
+    /// <summary>Computes the checklist of <paramref name="documents"/>.</summary>
+    public static Checklist For(IEnumerable<CaseDocument> documents)
+    {
+        var counting = documents.Where(d => d.Counts).Select(d => d.Kind).ToHashSet();
+        return new(counting.Any(k => k.IsIdentityDocument()), counting.Contains(DocumentKind.Ktp), counting.Contains(DocumentKind.AssessmentForm));
+    }
+}

@@ -1,0 +1,136 @@
+using System.Text.Json.Serialization;
+using Pulang.Workflows.Documents;
+
+namespace Pulang.Workflows.Domain;
+
+/// <summary>
+/// Every input from people and systems arrives at the case orchestration as a command (the external event
+/// <see cref="CaseEvents.Command"/>). <see cref="CommandId"/> makes re-sends idempotent: a command whose ID the
+/// case has seen is answered with the first outcome and changes nothing.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(DocumentScanned), "documentScanned")]
+[JsonDerivedType(typeof(DocumentVerified), "documentVerified")]
+[JsonDerivedType(typeof(AssessmentSubmitted), "assessmentSubmitted")]
+[JsonDerivedType(typeof(AssessmentDecided), "assessmentDecided")]
+[JsonDerivedType(typeof(SignOff), "signOff")]
+[JsonDerivedType(typeof(HoldPlaced), "holdPlaced")]
+[JsonDerivedType(typeof(HoldLifted), "holdLifted")]
+[JsonDerivedType(typeof(Withdraw), "withdraw")]
+[JsonDerivedType(typeof(ReminderDue), "reminderDue")]
+public abstract record CaseCommand
+{
+    /// <summary>Unique per intended action (the HTTP <c>Idempotency-Key</c> header, or generated).</summary>
+    public required string CommandId { get; init; }
+
+    /// <summary>Who issued it.</summary>
+    public required Actor Actor { get; init; }
+
+    /// <summary>
+    /// The external-event payload: the command as JSON of its base type, so the <c>type</c> discriminator is
+    /// always written (serializing the runtime type would leave it out and the case could not read it).
+    /// </summary>
+    public System.Text.Json.JsonElement ToEventPayload() => System.Text.Json.JsonSerializer.SerializeToElement(this, PulangJson.Options);
+
+    /// <summary>Short name used in history and audit, e.g. <c>signOff</c>.</summary>
+    [JsonIgnore]
+    public abstract string Name { get; }
+}
+
+/// <summary>A scan orchestration finished reading one uploaded document (small: fields and findings only, never OCR text).</summary>
+/// <param name="DocumentId">ID given at upload.</param>
+/// <param name="Kind">Document kind.</param>
+/// <param name="BlobName">Scan blob name in the <c>scans</c> container: <c>{caseId}/{documentId}</c>.</param>
+/// <param name="Sha256">Lower-case hex SHA-256 of the scan bytes.</param>
+/// <param name="ContentType">Media type of the scan.</param>
+/// <param name="Length">Bytes.</param>
+/// <param name="Pages">Pages read.</param>
+/// <param name="UploadedBy">Actor ID of the uploader.</param>
+/// <param name="Fields">Extracted fields (see <see cref="FieldNames"/>).</param>
+/// <param name="Findings">Reasons for review; empty means every check passed.</param>
+/// <param name="AnalysisBlobName">Blob holding the full analysis JSON.</param>
+public sealed record DocumentScanned(
+    string DocumentId,
+    DocumentKind Kind,
+    string BlobName,
+    string Sha256,
+    string ContentType,
+    long Length,
+    int Pages,
+    string UploadedBy,
+    IReadOnlyDictionary<string, string> Fields,
+    IReadOnlyList<Finding> Findings,
+    string? AnalysisBlobName) : CaseCommand
+{
+    /// <inheritdoc/>
+    public override string Name => "documentScanned";
+}
+
+/// <summary>A verifier confirmed a document that needed review, optionally correcting fields.</summary>
+/// <param name="DocumentId">The document.</param>
+/// <param name="Corrections">Field name to corrected value; the original reading is kept.</param>
+/// <param name="Note">Why the verifier accepted it.</param>
+public sealed record DocumentVerified(string DocumentId, IReadOnlyDictionary<string, string>? Corrections, string? Note) : CaseCommand
+{
+    /// <inheritdoc/>
+    public override string Name => "documentVerified";
+}
+
+/// <summary>The assessor submits the asesmen.</summary>
+/// <param name="Summary">Findings of the social assessment.</param>
+/// <param name="Recommendation">e.g. referral to BP3MI for reintegration.</param>
+public sealed record AssessmentSubmitted(string Summary, string Recommendation) : CaseCommand
+{
+    /// <inheritdoc/>
+    public override string Name => "assessmentSubmitted";
+}
+
+/// <summary>The assessment supervisor approves the asesmen or sends it back with a reason.</summary>
+public sealed record AssessmentDecided(bool Approve, string? Reason) : CaseCommand
+{
+    /// <inheritdoc/>
+    public override string Name => "assessmentDecided";
+}
+
+/// <summary>A ministry's official approves or rejects the dossier identified by <paramref name="DossierDigest"/>.</summary>
+public sealed record SignOff(Ministry Ministry, bool Approve, string DossierDigest, string? Reason) : CaseCommand
+{
+    /// <inheritdoc/>
+    public override string Name => "signOff";
+}
+
+/// <summary>An investigator places an investigation hold (blocks release).</summary>
+public sealed record HoldPlaced(string HoldId, string Reason) : CaseCommand
+{
+    /// <inheritdoc/>
+    public override string Name => "holdPlaced";
+}
+
+/// <summary>An investigator lifts a hold.</summary>
+public sealed record HoldLifted(string HoldId, string? Reason) : CaseCommand
+{
+    /// <inheritdoc/>
+    public override string Name => "holdLifted";
+}
+
+/// <summary>The case is withdrawn (e.g. duplicate registration, person left the centre).</summary>
+public sealed record Withdraw(string Reason) : CaseCommand
+{
+    /// <inheritdoc/>
+    public override string Name => "withdraw";
+}
+
+/// <summary>A stage's reminder timer fired (raised by the orchestration itself, never by callers).</summary>
+/// <param name="Stage">The stage the timer was set for.</param>
+public sealed record ReminderDue(Stage Stage) : CaseCommand
+{
+    /// <inheritdoc/>
+    public override string Name => "reminderDue";
+}
+
+/// <summary>Names of external events and orchestrations.</summary>
+public static class CaseEvents
+{
+    /// <summary>The one external event name that carries every <see cref="CaseCommand"/>.</summary>
+    public const string Command = "command";
+}

@@ -1,0 +1,468 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Pulang.Workflows.Domain;
+
+/// <summary>Why the decider refused a command; maps to an HTTP status.</summary>
+public enum RefusalKind
+{
+    /// <summary>The actor may not do this (403).</summary>
+    Forbidden,
+    /// <summary>The case is not in a state that allows it, or the command is stale (409).</summary>
+    Conflict,
+    /// <summary>The command names something the case does not have (404).</summary>
+    NotFound,
+    /// <summary>The command itself is malformed (400).</summary>
+    Invalid,
+}
+
+/// <summary>A refusal: <paramref name="Code"/> is stable (e.g. <c>signoff.stale-digest</c>), <paramref name="Message"/> for people.</summary>
+public sealed record Refusal(RefusalKind Kind, string Code, string Message);
+
+/// <summary>The decider's answer: the new state, what to do, and the refusal if the command was refused (state then only gains a history entry).</summary>
+public sealed record Decision(CaseState State, ImmutableList<Effect> Effects, Refusal? Refusal)
+{
+    /// <summary>True when the command took effect (or was a harmless repeat).</summary>
+    public bool Accepted => Refusal is null;
+}
+
+/// <summary>
+/// The one place that holds the case rules: <c>(CaseState, Command) -> (CaseState, Effects)</c>. Pure: no I/O,
+/// no clock (time is passed in), deterministic, so it runs inside the orchestration and, as a pre-check, in the
+/// HTTP handlers.
+/// </summary>
+/// <remarks>
+/// Rules: stages <c>Registered -> DocumentsPending -> AssessmentPending -> SignOffPending -> Released</c>, plus
+/// <c>OnHold</c> and <c>Withdrawn</c>. Required documents: passport or SPLP, KTP, assessment form (accepted or
+/// verified). Separation of duties: the assessor cannot approve their own asesmen; only a ministry's signer signs
+/// for it; nobody signs for both ministries; a verifier cannot verify a document they uploaded. A sign-off names
+/// the dossier digest; one for an older digest is refused; a rejection by either ministry sends the case back to
+/// assessment. Release needs both ministries' approval of the current digest and no open hold.
+/// </remarks>
+public static class Decider
+{
+    /// <summary>Opens a case: the first state (DocumentsPending) and its effects.</summary>
+    /// <param name="caseId">Case ID (= instance ID).</param>
+    /// <param name="intake">What intake declared.</param>
+    /// <param name="now">Orchestration time (UTC).</param>
+    public static Decision Open(string caseId, CaseIntake intake, DateTimeOffset now)
+    {
+        var state = new CaseState
+        {
+            CaseId = caseId,
+            Intake = intake,
+            Stage = Stage.DocumentsPending,
+            OpenedAt = now,
+            UpdatedAt = now,
+        };
+        return new(state, [new IndexCase(caseId, Stage.DocumentsPending)], null);
+    }
+
+    /// <summary>
+    /// Decides one command. Never throws for a bad command: refusals come back in <see cref="Decision.Refusal"/>
+    /// with the state unchanged but for a history entry. A command whose <see cref="CaseCommand.CommandId"/> is
+    /// already in the history is a repeat: it changes nothing and gets the first outcome.
+    /// </summary>
+    public static Decision Decide(CaseState state, CaseCommand command, DateTimeOffset now)
+    {
+        var seen = state.History.FirstOrDefault(h => h.CommandId == command.CommandId);
+        if (seen is not null)
+        {
+            return new(state, [], seen.Refusal);
+        }
+
+        if (state.IsFinished)
+        {
+            return Refuse(state, command, now, RefusalKind.Conflict, "case.finished", $"The case is {state.Stage}; it takes no more commands.");
+        }
+
+        var result = command switch
+        {
+            DocumentScanned c => OnDocumentScanned(state, c, now),
+            DocumentVerified c => OnDocumentVerified(state, c, now),
+            AssessmentSubmitted c => OnAssessmentSubmitted(state, c, now),
+            AssessmentDecided c => OnAssessmentDecided(state, c, now),
+            SignOff c => OnSignOff(state, c, now),
+            HoldPlaced c => OnHoldPlaced(state, c, now),
+            HoldLifted c => OnHoldLifted(state, c, now),
+            Withdraw c => OnWithdraw(state, c, now),
+            ReminderDue c => OnReminderDue(state, c),
+            _ => Outcome.Refused(RefusalKind.Invalid, "command.unknown", $"Unknown command {command.GetType().Name}."),
+        };
+
+        if (result.Refusal is { } refusal)
+        {
+            return Refuse(state, command, now, refusal.Kind, refusal.Code, refusal.Message);
+        }
+
+        var next = result.State!;
+        var effects = result.Effects;
+        if (next.Stage != state.Stage)
+        {
+            effects = effects.Insert(0, new IndexCase(next.CaseId, next.Stage));
+        }
+
+        next = next with { UpdatedAt = now, History = Append(next.History, new(now, command.CommandId, command.Name, command.Actor.Id, result.Detail)) };
+        return new(next, effects, null);
+    }
+
+    /// <summary>
+    /// The dossier digest: lower-case hex SHA-256 over the counting documents (sorted by kind then hash, as
+    /// <c>doc:{kind}:{sha256}\n</c>) and the approved asesmen (<c>assessment:{submittedBy}:{decidedBy}:{sha256(summary\nrecommendation)}\n</c>).
+    /// </summary>
+    public static string DossierDigest(IEnumerable<CaseDocument> documents, Assessment assessment)
+    {
+        var text = new StringBuilder();
+        foreach (var d in documents.Where(d => d.Counts).OrderBy(d => d.Kind).ThenBy(d => d.Sha256, StringComparer.Ordinal))
+        {
+            text.Append("doc:").Append(d.Kind.ToRoute()).Append(':').Append(d.Sha256).Append('\n');
+        }
+
+        text.Append("assessment:").Append(assessment.SubmittedBy).Append(':').Append(assessment.DecidedBy).Append(':')
+            .Append(Sha256Hex(assessment.Summary + "\n" + assessment.Recommendation)).Append('\n');
+        return Sha256Hex(text.ToString());
+    }
+
+    static Outcome OnDocumentScanned(CaseState state, DocumentScanned c, DateTimeOffset now)
+    {
+        if (c.Actor != Actor.System && !c.Actor.Has(Roles.Uploader) && !c.Actor.Has(Roles.Admin))
+        {
+            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only Pulang's scan workflow reports scanned documents.");
+        }
+
+        if (state.Documents.Any(d => d.DocumentId == c.DocumentId))
+        {
+            return Outcome.Ok(state, "repeat: document already recorded");
+        }
+
+        if (state.Documents.FirstOrDefault(d => d.Sha256 == c.Sha256 && d.Kind == c.Kind) is { } twin)
+        {
+            return Outcome.Ok(state, $"duplicate of {twin.DocumentId}: same bytes, not added again");
+        }
+
+        var status = c.Findings.Count == 0 ? DocumentStatus.Accepted : DocumentStatus.NeedsReview;
+        var doc = new CaseDocument(c.DocumentId, c.Kind, c.BlobName, c.Sha256, c.ContentType, c.Length, c.Pages, c.UploadedBy, now,
+            status, c.Fields, c.Findings, c.AnalysisBlobName);
+        var next = state with { Documents = state.Documents.Add(doc) };
+        return Advance(next, $"{c.Kind.ToRoute()} {c.DocumentId}: {status}" + (c.Findings.Count > 0 ? $" ({string.Join(", ", c.Findings.Select(f => f.Code))})" : ""));
+    }
+
+    static Outcome OnDocumentVerified(CaseState state, DocumentVerified c, DateTimeOffset now)
+    {
+        if (!c.Actor.Has(Roles.Verifier))
+        {
+            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only a verifier can verify documents.");
+        }
+
+        var doc = state.Documents.FirstOrDefault(d => d.DocumentId == c.DocumentId);
+        if (doc is null)
+        {
+            return Outcome.Refused(RefusalKind.NotFound, "document.unknown", $"The case has no document {c.DocumentId}.");
+        }
+
+        if (doc.Status != DocumentStatus.NeedsReview)
+        {
+            return Outcome.Refused(RefusalKind.Conflict, "document.not-in-review", $"Document {c.DocumentId} is {doc.Status}; only documents that need review can be verified.");
+        }
+
+        if (doc.UploadedBy == c.Actor.Id)
+        {
+            return Outcome.Refused(RefusalKind.Forbidden, "duty.verify-own-upload", "A verifier cannot verify a document they uploaded.");
+        }
+
+        var fields = new Dictionary<string, string>(doc.Fields);
+        foreach (var (k, v) in c.Corrections ?? new Dictionary<string, string>())
+        {
+            fields[k] = v;
+        }
+
+        var verified = doc with { Status = DocumentStatus.Verified, VerifiedBy = c.Actor.Id, Fields = fields, Corrections = c.Corrections };
+        var next = state with { Documents = state.Documents.Replace(doc, verified) };
+        return Advance(next, $"{doc.Kind.ToRoute()} {doc.DocumentId}: verified" + (c.Corrections is { Count: > 0 } ? $", corrected {string.Join(", ", c.Corrections.Keys)}" : ""));
+    }
+
+    static Outcome OnAssessmentSubmitted(CaseState state, AssessmentSubmitted c, DateTimeOffset now)
+    {
+        if (!c.Actor.Has(Roles.Assessor))
+        {
+            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an assessor can submit the asesmen.");
+        }
+
+        if (string.IsNullOrWhiteSpace(c.Summary) || string.IsNullOrWhiteSpace(c.Recommendation))
+        {
+            return Outcome.Refused(RefusalKind.Invalid, "assessment.empty", "The asesmen needs a summary and a recommendation.");
+        }
+
+        if (state.WorkingStage != Stage.AssessmentPending)
+        {
+            return Outcome.Refused(RefusalKind.Conflict, "stage.not-assessment", $"The case is {StageText(state)}; the asesmen is submitted in AssessmentPending.");
+        }
+
+        if (state.Assessment is { Status: AssessmentStatus.Submitted })
+        {
+            return Outcome.Refused(RefusalKind.Conflict, "assessment.awaiting-decision", "An asesmen is already waiting for the supervisor's decision.");
+        }
+
+        var next = state with { Assessment = new Assessment(c.Summary, c.Recommendation, c.Actor.Id, now, AssessmentStatus.Submitted) };
+        return Outcome.Ok(next, "asesmen submitted");
+    }
+
+    static Outcome OnAssessmentDecided(CaseState state, AssessmentDecided c, DateTimeOffset now)
+    {
+        if (!c.Actor.Has(Roles.AssessmentApprover))
+        {
+            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an assessment approver can decide on the asesmen.");
+        }
+
+        if (state.Assessment is not { Status: AssessmentStatus.Submitted } assessment || state.WorkingStage != Stage.AssessmentPending)
+        {
+            return Outcome.Refused(RefusalKind.Conflict, "assessment.not-submitted", "There is no submitted asesmen waiting for a decision.");
+        }
+
+        if (assessment.SubmittedBy == c.Actor.Id)
+        {
+            return Outcome.Refused(RefusalKind.Forbidden, "duty.approve-own-assessment", "The assessor cannot approve their own asesmen.");
+        }
+
+        if (!c.Approve && string.IsNullOrWhiteSpace(c.Reason))
+        {
+            return Outcome.Refused(RefusalKind.Invalid, "reason.required", "Sending the asesmen back needs a reason.");
+        }
+
+        var decided = assessment with
+        {
+            Status = c.Approve ? AssessmentStatus.Approved : AssessmentStatus.SentBack,
+            DecidedBy = c.Actor.Id,
+            DecidedAt = now,
+            Reason = c.Reason,
+        };
+        var next = state with { Assessment = decided };
+        if (!c.Approve)
+        {
+            return Outcome.Ok(next, $"asesmen sent back: {c.Reason}");
+        }
+
+        next = WithStage(next with { DossierDigest = DossierDigest(next.Documents, decided) }, Stage.SignOffPending);
+        return Outcome.Ok(next, $"asesmen approved; dossier {next.DossierDigest![..12]}");
+    }
+
+    static Outcome OnSignOff(CaseState state, SignOff c, DateTimeOffset now)
+    {
+        if (!c.Actor.Has(Roles.SignerFor(c.Ministry)))
+        {
+            return Outcome.Refused(RefusalKind.Forbidden, "role.required", $"Only a {Roles.SignerFor(c.Ministry)} can sign for {c.Ministry}.");
+        }
+
+        var other = c.Ministry == Ministry.KemenP2MI ? Ministry.Kemensos : Ministry.KemenP2MI;
+        if (state.SignOffs.Any(s => s.Ministry == other && s.SignedBy == c.Actor.Id))
+        {
+            return Outcome.Refused(RefusalKind.Forbidden, "duty.both-ministries", "One person cannot sign for both ministries.");
+        }
+
+        if (state.WorkingStage != Stage.SignOffPending || state.DossierDigest is null)
+        {
+            return Outcome.Refused(RefusalKind.Conflict, "stage.not-signoff", $"The case is {StageText(state)}; sign-off happens in SignOffPending.");
+        }
+
+        if (!string.Equals(c.DossierDigest, state.DossierDigest, StringComparison.Ordinal))
+        {
+            return Outcome.Refused(RefusalKind.Conflict, "signoff.stale-digest", $"The sign-off names dossier {Short(c.DossierDigest)}, but the current dossier is {Short(state.DossierDigest)}. Review the current dossier and sign again.");
+        }
+
+        if (state.SignOffs.Any(s => s.Ministry == c.Ministry && s.DossierDigest == state.DossierDigest))
+        {
+            return Outcome.Refused(RefusalKind.Conflict, "signoff.already-decided", $"{c.Ministry} has already decided on this dossier.");
+        }
+
+        if (!c.Approve && string.IsNullOrWhiteSpace(c.Reason))
+        {
+            return Outcome.Refused(RefusalKind.Invalid, "reason.required", "A rejection needs a reason.");
+        }
+
+        var record = new SignOffRecord(c.Ministry, c.Approve, c.DossierDigest, c.Actor.Id, now, c.Reason);
+        var next = state with { SignOffs = state.SignOffs.Add(record) };
+        if (!c.Approve)
+        {
+            next = next with
+            {
+                Assessment = next.Assessment! with { Status = AssessmentStatus.SentBack, Reason = $"{c.Ministry} rejected the dossier: {c.Reason}" },
+                DossierDigest = null,
+            };
+            return Outcome.Ok(WithStage(next, Stage.AssessmentPending), $"{c.Ministry} rejected: {c.Reason}; back to assessment");
+        }
+
+        return TryRelease(next, now, $"{c.Ministry} approved");
+    }
+
+    static Outcome OnHoldPlaced(CaseState state, HoldPlaced c, DateTimeOffset now)
+    {
+        if (!c.Actor.Has(Roles.Investigator))
+        {
+            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an investigator can place a hold.");
+        }
+
+        if (string.IsNullOrWhiteSpace(c.Reason) || string.IsNullOrWhiteSpace(c.HoldId))
+        {
+            return Outcome.Refused(RefusalKind.Invalid, "reason.required", "A hold needs an ID and a reason.");
+        }
+
+        if (state.Holds.Any(h => h.HoldId == c.HoldId))
+        {
+            return Outcome.Refused(RefusalKind.Conflict, "hold.exists", $"Hold {c.HoldId} already exists.");
+        }
+
+        var next = state with { Holds = state.Holds.Add(new Hold(c.HoldId, c.Reason, c.Actor.Id, now)) };
+        var effects = ImmutableList<Effect>.Empty;
+        if (state.Stage != Stage.OnHold)
+        {
+            next = next with { Stage = Stage.OnHold, StageBeforeHold = state.Stage };
+            effects = effects.Add(new PublishCaseEvent($"{state.CaseId}:on-hold:{c.HoldId}", "case.on-hold", state.CaseId,
+                new Dictionary<string, string> { ["holdId"] = c.HoldId }));
+        }
+
+        return new Outcome(next, effects, null, $"hold {c.HoldId} placed");
+    }
+
+    static Outcome OnHoldLifted(CaseState state, HoldLifted c, DateTimeOffset now)
+    {
+        if (!c.Actor.Has(Roles.Investigator))
+        {
+            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an investigator can lift a hold.");
+        }
+
+        var hold = state.Holds.FirstOrDefault(h => h.HoldId == c.HoldId);
+        if (hold is null)
+        {
+            return Outcome.Refused(RefusalKind.NotFound, "hold.unknown", $"The case has no hold {c.HoldId}.");
+        }
+
+        if (!hold.IsOpen)
+        {
+            return Outcome.Refused(RefusalKind.Conflict, "hold.lifted", $"Hold {c.HoldId} was already lifted.");
+        }
+
+        var next = state with { Holds = state.Holds.Replace(hold, hold with { LiftedBy = c.Actor.Id, LiftedAt = now, LiftReason = c.Reason }) };
+        if (next.OpenHolds.Any())
+        {
+            return Outcome.Ok(next, $"hold {c.HoldId} lifted; other holds remain");
+        }
+
+        next = next with { Stage = state.StageBeforeHold ?? Stage.DocumentsPending, StageBeforeHold = null };
+        return next.Stage == Stage.SignOffPending
+            ? TryRelease(next, now, $"hold {c.HoldId} lifted")
+            : Advance(next, $"hold {c.HoldId} lifted");
+    }
+
+    static Outcome OnWithdraw(CaseState state, Withdraw c, DateTimeOffset now)
+    {
+        if (!c.Actor.Has(Roles.Admin))
+        {
+            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an admin can withdraw a case.");
+        }
+
+        if (string.IsNullOrWhiteSpace(c.Reason))
+        {
+            return Outcome.Refused(RefusalKind.Invalid, "reason.required", "Withdrawing a case needs a reason.");
+        }
+
+        var next = state with { Stage = Stage.Withdrawn, StageBeforeHold = null };
+        return new Outcome(next, [new PublishCaseEvent($"{state.CaseId}:withdrawn", "case.withdrawn", state.CaseId, new Dictionary<string, string> { ["reason"] = c.Reason })], null, $"withdrawn: {c.Reason}");
+    }
+
+    static Outcome OnReminderDue(CaseState state, ReminderDue c)
+    {
+        if (c.Actor != Actor.System)
+        {
+            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Reminders come from the case's own timers.");
+        }
+
+        if (state.Stage != c.Stage)
+        {
+            return Outcome.Ok(state, "reminder for a stage already left");
+        }
+
+        var n = state.History.Count(h => h.Command == "reminderDue") + 1;
+        return new Outcome(state, [new PublishCaseEvent($"{state.CaseId}:reminder:{c.Stage}:{n}", "case.reminder", state.CaseId,
+            new Dictionary<string, string> { ["stage"] = c.Stage.ToString(), ["missing"] = string.Join(",", state.Checklist.Missing) })], null, $"reminder: {c.Stage}");
+    }
+
+    /// <summary>DocumentsPending moves on when the checklist completes; a changed dossier in SignOffPending gets a new digest.</summary>
+    static Outcome Advance(CaseState next, string detail)
+    {
+        if (next.WorkingStage == Stage.DocumentsPending && next.Checklist.Complete)
+        {
+            return Outcome.Ok(WithStage(next, Stage.AssessmentPending), detail + "; documents complete");
+        }
+
+        if (next.WorkingStage == Stage.SignOffPending && next.Assessment is { Status: AssessmentStatus.Approved } a)
+        {
+            var digest = DossierDigest(next.Documents, a);
+            if (digest != next.DossierDigest)
+            {
+                return Outcome.Ok(next with { DossierDigest = digest }, detail + $"; dossier changed to {digest[..12]}, earlier sign-offs no longer count");
+            }
+        }
+
+        return Outcome.Ok(next, detail);
+    }
+
+    static Outcome TryRelease(CaseState next, DateTimeOffset now, string detail)
+    {
+        bool Approved(Ministry m) => next.SignOffs.Any(s => s.Ministry == m && s.Approve && s.DossierDigest == next.DossierDigest);
+        if (next.Stage != Stage.SignOffPending || !Approved(Ministry.KemenP2MI) || !Approved(Ministry.Kemensos))
+        {
+            return Outcome.Ok(next, detail + (next.Stage == Stage.OnHold ? "; release waits for the hold" : ""));
+        }
+
+        var released = next with { Stage = Stage.Released, ReleasedAt = now };
+        var record = new ReleaseRecord(
+            next.CaseId,
+            next.Intake.ExternalReference,
+            next.Intake.Subject,
+            now,
+            next.DossierDigest!,
+            [.. next.Documents.Where(d => d.Counts).Select(d => new DossierDocument(d.DocumentId, d.Kind, d.Sha256, d.VerifiedBy))],
+            next.Assessment!,
+            next.SignOffs,
+            next.Holds);
+        return new Outcome(released,
+        [
+            new WriteReleaseRecord(record),
+            new PublishCaseEvent($"{next.CaseId}:released", "case.released", next.CaseId, new Dictionary<string, string>
+            {
+                ["dossierDigest"] = next.DossierDigest!,
+                ["releaseRecord"] = $"releases/{next.CaseId}.json",
+                ["originRegion"] = next.Intake.OriginRegion,
+            }),
+        ], null, detail + "; released");
+    }
+
+    static CaseState WithStage(CaseState s, Stage stage) =>
+        s.Stage == Stage.OnHold ? s with { StageBeforeHold = stage } : s with { Stage = stage };
+
+    static Decision Refuse(CaseState state, CaseCommand command, DateTimeOffset now, RefusalKind kind, string code, string message)
+    {
+        var next = state with { History = Append(state.History, new(now, command.CommandId, command.Name, command.Actor.Id, message, new Refusal(kind, code, message))) };
+        return new(next, [], new Refusal(kind, code, message));
+    }
+
+    static ImmutableList<HistoryEntry> Append(ImmutableList<HistoryEntry> history, HistoryEntry entry)
+    {
+        history = history.Add(entry);
+        return history.Count > CaseState.HistoryLimit ? history.RemoveRange(0, history.Count - CaseState.HistoryLimit) : history;
+    }
+
+    static string StageText(CaseState s) => s.Stage == Stage.OnHold ? $"OnHold (in {s.StageBeforeHold})" : s.Stage.ToString();
+
+    static string Short(string? digest) => digest is { Length: >= 12 } ? digest[..12] : digest ?? "(none)";
+
+    static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    readonly record struct Outcome(CaseState? State, ImmutableList<Effect> Effects, Refusal? Refusal, string Detail)
+    {
+        public static Outcome Ok(CaseState state, string detail) => new(state, [], null, detail);
+
+        public static Outcome Refused(RefusalKind kind, string code, string message) => new(null, [], new Refusal(kind, code, message), "");
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.Json.Serialization;
+
+namespace Pulang.Workflows.Domain;
+
+/// <summary>What the decider asks the world to do; the case orchestration runs each as an activity.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(IndexCase), "indexCase")]
+[JsonDerivedType(typeof(PublishCaseEvent), "publishCaseEvent")]
+[JsonDerivedType(typeof(WriteReleaseRecord), "writeReleaseRecord")]
+public abstract record Effect;
+
+/// <summary>Update the case's row in the case index table (listing and inbox).</summary>
+public sealed record IndexCase(string CaseId, Stage Stage) : Effect;
+
+/// <summary>
+/// Put an outgoing event on the <c>case-events</c> queue. <paramref name="EventId"/> is stable for the same
+/// fact (e.g. <c>{caseId}:released</c>) so consumers can recognize repeats.
+/// </summary>
+/// <param name="EventId">Stable ID.</param>
+/// <param name="EventType">e.g. <c>case.released</c>, <c>case.on-hold</c>, <c>case.reminder</c>, <c>case.withdrawn</c>.</param>
+/// <param name="CaseId">The case.</param>
+/// <param name="Data">Small event data without personal data (stage, reasons, digests).</param>
+public sealed record PublishCaseEvent(string EventId, string EventType, string CaseId, IReadOnlyDictionary<string, string> Data) : Effect;
+
+/// <summary>Write the release record JSON to the <c>releases</c> container as <c>{caseId}.json</c>.</summary>
+public sealed record WriteReleaseRecord(ReleaseRecord Record) : Effect;
+
+/// <summary>
+/// The proof of release: the dossier that was signed and every decision on it.
+/// </summary>
+/// <param name="CaseId">Case ID.</param>
+/// <param name="ExternalReference">The starting system's reference.</param>
+/// <param name="Subject">The person released.</param>
+/// <param name="ReleasedAt">UTC, from the orchestration clock.</param>
+/// <param name="DossierDigest">Lower-case hex SHA-256 over the accepted documents and the approved asesmen.</param>
+/// <param name="Documents">The documents in the dossier.</param>
+/// <param name="Assessment">The approved asesmen.</param>
+/// <param name="SignOffs">Every sign-off decision on the case (including older digests).</param>
+/// <param name="Holds">Every hold ever placed.</param>
+public sealed record ReleaseRecord(
+    string CaseId,
+    string ExternalReference,
+    Subject Subject,
+    DateTimeOffset ReleasedAt,
+    string DossierDigest,
+    IReadOnlyList<DossierDocument> Documents,
+    Assessment Assessment,
+    IReadOnlyList<SignOffRecord> SignOffs,
+    IReadOnlyList<Hold> Holds);
+
+/// <summary>A document as it enters the dossier digest.</summary>
+public sealed record DossierDocument(string DocumentId, DocumentKind Kind, string Sha256, string? VerifiedBy);

@@ -1,0 +1,106 @@
+using Microsoft.DurableTask;
+using Pulang.Workflows.Activities;
+using Pulang.Workflows.Domain;
+
+namespace Pulang.Workflows.Orchestrations;
+
+/// <summary>Input of <see cref="CaseOrchestration"/>: the intake on first start, plus the state after a continue-as-new.</summary>
+/// <param name="CaseId">Case ID (= instance ID).</param>
+/// <param name="Intake">What intake declared.</param>
+/// <param name="Reminders">Reminder intervals per stage (fixed at intake so replays stay deterministic).</param>
+/// <param name="State">Null on first start; the carried state after continue-as-new.</param>
+public sealed record CaseOrchestrationInput(string CaseId, CaseIntake Intake, ReminderOptions Reminders, CaseState? State = null);
+
+/// <summary>
+/// One instance per case (instance ID = case ID). Waits for the next command (external event
+/// <see cref="CaseEvents.Command"/>) racing the stage's reminder timer, asks the <see cref="Decider"/>, runs the
+/// effects as activities, and publishes the state as custom status. Ends when the case is Released or Withdrawn.
+/// </summary>
+/// <remarks>
+/// Every timer that loses the race is cancelled. An external-event wait that lost to a timer is kept and reused,
+/// never abandoned (an abandoned wait would swallow the next command). After <see cref="CommandsPerGeneration"/>
+/// commands the orchestration continues as new with its state, keeping unprocessed events, so history stays short.
+/// </remarks>
+public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput, CaseState>
+{
+    /// <summary>Commands handled before continue-as-new.</summary>
+    public const int CommandsPerGeneration = 40;
+
+    /// <inheritdoc/>
+    public override async Task<CaseState> RunAsync(TaskOrchestrationContext context, CaseOrchestrationInput input)
+    {
+        var state = input.State;
+        if (state is null)
+        {
+            var opened = Decider.Open(input.CaseId, input.Intake, context.CurrentUtcDateTime);
+            state = opened.State;
+            context.SetCustomStatus(state);
+            await RunEffectsAsync(context, opened);
+        }
+
+        context.SetCustomStatus(state);
+        Task<CaseCommand>? waiting = null;
+        var handled = 0;
+        while (!state.IsFinished)
+        {
+            waiting ??= context.WaitForExternalEvent<CaseCommand>(CaseEvents.Command);
+            CaseCommand command;
+            if (input.Reminders.For(state.Stage) is { } interval)
+            {
+                using var cancel = new CancellationTokenSource();
+                var timer = context.CreateTimer(context.CurrentUtcDateTime.Add(interval), cancel.Token);
+                var first = await Task.WhenAny(waiting, timer);
+                if (first == timer)
+                {
+                    command = new ReminderDue(state.Stage) { CommandId = $"reminder:{context.NewGuid():N}", Actor = Actor.System };
+                }
+                else
+                {
+                    cancel.Cancel();
+                    command = await waiting;
+                    waiting = null;
+                }
+            }
+            else
+            {
+                command = await waiting;
+                waiting = null;
+            }
+
+            var decision = Decider.Decide(state, command, context.CurrentUtcDateTime);
+            state = decision.State;
+            context.SetCustomStatus(state);
+            await RunEffectsAsync(context, decision);
+
+            if (++handled >= CommandsPerGeneration && waiting is null && !state.IsFinished)
+            {
+                context.ContinueAsNew(input with { State = state }, preserveUnprocessedEvents: true);
+                return state;
+            }
+        }
+
+        return state;
+    }
+
+    static async Task RunEffectsAsync(TaskOrchestrationContext context, Decision decision)
+    {
+        var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 10, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(1)));
+        foreach (var effect in decision.Effects)
+        {
+            switch (effect)
+            {
+                case IndexCase e:
+                    await context.CallActivityAsync(ActivityNames.IndexCase, e, retry);
+                    break;
+                case PublishCaseEvent e:
+                    await context.CallActivityAsync(ActivityNames.PublishCaseEvent, e, retry);
+                    break;
+                case WriteReleaseRecord e:
+                    await context.CallActivityAsync(ActivityNames.WriteReleaseRecord, e.Record, retry);
+                    break;
+                default:
+                    throw new InvalidOperationException($"No activity for effect {effect.GetType().Name}.");
+            }
+        }
+    }
+}

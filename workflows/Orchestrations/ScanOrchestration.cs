@@ -1,0 +1,61 @@
+using Microsoft.DurableTask;
+using Pulang.Workflows.Activities;
+using Pulang.Workflows.Documents;
+using Pulang.Workflows.Domain;
+
+namespace Pulang.Workflows.Orchestrations;
+
+/// <summary>One uploaded scan to read. Passes blob names, never bytes or OCR text.</summary>
+/// <param name="CaseId">The case.</param>
+/// <param name="DocumentId">Document ID (the scan blob is <c>{caseId}/{documentId}</c> in <c>scans</c>).</param>
+/// <param name="Kind">What the uploader said it is.</param>
+/// <param name="BlobName">Scan blob name.</param>
+/// <param name="ContentType">Media type.</param>
+/// <param name="Sha256">Lower-case hex SHA-256 computed while uploading.</param>
+/// <param name="Length">Bytes.</param>
+/// <param name="UploadedBy">Actor ID of the uploader.</param>
+/// <param name="Subject">The person the case is about, for the checks.</param>
+public sealed record ScanRequest(string CaseId, string DocumentId, DocumentKind Kind, string BlobName, string ContentType, string Sha256, long Length, string UploadedBy, Subject Subject);
+
+/// <summary>What reading a scan produced (small).</summary>
+/// <param name="Pages">Pages read.</param>
+/// <param name="Fields">Extracted fields.</param>
+/// <param name="Findings">Reasons for review.</param>
+/// <param name="AnalysisBlobName">Blob with the full analysis JSON, <c>{caseId}/{documentId}.analysis.json</c>.</param>
+public sealed record ScanResult(int Pages, IReadOnlyDictionary<string, string> Fields, IReadOnlyList<Finding> Findings, string? AnalysisBlobName);
+
+/// <summary>
+/// One instance per uploaded document (instance ID <c>scan:{documentId}</c>): runs OCR, extraction and checks in
+/// the <c>AnalyzeDocument</c> activity (retried on transient failures), then sends one <see cref="DocumentScanned"/>
+/// command to the case.
+/// </summary>
+public sealed class ScanOrchestration : TaskOrchestrator<ScanRequest, ScanResult>
+{
+    /// <summary>The instance ID for a document's scan orchestration.</summary>
+    public static string InstanceId(string documentId) => $"scan:{documentId}";
+
+    /// <inheritdoc/>
+    public override async Task<ScanResult> RunAsync(TaskOrchestrationContext context, ScanRequest input)
+    {
+        var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(5), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(2)));
+        ScanResult result;
+        try
+        {
+            result = await context.CallActivityAsync<ScanResult>(ActivityNames.AnalyzeDocument, input, retry);
+        }
+        catch (TaskFailedException e)
+        {
+            // Never silently accept: a document that could not be read goes to a person.
+            result = new ScanResult(0, new Dictionary<string, string>(), [new Finding("ocr.failed", $"The scan could not be read: {e.FailureDetails.ErrorMessage}")], null);
+        }
+
+        context.SendEvent(input.CaseId, CaseEvents.Command, new DocumentScanned(
+            input.DocumentId, input.Kind, input.BlobName, input.Sha256, input.ContentType, input.Length, result.Pages, input.UploadedBy,
+            result.Fields, result.Findings, result.AnalysisBlobName)
+        {
+            CommandId = $"scanned:{input.DocumentId}",
+            Actor = Actor.System,
+        }.ToEventPayload());
+        return result;
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.DurableTask;
+using Pulang.Workflows.Activities;
+
+namespace Pulang.Workflows.Orchestrations;
+
+/// <summary>
+/// Every orchestration and activity Pulang has, by the name both hosts register it under. The self-host walks
+/// these lists; the Functions app has one trigger per entry.
+/// </summary>
+public static class WorkflowRegistry
+{
+    /// <summary>Orchestrator name → type (each a <see cref="ITaskOrchestrator"/> with a parameterless constructor).</summary>
+    public static IReadOnlyDictionary<string, Type> Orchestrators { get; } = new Dictionary<string, Type>
+    {
+        [nameof(CaseOrchestration)] = typeof(CaseOrchestration),
+        [nameof(ScanOrchestration)] = typeof(ScanOrchestration),
+    };
+
+    /// <summary>Activity name → type (each a <see cref="ITaskActivity"/> built from DI).</summary>
+    public static IReadOnlyDictionary<string, Type> Activities { get; } = new Dictionary<string, Type>
+    {
+        [ActivityNames.IndexCase] = typeof(IndexCaseActivity),
+        [ActivityNames.PublishCaseEvent] = typeof(PublishCaseEventActivity),
+        [ActivityNames.WriteReleaseRecord] = typeof(WriteReleaseRecordActivity),
+        [ActivityNames.AnalyzeDocument] = typeof(AnalyzeDocumentActivity),
+    };
+}

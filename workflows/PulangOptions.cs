@@ -1,0 +1,55 @@
+namespace Pulang.Workflows;
+
+/// <summary>
+/// Pulang's settings (configuration section <c>Pulang</c>; environment variables <c>Pulang__...</c>).
+/// </summary>
+public sealed class PulangOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "Pulang";
+
+    /// <summary>
+    /// Azure Storage connection string. Empty in the self-host means: start Azurite on 127.0.0.1 and use it.
+    /// </summary>
+    public string? StorageConnectionString { get; set; }
+
+    /// <summary>Task hub name (letters and digits, 3-45 chars; Azure Storage queue/table names derive from it).</summary>
+    public string TaskHub { get; set; } = "pulang";
+
+    /// <summary>Largest accepted scan, bytes (default 50 MiB). Larger uploads get 413.</summary>
+    public long MaxUploadBytes { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>Most pages read from one PDF (default 20). More is refused as unreadable, for review.</summary>
+    public int MaxPagesPerDocument { get; set; } = 20;
+
+    /// <summary>How long an HTTP command waits for its case to process it before answering 202 (default 15 s).</summary>
+    public TimeSpan CommandWaitTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Reminder intervals per stage; a stage without an entry has no reminder.</summary>
+    public ReminderOptions Reminders { get; set; } = new();
+}
+
+/// <summary>
+/// How long a case may sit in a stage before a <c>case.reminder</c> event goes out (and again after each interval).
+/// </summary>
+public sealed record ReminderOptions
+{
+    /// <summary>DocumentsPending (default 2 days).</summary>
+    public TimeSpan? DocumentsPending { get; init; } = TimeSpan.FromDays(2);
+    /// <summary>AssessmentPending (default 3 days).</summary>
+    public TimeSpan? AssessmentPending { get; init; } = TimeSpan.FromDays(3);
+    /// <summary>SignOffPending (default 2 days).</summary>
+    public TimeSpan? SignOffPending { get; init; } = TimeSpan.FromDays(2);
+    /// <summary>OnHold (default 14 days).</summary>
+    public TimeSpan? OnHold { get; init; } = TimeSpan.FromDays(14);
+
+    /// <summary>The interval for <paramref name="stage"/>, or null when it has none.</summary>
+    public TimeSpan? For(Domain.Stage stage) => stage switch
+    {
+        Domain.Stage.DocumentsPending => DocumentsPending,
+        Domain.Stage.AssessmentPending => AssessmentPending,
+        Domain.Stage.SignOffPending => SignOffPending,
+        Domain.Stage.OnHold => OnHold,
+        _ => null,
+    };
+}

@@ -1,0 +1,84 @@
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+
+namespace Pulang.Workflows.Storage;
+
+/// <summary>
+/// Pulang's Azure Storage resources (all private): blob containers <c>scans</c> (scans and analyses,
+/// <c>{caseId}/{documentId}</c>) and <c>releases</c> (<c>{caseId}.json</c>); tables <c>PulangCases</c> (case index)
+/// and <c>PulangIntake</c> (one row per external reference); queues <c>case-intake</c>, <c>case-intake-poison</c>
+/// and <c>case-events</c>.
+/// </summary>
+public sealed class PulangStorage
+{
+    /// <summary>Blob container for scans and their analysis JSON.</summary>
+    public const string ScansContainer = "scans";
+    /// <summary>Blob container for release records.</summary>
+    public const string ReleasesContainer = "releases";
+    /// <summary>Queue other systems write intake messages to.</summary>
+    public const string IntakeQueue = "case-intake";
+    /// <summary>Where unreadable intake messages go, with the reason.</summary>
+    public const string IntakePoisonQueue = "case-intake-poison";
+    /// <summary>Outgoing events (<c>case.released</c>, <c>case.on-hold</c>, ...).</summary>
+    public const string EventsQueue = "case-events";
+    /// <summary>Case index table.</summary>
+    public const string CasesTable = "PulangCases";
+    /// <summary>Intake idempotency table.</summary>
+    public const string IntakeTable = "PulangIntake";
+
+    /// <summary>Creates the clients from a connection string (Azurite or a real account).</summary>
+    public PulangStorage(string connectionString)
+        : this(new BlobServiceClient(connectionString), new QueueServiceClient(connectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }), new TableServiceClient(connectionString))
+    {
+    }
+
+    /// <summary>Creates the storage over existing service clients (e.g. with a managed identity).</summary>
+    public PulangStorage(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables)
+    {
+        Blobs = blobs;
+        Queues = queues;
+        Tables = tables;
+    }
+
+    /// <summary>Blob service.</summary>
+    public BlobServiceClient Blobs { get; }
+    /// <summary>Queue service (Base64 message encoding, as the Functions queue trigger expects).</summary>
+    public QueueServiceClient Queues { get; }
+    /// <summary>Table service.</summary>
+    public TableServiceClient Tables { get; }
+
+    /// <summary>The <c>scans</c> container.</summary>
+    public BlobContainerClient Scans => Blobs.GetBlobContainerClient(ScansContainer);
+    /// <summary>The <c>releases</c> container.</summary>
+    public BlobContainerClient Releases => Blobs.GetBlobContainerClient(ReleasesContainer);
+    /// <summary>The case index table.</summary>
+    public TableClient Cases => Tables.GetTableClient(CasesTable);
+    /// <summary>The intake table.</summary>
+    public TableClient Intake => Tables.GetTableClient(IntakeTable);
+    /// <summary>The outgoing events queue.</summary>
+    public QueueClient Events => Queues.GetQueueClient(EventsQueue);
+
+    /// <summary>Creates every container, table and queue that does not exist yet (idempotent; private access).</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var c in new[] { ScansContainer, ReleasesContainer })
+        {
+            await Blobs.GetBlobContainerClient(c).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
+
+        foreach (var t in new[] { CasesTable, IntakeTable })
+        {
+            await Tables.GetTableClient(t).CreateIfNotExistsAsync(cancellationToken);
+        }
+
+        foreach (var q in new[] { IntakeQueue, IntakePoisonQueue, EventsQueue })
+        {
+            await Queues.GetQueueClient(q).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>True for a storage error that means "already exists" (409) or a failed If-None-Match (412).</summary>
+    public static bool IsAlreadyExists(RequestFailedException e) => e.Status is 409 or 412;
+}
