@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using Pulang.Workflows.Documents;
 
 namespace Pulang.Workflows.Domain;
@@ -25,6 +26,7 @@ public sealed record CaseIntake(
     string? Nik = null)
 {
     /// <summary>The person, for document checks.</summary>
+    [JsonIgnore]
     public Subject Subject => new(FullName, Sex, BirthDate, Nik);
 }
 
@@ -140,9 +142,11 @@ public sealed record CaseState
     public bool IsFinished => Stage is Stage.Released or Stage.Withdrawn;
 
     /// <summary>The stage the case works in, looking through a hold.</summary>
+    [JsonIgnore]
     public Stage WorkingStage => Stage == Stage.OnHold ? StageBeforeHold ?? Stage.DocumentsPending : Stage;
 
     /// <summary>Open holds.</summary>
+    [JsonIgnore]
     public IEnumerable<Hold> OpenHolds => Holds.Where(h => h.IsOpen);
 
     /// <summary>What the case still needs, computed from its documents.</summary>

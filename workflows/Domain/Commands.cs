@@ -21,10 +21,10 @@ namespace Pulang.Workflows.Domain;
 public abstract record CaseCommand
 {
     /// <summary>Unique per intended action (the HTTP <c>Idempotency-Key</c> header, or generated).</summary>
-    public required string CommandId { get; init; }
+    public string CommandId { get; init; } = "";
 
-    /// <summary>Who issued it.</summary>
-    public required Actor Actor { get; init; }
+    /// <summary>Who issued it (an anonymous actor without roles until set).</summary>
+    public Actor Actor { get; init; } = Actor.Anonymous;
 
     /// <summary>
     /// The external-event payload: the command as JSON of its base type, so the <c>type</c> discriminator is

@@ -126,7 +126,7 @@ public static class Decider
 
     static Outcome OnDocumentScanned(CaseState state, DocumentScanned c, DateTimeOffset now)
     {
-        if (c.Actor != Actor.System && !c.Actor.Has(Roles.Uploader) && !c.Actor.Has(Roles.Admin))
+        if (!c.Actor.IsSystem)
         {
             return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only Pulang's scan workflow reports scanned documents.");
         }
@@ -372,7 +372,7 @@ public static class Decider
 
     static Outcome OnReminderDue(CaseState state, ReminderDue c)
     {
-        if (c.Actor != Actor.System)
+        if (!c.Actor.IsSystem)
         {
             return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Reminders come from the case's own timers.");
         }

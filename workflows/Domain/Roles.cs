@@ -47,6 +47,13 @@ public sealed record Actor(string Id, IReadOnlyList<string> Roles)
     /// <summary>Pulang's own workflows (scan results, reminders).</summary>
     public static Actor System { get; } = new("system:pulang", []);
 
+    /// <summary>Nobody: no roles, refused everything.</summary>
+    public static Actor Anonymous { get; } = new("anonymous", []);
+
+    /// <summary>True for Pulang's own workflows (compared by ID: roles lists do not compare by value).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsSystem => Id == System.Id;
+
     /// <summary>True when the actor holds <paramref name="role"/>.</summary>
     public bool Has(string role) => Roles.Contains(role, StringComparer.Ordinal);
 }

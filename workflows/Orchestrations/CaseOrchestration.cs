@@ -34,7 +34,6 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
         {
             var opened = Decider.Open(input.CaseId, input.Intake, context.CurrentUtcDateTime);
             state = opened.State;
-            context.SetCustomStatus(state);
             await RunEffectsAsync(context, opened);
         }
 
@@ -69,8 +68,10 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
 
             var decision = Decider.Decide(state, command, context.CurrentUtcDateTime);
             state = decision.State;
-            context.SetCustomStatus(state);
+
+            // Effects first, then the new state: whoever reads "Released" finds the release record.
             await RunEffectsAsync(context, decision);
+            context.SetCustomStatus(state);
 
             if (++handled >= CommandsPerGeneration && waiting is null && !state.IsFinished)
             {
@@ -82,24 +83,33 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
         return state;
     }
 
+    /// <summary>
+    /// Runs each effect as its activity. Effects must happen: an activity that still fails after its retries
+    /// (storage down for minutes) is tried again after a durable 5-minute timer, for as long as it takes.
+    /// </summary>
     static async Task RunEffectsAsync(TaskOrchestrationContext context, Decision decision)
     {
-        var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 10, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(1)));
+        var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 8, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(1)));
         foreach (var effect in decision.Effects)
         {
-            switch (effect)
+            var (activity, input) = effect switch
             {
-                case IndexCase e:
-                    await context.CallActivityAsync(ActivityNames.IndexCase, e, retry);
+                IndexCase e => (ActivityNames.IndexCase, (object)e),
+                PublishCaseEvent e => (ActivityNames.PublishCaseEvent, e),
+                WriteReleaseRecord e => (ActivityNames.WriteReleaseRecord, e.Record),
+                _ => throw new InvalidOperationException($"No activity for effect {effect.GetType().Name}."),
+            };
+            while (true)
+            {
+                try
+                {
+                    await context.CallActivityAsync(activity, input, retry);
                     break;
-                case PublishCaseEvent e:
-                    await context.CallActivityAsync(ActivityNames.PublishCaseEvent, e, retry);
-                    break;
-                case WriteReleaseRecord e:
-                    await context.CallActivityAsync(ActivityNames.WriteReleaseRecord, e.Record, retry);
-                    break;
-                default:
-                    throw new InvalidOperationException($"No activity for effect {effect.GetType().Name}.");
+                }
+                catch (TaskFailedException)
+                {
+                    await context.CreateTimer(TimeSpan.FromMinutes(5), CancellationToken.None);
+                }
             }
         }
     }

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using Pulang.SelfHost.Hosting;
+using Pulang.Workflows.Domain;
+
+namespace Pulang.SelfHost;
+
+/// <summary>
+/// The demo: carries the fictional sample person (SRI RAHAYU WULANDARI, all data made up) from intake to
+/// release over the HTTP API of a running self-host, printing each stage and its time.
+/// </summary>
+public sealed class Demo(Uri service, LocalTokens tokens, DirectoryInfo samples, TextWriter output)
+{
+    /// <summary>The sample scans uploaded, by document kind.</summary>
+    public static readonly (string Kind, string File)[] Scans =
+    [
+        ("passport", "passport_datapage_300dpi.jpg"),
+        ("ktp", "ktp_300dpi.jpg"),
+        ("splp", "splp_200dpi.jpg"),
+        ("assessment-form", "assessment_form_300dpi.jpg"),
+        ("other", "scans_multipage.pdf"),
+    ];
+
+    /// <summary>The sample scans folder: the option, <c>PULANG_SAMPLES</c>, or <c>shared/samples/scans</c> beside the repository.</summary>
+    /// <exception cref="DirectoryNotFoundException">No samples folder was found.</exception>
+    public static DirectoryInfo FindSamples(DirectoryInfo? given)
+    {
+        if (given is not null)
+        {
+            return given.Exists ? given : throw new DirectoryNotFoundException($"No samples folder at {given.FullName}.");
+        }
+
+        if (Environment.GetEnvironmentVariable("PULANG_SAMPLES") is { Length: > 0 } env)
+        {
+            return new DirectoryInfo(Path.Combine(env, "scans"));
+        }
+
+        for (var dir = new DirectoryInfo(Azurite.RepositoryRoot() ?? Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var candidate = new DirectoryInfo(Path.Combine(dir.FullName, "shared", "samples", "scans"));
+            if (candidate.Exists)
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("Could not find shared/samples/scans next to the repository; pass --samples.");
+    }
+
+    /// <summary>Runs the demo; 0 when the case ends Released with both ministries' sign-offs in the release record.</summary>
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromMinutes(2) };
+        var api = new PulangClient(http);
+        string T(string user) => tokens.MintDemo(user);
+        var total = Stopwatch.StartNew();
+        var stage = Stopwatch.StartNew();
+        void Say(string text) => output.WriteLine($"[{total.Elapsed.TotalSeconds,6:F1}s] {text}");
+        void Lap(string name)
+        {
+            output.WriteLine($"         -- {name}: {stage.Elapsed.TotalSeconds:F1} s");
+            stage.Restart();
+        }
+
+        Say($"Pulang demo against {service} with the fictional sample person (samples: {samples.FullName})");
+        var intake = new
+        {
+            externalReference = $"DEMO-KBRI-KL/2025/0457/{DateTime.UtcNow:yyyyMMddHHmmss}",
+            fullName = "SRI RAHAYU WULANDARI",
+            sex = "F",
+            birthDate = "1992-08-14",
+            originRegion = "Kabupaten Malang, Jawa Timur",
+            placementCountry = "Malaysia",
+            arrivalDate = "2025-10-02",
+        };
+        var created = (await api.JsonAsync(HttpMethod.Post, "/api/cases", T("embassy-kl-manifest"), intake, ct: ct)).EnsureSuccess();
+        var caseId = created.Json.GetProperty("caseId").GetString()!;
+        var state = await api.WaitForAsync(caseId, T("bp3mi-reader"), s => s.Stage != Stage.Registered, TimeSpan.FromSeconds(60), ct);
+        Say($"Case {caseId} started by the embassy manifest: {state.Stage}");
+        Lap("intake");
+
+        var uploadedAt = new Dictionary<string, (string Kind, DateTime At)>();
+        foreach (var (kind, file) in Scans)
+        {
+            var path = Path.Combine(samples.FullName, file);
+            var up = (await api.UploadAsync(caseId, kind, path, T("sentra-intake-officer"), ct)).EnsureSuccess();
+            var id = up.Json.GetProperty("documentId").GetString()!;
+            uploadedAt[id] = (kind, DateTime.UtcNow);
+            Say($"Uploaded {kind,-16} {file,-32} -> {id} sha256 {up.Json.GetProperty("sha256").GetString()![..12]}...");
+        }
+
+        var perPage = new List<double>();
+        var seen = new HashSet<string>();
+        state = await api.WaitForAsync(caseId, T("bp3mi-reader"), s =>
+        {
+            foreach (var d in s.Documents.Where(d => seen.Add(d.DocumentId)))
+            {
+                var seconds = (DateTime.UtcNow - uploadedAt[d.DocumentId].At).TotalSeconds;
+                Say($"Read {d.Kind.ToRoute(),-16} {d.Pages} page(s): {d.Status}" + (d.Findings.Count > 0 ? $" — {string.Join("; ", d.Findings.Select(f => f.Message))}" : "") +
+                    (d.Fields.Count > 0 ? $" [{string.Join(", ", d.Fields.Keys.Take(8))}]" : ""));
+                if (d.Pages > 0)
+                {
+                    perPage.Add(seconds / d.Pages);
+                }
+            }
+
+            return s.Documents.Count == Scans.Length;
+        }, TimeSpan.FromMinutes(10), ct);
+        Lap("document scanning");
+
+        foreach (var d in state.Documents.Where(d => d.Status == DocumentStatus.NeedsReview))
+        {
+            var verified = (await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/documents/{d.DocumentId}/verification", T("sentra-verifier"),
+                new { note = "Checked against the paper original at the sentra (demo)." }, ct: ct)).EnsureSuccess();
+            Say($"Verifier confirmed {d.Kind.ToRoute()} {d.DocumentId} after looking at the findings");
+            state = verified.Case;
+        }
+
+        state = await api.WaitForAsync(caseId, T("bp3mi-reader"), s => s.Stage == Stage.AssessmentPending, TimeSpan.FromSeconds(30), ct);
+        Say($"Checklist complete: {state.Stage}");
+        Lap("verification");
+
+        (await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/assessment", T("sentra-social-worker"), new
+        {
+            summary = "Unpaid wages for 3 years 2 months; passport withheld by employer; in good health, mild fatigue.",
+            recommendation = "Refer to BP3MI Jawa Timur for wage-claim assistance; propose micro-business reintegration support.",
+        }, ct: ct)).EnsureSuccess();
+        Say("Social worker submitted the asesmen");
+        var own = await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/assessment/decision", T("sentra-social-worker"), new { approve = true }, ct: ct);
+        Say($"The social worker tries to approve their own asesmen: {(int)own.Status} (refused, as it must be)");
+        state = (await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/assessment/decision", T("sentra-supervisor"), new { approve = true }, ct: ct)).EnsureSuccess().Case;
+        Say($"Supervisor approved the asesmen: {state.Stage}, dossier digest {state.DossierDigest![..16]}...");
+        Lap("assessment approval");
+
+        var hold = (await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/holds", T("police-liaison"), new { reason = "Witness statement pending (TPPO investigation)" }, ct: ct)).EnsureSuccess().Case;
+        var holdId = hold.Holds.Last().HoldId;
+        Say($"Investigator placed hold {holdId}: {hold.Stage}");
+        var digest = state.DossierDigest;
+        state = (await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/signoffs/kemenp2mi", T("p2mi-official"), new { approve = true, dossierDigest = digest }, ct: ct)).EnsureSuccess().Case;
+        Say($"KemenP2MI signed off during the hold: {state.Stage}");
+        state = (await api.SendAsync(HttpMethod.Delete, $"/api/cases/{caseId}/holds/{holdId}", T("police-liaison"), ct: ct)).EnsureSuccess().Case;
+        Say($"Investigator lifted the hold: {state.Stage}");
+        var both = await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/signoffs/kemensos", T("p2mi-official"), new { approve = true, dossierDigest = digest }, ct: ct);
+        Say($"The KemenP2MI official tries to sign for Kemensos too: {(int)both.Status} (refused)");
+        state = (await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/signoffs/kemensos", T("kemensos-official"), new { approve = true, dossierDigest = digest }, ct: ct)).EnsureSuccess().Case;
+        Say($"Kemensos signed off: {state.Stage}");
+        Lap("sign-off by both ministries");
+
+        var release = (await api.GetAsync($"/api/cases/{caseId}/release", T("bp3mi-reader"), ct)).EnsureSuccess().Json;
+        var signoffs = release.GetProperty("signOffs").EnumerateArray().Select(s => $"{s.GetProperty("ministry").GetString()} by {s.GetProperty("signedBy").GetString()} ({(s.GetProperty("approve").GetBoolean() ? "approved" : "rejected")})").ToList();
+        Say($"Release record releases/{caseId}.json: dossier {release.GetProperty("dossierDigest").GetString()![..16]}..., sign-offs: {string.Join("; ", signoffs)}");
+        Lap("release");
+        Say($"Done: case {caseId} is {state.Stage} in {total.Elapsed.TotalSeconds:F1} s; OCR {perPage.Count} documents, {(perPage.Count > 0 ? perPage.Average() : 0):F1} s per page on average (upload to result).");
+        return state.Stage == Stage.Released && signoffs.Count >= 2 ? 0 : 1;
+    }
+}

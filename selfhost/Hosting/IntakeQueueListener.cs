@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Pulang.Workflows;
+using Pulang.Workflows.Cases;
+using Pulang.Workflows.Storage;
+
+namespace Pulang.SelfHost.Hosting;
+
+/// <summary>
+/// The self-host's reader of the <c>case-intake</c> queue (the Functions app uses a queue trigger instead):
+/// polls every second while messages come, backing off to 5 s when idle. A message that cannot be processed
+/// goes to <c>case-intake-poison</c> with the reason; one that fails 5 times for other reasons too.
+/// </summary>
+public sealed class IntakeQueueListener(PulangStorage storage, IntakeQueue intake, ILogger<IntakeQueueListener> logger) : BackgroundService
+{
+    /// <summary>Attempts before a message is moved to the poison queue.</summary>
+    public const int MaxDequeueCount = 5;
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var queue = storage.Queues.GetQueueClient(PulangStorage.IntakeQueue);
+        var poison = storage.Queues.GetQueueClient(PulangStorage.IntakePoisonQueue);
+        var idle = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var messages = (await queue.ReceiveMessagesAsync(maxMessages: 16, visibilityTimeout: TimeSpan.FromSeconds(60), stoppingToken)).Value;
+                foreach (var m in messages)
+                {
+                    string? reason;
+                    try
+                    {
+                        var outcome = await intake.HandleAsync(m.Body.ToString(), stoppingToken);
+                        reason = outcome.PoisonReason;
+                        if (reason is null)
+                        {
+                            logger.LogInformation("Intake message {MessageId}: case {CaseId} ({What})", m.MessageId, outcome.CaseId, outcome.Created ? "created" : "already existed");
+                        }
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException && m.DequeueCount >= MaxDequeueCount)
+                    {
+                        reason = $"Failed {m.DequeueCount} times; last error: {e.GetType().Name}: {e.Message}";
+                    }
+
+                    if (reason is not null)
+                    {
+                        logger.LogWarning("Intake message {MessageId} moved to {Queue}: {Reason}", m.MessageId, PulangStorage.IntakePoisonQueue, reason);
+                        await poison.SendMessageAsync(JsonSerializer.Serialize(new PoisonIntakeMessage(reason, m.Body.ToString(), DateTimeOffset.UtcNow), PulangJson.Options), stoppingToken);
+                    }
+
+                    await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, stoppingToken);
+                }
+
+                idle = messages.Length > 0 ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(Math.Min(5, idle.TotalSeconds * 2));
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Intake queue poll failed: {Error}", e.Message);
+                idle = TimeSpan.FromSeconds(5);
+            }
+
+            await Task.Delay(idle, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
+        }
+    }
+}

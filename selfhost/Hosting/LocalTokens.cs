@@ -1,0 +1,129 @@
+using System.IdentityModel.Tokens.Jwt;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.Tokens;
+using Pulang.Workflows.Domain;
+
+namespace Pulang.SelfHost.Hosting;
+
+/// <summary>Authentication settings (configuration section <c>Pulang:Auth</c>).</summary>
+public sealed class AuthOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "Pulang:Auth";
+
+    /// <summary>
+    /// OpenID Connect authority (Entra ID: <c>https://login.microsoftonline.com/{tenant}/v2.0</c>). When set, tokens
+    /// are validated against it and the local issuer is off.
+    /// </summary>
+    public string? Authority { get; set; }
+
+    /// <summary>Expected audience (default <c>pulang</c>; in Entra ID the app ID URI or client ID).</summary>
+    public string Audience { get; set; } = "pulang";
+
+    /// <summary>
+    /// Local issuer's HMAC-SHA256 key, base64 (at least 32 bytes). Empty: a key is generated once and kept in
+    /// the data directory (<c>dev-signing-key</c>), so tokens minted by <c>pulang token</c> keep working.
+    /// </summary>
+    public string? SigningKey { get; set; }
+}
+
+/// <summary>
+/// The self-host's local token issuer (issuer <c>pulang-local</c>): HS256 JWTs with <c>sub</c> and <c>roles</c>
+/// claims, for the demo users and for tests. Not used when <see cref="AuthOptions.Authority"/> is set.
+/// </summary>
+public sealed class LocalTokens(SymmetricSecurityKey key, string audience)
+{
+    /// <summary>The local issuer name.</summary>
+    public const string Issuer = "pulang-local";
+
+    /// <summary>The signing key.</summary>
+    public SymmetricSecurityKey Key { get; } = key;
+
+    /// <summary>The audience tokens are minted for.</summary>
+    public string Audience { get; } = audience;
+
+    /// <summary>
+    /// The demo users: actor ID → roles. IDs are role-like handles, never personal names. Two different
+    /// officials sign for the two ministries; the assessor and the supervisor are different people.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string[]> DemoUsers { get; } = new Dictionary<string, string[]>
+    {
+        ["embassy-kl-manifest"] = [Roles.Intake],
+        ["sentra-intake-officer"] = [Roles.Uploader],
+        ["sentra-verifier"] = [Roles.Verifier],
+        ["sentra-social-worker"] = [Roles.Assessor],
+        ["sentra-supervisor"] = [Roles.AssessmentApprover],
+        ["p2mi-official"] = [Roles.P2miSigner],
+        ["kemensos-official"] = [Roles.KemensosSigner],
+        ["police-liaison"] = [Roles.Investigator],
+        ["bp3mi-reader"] = [Roles.Reader],
+        ["pulang-admin"] = [Roles.Admin],
+    };
+
+    /// <summary>Loads the key from <paramref name="options"/>, or from (creating) <c>{dataDirectory}/dev-signing-key</c>.</summary>
+    /// <exception cref="InvalidOperationException">The configured key is not base64 of at least 32 bytes.</exception>
+    public static LocalTokens Load(AuthOptions options, string dataDirectory)
+    {
+        byte[] bytes;
+        if (!string.IsNullOrWhiteSpace(options.SigningKey))
+        {
+            try
+            {
+                bytes = Convert.FromBase64String(options.SigningKey);
+            }
+            catch (FormatException)
+            {
+                throw new InvalidOperationException("Pulang:Auth:SigningKey must be base64.");
+            }
+        }
+        else
+        {
+            Directory.CreateDirectory(dataDirectory);
+            var file = Path.Combine(dataDirectory, "dev-signing-key");
+            if (!File.Exists(file))
+            {
+                File.WriteAllText(file, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
+            }
+
+            bytes = Convert.FromBase64String(File.ReadAllText(file).Trim());
+        }
+
+        if (bytes.Length < 32)
+        {
+            throw new InvalidOperationException("Pulang:Auth:SigningKey must be at least 32 bytes.");
+        }
+
+        return new LocalTokens(new SymmetricSecurityKey(bytes), options.Audience);
+    }
+
+    /// <summary>Mints a token for <paramref name="userId"/> with <paramref name="roles"/>, valid for <paramref name="lifetime"/>.</summary>
+    public string Mint(string userId, IEnumerable<string> roles, TimeSpan lifetime)
+    {
+        var claims = new List<Claim> { new("sub", userId) };
+        claims.AddRange(roles.Select(r => new Claim("roles", r)));
+        var now = DateTime.UtcNow;
+        var token = new JwtSecurityToken(Issuer, Audience, claims, now, now + lifetime, new SigningCredentials(Key, SecurityAlgorithms.HmacSha256));
+        return new JwtSecurityTokenHandler().WriteToken(token);
+    }
+
+    /// <summary>A token for one of the <see cref="DemoUsers"/>.</summary>
+    public string MintDemo(string userId, TimeSpan? lifetime = null) =>
+        Mint(userId, DemoUsers.TryGetValue(userId, out var roles) ? roles : throw new ArgumentException($"Unknown demo user {userId}."), lifetime ?? TimeSpan.FromHours(8));
+
+    /// <summary>Validation parameters for tokens of this issuer.</summary>
+    public TokenValidationParameters ValidationParameters() => new()
+    {
+        ValidIssuer = Issuer,
+        ValidAudience = Audience,
+        IssuerSigningKey = Key,
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        RoleClaimType = "roles",
+        NameClaimType = "sub",
+        ClockSkew = TimeSpan.FromSeconds(30),
+    };
+}

@@ -1,0 +1,145 @@
+using System.Text.Json;
+using Azure;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.DurableTask.Client;
+using Pulang.SelfHost.Durable;
+using Pulang.Workflows;
+using Pulang.Workflows.Cases;
+using Pulang.Workflows.Http;
+using Pulang.Workflows.Ocr;
+using Pulang.Workflows.Storage;
+
+namespace Pulang.SelfHost.Hosting;
+
+/// <summary>Builds the self-host: storage (Azurite by default), the Durable Task engine, the HTTP API and the intake listener.</summary>
+public static class PulangHost
+{
+    /// <summary>Where the self-host listens unless <c>--urls</c> or <c>ASPNETCORE_URLS</c> says otherwise.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Default Azurite blob port (queue and table use the next two).</summary>
+    public const int DefaultAzuritePort = 10000;
+
+    /// <summary>
+    /// Builds the app. Configuration: <c>appsettings.json</c>, environment (<c>Pulang__StorageConnectionString</c>,
+    /// <c>Pulang__TaskHub</c>, ...), command line. With no storage connection string it starts (or reuses) Azurite
+    /// on 127.0.0.1 (<c>Pulang:AzuritePort</c>, default 10000) with its data under the data directory.
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Logging.AddFilter("DurableTask", LogLevel.Warning).AddFilter("Azure", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        configure?.Invoke(builder);
+
+        var config = builder.Configuration;
+        var services = builder.Services;
+        services.Configure<PulangOptions>(config.GetSection(PulangOptions.Section));
+        services.Configure<EngineOptions>(config.GetSection(EngineOptions.Section));
+        var pulang = config.GetSection(PulangOptions.Section).Get<PulangOptions>() ?? new PulangOptions();
+        var dataDirectory = DataDirectory(config);
+
+        using var bootLogging = LoggerFactory.Create(l => l.AddConsole());
+        var bootLogger = bootLogging.CreateLogger("Pulang");
+        Azurite? azurite = null;
+        var connection = pulang.StorageConnectionString;
+        if (string.IsNullOrWhiteSpace(connection))
+        {
+            azurite = await Azurite.EnsureRunningAsync(config.GetValue("Pulang:AzuritePort", DefaultAzuritePort), Path.Combine(dataDirectory, "azurite"), bootLogger);
+            connection = azurite.ConnectionString;
+        }
+
+        services.PostConfigure<EngineOptions>(o => o.WorkerId ??= $"{Environment.MachineName}-{Environment.ProcessId}");
+        services.AddSingleton(new StorageConnection(connection));
+        services.AddSingleton(new PulangStorage(connection));
+        services.AddSingleton<CaseIndex>();
+        services.AddSingleton<DurableEngine>();
+        services.AddHostedService(sp => sp.GetRequiredService<DurableEngine>());
+        services.AddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<DurableEngine>().Client);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<CaseService>();
+        services.AddSingleton<DocumentUploads>();
+        services.AddSingleton<IntakeQueue>();
+        services.AddHostedService<IntakeQueueListener>();
+        OcrRegistration.AddOcr(services, config);
+        services.AddProblemDetails();
+
+        var auth = config.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var local = string.IsNullOrEmpty(auth.Authority) ? LocalTokens.Load(auth, dataDirectory) : null;
+        if (local is not null)
+        {
+            services.AddSingleton(local);
+        }
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        {
+            o.MapInboundClaims = false;
+            if (local is not null)
+            {
+                o.TokenValidationParameters = local.ValidationParameters();
+            }
+            else
+            {
+                o.Authority = auth.Authority;
+                o.Audience = auth.Audience;
+                o.TokenValidationParameters.RoleClaimType = "roles";
+            }
+
+            o.Events = new JwtBearerEvents
+            {
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    context.Response.StatusCode = 401;
+                    context.Response.Headers.WWWAuthenticate = "Bearer";
+                    await Problems.Unauthenticated().ExecuteAsync(context.HttpContext);
+                },
+            };
+        });
+        services.AddAuthorization();
+
+        var app = builder.Build();
+        if (azurite is { Owned: true })
+        {
+            app.Lifetime.ApplicationStopped.Register(() => azurite.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        }
+
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteUnhandledAsync });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        app.MapPulangApi().RequireAuthorization();
+
+        await app.Services.GetRequiredService<PulangStorage>().EnsureCreatedAsync();
+        return app;
+    }
+
+    /// <summary><c>Pulang:DataDirectory</c>, else <c>.pulang</c> in the repository root, else <c>~/.pulang</c>.</summary>
+    public static string DataDirectory(IConfiguration config) =>
+        config["Pulang:DataDirectory"] is { Length: > 0 } d ? Path.GetFullPath(d)
+        : Azurite.RepositoryRoot() is { } root ? Path.Combine(root, ".pulang")
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pulang");
+
+    /// <summary>Unhandled errors as problem details: 503 while storage is unreachable, else 500 (details only in the log).</summary>
+    static async Task WriteUnhandledAsync(HttpContext http)
+    {
+        var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var storageDown = error is RequestFailedException { Status: 0 or >= 500 } or HttpRequestException
+            || error?.InnerException is RequestFailedException { Status: 0 or >= 500 } or HttpRequestException;
+        var problem = storageDown
+            ? Problems.Of(503, "storage.unavailable", "Storage unavailable", "Pulang cannot reach its storage right now; nothing was changed. Try again shortly.")
+            : Problems.Of(500, "server.error", "Unexpected error", "Pulang failed to handle the request; nothing was lost. The error is in the server log.");
+        if (storageDown)
+        {
+            http.Response.Headers.RetryAfter = "5";
+        }
+
+        await problem.ExecuteAsync(http);
+    }
+}

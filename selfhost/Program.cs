@@ -1,0 +1,84 @@
+using System.CommandLine;
+using Pulang.SelfHost;
+using Pulang.SelfHost.Hosting;
+
+// pulang [serve] | demo | token | users — see README.md.
+var root = new RootCommand("Pulang self-host: the case workflow service on Durable Task + Azure Storage (Azurite by default).");
+
+var serve = new Command("serve", "Run the service (default). Listens on " + PulangHost.DefaultUrl + " unless --urls is given.");
+serve.TreatUnmatchedTokensAsErrors = false;
+serve.SetAction(async (parse, ct) =>
+{
+    var app = await PulangHost.BuildAsync([.. parse.UnmatchedTokens]);
+    await app.RunAsync(ct);
+    return 0;
+});
+
+var samples = new Option<DirectoryInfo?>("--samples") { Description = "Folder with the sample scans (default: ../shared/samples/scans next to the repository)." };
+var demo = new Command("demo", "Start the service and carry the fictional sample person from intake to release over the HTTP API, printing each stage.") { samples };
+demo.TreatUnmatchedTokensAsErrors = false;
+demo.SetAction(async (parse, ct) =>
+{
+    await using var app = await PulangHost.BuildAsync([.. parse.UnmatchedTokens]);
+    await app.StartAsync(ct);
+    try
+    {
+        var url = app.Urls.First();
+        return await new Demo(new Uri(url), app.Services.GetRequiredService<LocalTokens>(), Demo.FindSamples(parse.GetValue(samples)), Console.Out).RunAsync(ct);
+    }
+    finally
+    {
+        await app.StopAsync(CancellationToken.None);
+    }
+});
+
+var user = new Option<string>("--user") { Description = "Demo user (see `pulang users`) or any user ID with --role.", Required = true };
+var role = new Option<string[]>("--role") { Description = "Roles for a user that is not a demo user.", AllowMultipleArgumentsPerToken = true };
+var hours = new Option<double>("--hours") { Description = "Lifetime in hours.", DefaultValueFactory = _ => 8 };
+var token = new Command("token", "Print a bearer token from the local issuer.") { user, role, hours };
+token.TreatUnmatchedTokensAsErrors = false;
+token.SetAction(parse =>
+{
+    var config = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine([.. parse.UnmatchedTokens]).Build();
+    var tokens = LocalTokens.Load(config.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new(), PulangHost.DataDirectory(config));
+    var id = parse.GetValue(user)!;
+    var roles = parse.GetValue(role) is { Length: > 0 } r ? r : LocalTokens.DemoUsers.GetValueOrDefault(id);
+    if (roles is null)
+    {
+        Console.Error.WriteLine($"'{id}' is not a demo user; give --role. Demo users: {string.Join(", ", LocalTokens.DemoUsers.Keys)}");
+        return 2;
+    }
+
+    var unknown = roles.Except(Pulang.Workflows.Domain.Roles.All).ToList();
+    if (unknown.Count > 0)
+    {
+        Console.Error.WriteLine($"Unknown role(s) {string.Join(", ", unknown)}; roles are {string.Join(", ", Pulang.Workflows.Domain.Roles.All)}");
+        return 2;
+    }
+
+    Console.WriteLine(tokens.Mint(id, roles, TimeSpan.FromHours(parse.GetValue(hours))));
+    return 0;
+});
+
+var users = new Command("users", "List the demo users and their roles.");
+users.SetAction(_ =>
+{
+    foreach (var (id, r) in LocalTokens.DemoUsers)
+    {
+        Console.WriteLine($"{id,-24} {string.Join(", ", r)}");
+    }
+});
+
+root.Subcommands.Add(serve);
+root.Subcommands.Add(demo);
+root.Subcommands.Add(token);
+root.Subcommands.Add(users);
+root.TreatUnmatchedTokensAsErrors = false;
+root.SetAction(async (parse, ct) =>
+{
+    var app = await PulangHost.BuildAsync([.. parse.UnmatchedTokens]);
+    await app.RunAsync(ct);
+    return 0;
+});
+
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Pulang.SelfHost;
+using Pulang.SelfHost.Hosting;
+
+namespace Pulang.Tests.Infrastructure;
+
+/// <summary>
+/// The real self-host (<c>pulang.dll serve</c>) as a separate process on a free loopback port, on the test
+/// Azurite with its own task hub. It can be killed with SIGKILL and started again on the same task hub.
+/// </summary>
+public sealed class SelfHostProcess : IAsyncDisposable
+{
+    readonly Dictionary<string, string> environment;
+    readonly List<string> log = [];
+    Process? process;
+
+    /// <summary>Prepares (does not start) a self-host; <paramref name="settings"/> are extra <c>Pulang__...</c> variables.</summary>
+    public SelfHostProcess(string storageConnectionString, string taskHub, IDictionary<string, string>? settings = null)
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        Tokens = new LocalTokens(new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(key), "pulang");
+        Port = FreePort();
+        TaskHub = taskHub;
+        environment = new()
+        {
+            ["Pulang__StorageConnectionString"] = storageConnectionString,
+            ["Pulang__TaskHub"] = taskHub,
+            ["Pulang__Auth__SigningKey"] = Convert.ToBase64String(key),
+            ["Pulang__DataDirectory"] = Path.Combine(Path.GetTempPath(), "pulang-test-" + taskHub),
+            ["Pulang__Engine__WorkerId"] = $"test-{taskHub}",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string>())
+        {
+            environment[k] = v;
+        }
+    }
+
+    /// <summary>The task hub.</summary>
+    public string TaskHub { get; }
+
+    /// <summary>Loopback port.</summary>
+    public int Port { get; }
+
+    /// <summary>Mints tokens this process accepts.</summary>
+    public LocalTokens Tokens { get; }
+
+    /// <summary>A client for the process.</summary>
+    public PulangClient Client { get; private set; } = null!;
+
+    /// <summary>What the process printed (for failure messages).</summary>
+    public string Log { get { lock (log) return string.Join('\n', log); } }
+
+    /// <summary>Starts the process and waits until <c>/healthz</c> answers (at most 90 s).</summary>
+    public async Task StartAsync()
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { TestPaths.SelfHostDll, "serve", "--urls", $"http://127.0.0.1:{Port}" })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        foreach (var (k, v) in environment)
+        {
+            start.Environment[k] = v;
+        }
+
+        process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.Add(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.Add(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        Client = new PulangClient(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(60) });
+
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The self-host exited with {process.ExitCode}:\n{Log}");
+            }
+
+            try
+            {
+                if ((await Client.Http.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The self-host did not answer within 90 s:\n{Log}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Kills the process at once (SIGKILL): no shutdown code runs.</summary>
+    public async Task KillAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        process?.Dispose();
+        Client?.Http.Dispose();
+    }
+
+    static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}

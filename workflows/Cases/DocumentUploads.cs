@@ -1,0 +1,184 @@
+using System.Security.Cryptography;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using Pulang.Workflows.Domain;
+using Pulang.Workflows.Orchestrations;
+using Pulang.Workflows.Storage;
+
+namespace Pulang.Workflows.Cases;
+
+/// <summary>An upload that cannot be taken; <see cref="Status"/> is the HTTP status (400, 409, 413, 415).</summary>
+public sealed class UploadRejectedException(int status, string code, string message) : Exception(message)
+{
+    /// <summary>HTTP status to answer with.</summary>
+    public int Status { get; } = status;
+    /// <summary>Stable problem code, e.g. <c>upload.too-large</c>.</summary>
+    public string Code { get; } = code;
+}
+
+/// <summary>A stored scan on its way to be read.</summary>
+/// <param name="DocumentId">New document ID (<c>DOC-</c> + 12 Crockford base32 characters).</param>
+/// <param name="BlobName">Blob name in <c>scans</c>: <c>{caseId}/{documentId}</c>.</param>
+/// <param name="Sha256">Lower-case hex SHA-256 of the bytes.</param>
+/// <param name="Length">Bytes stored.</param>
+/// <param name="ContentType">Media type.</param>
+/// <param name="ScanInstanceId">Instance ID of the scan orchestration reading it.</param>
+public sealed record StoredScan(string DocumentId, string BlobName, string Sha256, long Length, string ContentType, string ScanInstanceId);
+
+/// <summary>
+/// Takes scans: streams the body into blob storage (<c>scans/{caseId}/{documentId}</c>), hashing it on the
+/// way (SHA-256) and never overwriting a blob, then schedules the scan orchestration. Accepted media types:
+/// <c>image/jpeg</c>, <c>image/png</c>, <c>image/tiff</c>, <c>application/pdf</c>; the first bytes must match
+/// the declared type. Size limit: <see cref="PulangOptions.MaxUploadBytes"/>.
+/// </summary>
+public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient client, IOptions<PulangOptions> options)
+{
+    /// <summary>The media types Pulang reads.</summary>
+    public static readonly IReadOnlyList<string> MediaTypes = ["image/jpeg", "image/png", "image/tiff", "application/pdf"];
+
+    /// <summary>
+    /// Stores <paramref name="body"/> as a new document of <paramref name="state"/>'s case and starts reading it.
+    /// </summary>
+    /// <exception cref="UploadRejectedException">415 unsupported or lying media type, 413 too large, 400 empty; nothing is stored.</exception>
+    public async Task<StoredScan> UploadAsync(CaseState state, DocumentKind kind, Stream body, string? contentType, long? declaredLength, Actor actor, CancellationToken ct)
+    {
+        var mediaType = contentType?.Split(';')[0].Trim().ToLowerInvariant();
+        if (mediaType is null || !MediaTypes.Contains(mediaType))
+        {
+            throw new UploadRejectedException(415, "upload.media-type", $"Content-Type '{contentType}' is not accepted; send one of {string.Join(", ", MediaTypes)}.");
+        }
+
+        var max = options.Value.MaxUploadBytes;
+        if (declaredLength > max)
+        {
+            throw new UploadRejectedException(413, "upload.too-large", $"The scan is {declaredLength} bytes; the limit is {max} bytes.");
+        }
+
+        var head = new byte[8];
+        var headLength = await body.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+        if (headLength == 0)
+        {
+            throw new UploadRejectedException(400, "upload.empty", "The request body is empty; send the scan's bytes.");
+        }
+
+        if (!LooksLike(mediaType, head.AsSpan(0, headLength)))
+        {
+            throw new UploadRejectedException(415, "upload.content-mismatch", $"The bytes are not {mediaType}; the Content-Type must say what the file is.");
+        }
+
+        var documentId = "DOC-" + RandomNumberGenerator.GetString("0123456789ABCDEFGHJKMNPQRSTVWXYZ", 12);
+        var blobName = $"{state.CaseId}/{documentId}";
+        var blob = storage.Scans.GetBlobClient(blobName);
+        using var hashing = new HashingStream(head.AsMemory(0, headLength), body, max);
+        try
+        {
+            await blob.UploadAsync(hashing, new BlobUploadOptions
+            {
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                HttpHeaders = new BlobHttpHeaders { ContentType = mediaType },
+                Metadata = new Dictionary<string, string> { ["caseId"] = state.CaseId, ["kind"] = kind.ToRoute(), ["uploadedBy"] = Uri.EscapeDataString(actor.Id) },
+            }, ct);
+        }
+        catch (Exception e) when (Rejection(e) is { } rejected)
+        {
+            // The SDK may wrap what the stream threw; the blob is uncommitted or partial: remove it.
+            await blob.DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
+            throw rejected;
+        }
+
+        var sha256 = hashing.HashHex();
+        await blob.SetMetadataAsync(new Dictionary<string, string>
+        {
+            ["caseId"] = state.CaseId,
+            ["kind"] = kind.ToRoute(),
+            ["uploadedBy"] = Uri.EscapeDataString(actor.Id),
+            ["sha256"] = sha256,
+        }, cancellationToken: ct);
+
+        var request = new ScanRequest(state.CaseId, documentId, kind, blobName, mediaType, sha256, hashing.Count, actor.Id, state.Intake.Subject);
+        var instanceId = ScanOrchestration.InstanceId(documentId);
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(ScanOrchestration), request, new StartOrchestrationOptions(instanceId), ct);
+        return new StoredScan(documentId, blobName, sha256, hashing.Count, mediaType, instanceId);
+    }
+
+    static UploadRejectedException? Rejection(Exception? e) => e switch
+    {
+        null => null,
+        UploadRejectedException r => r,
+        AggregateException a => a.InnerExceptions.Select(Rejection).FirstOrDefault(r => r is not null),
+        _ => Rejection(e.InnerException),
+    };
+
+    /// <summary>True when <paramref name="head"/> starts with the signature of <paramref name="mediaType"/>.</summary>
+    public static bool LooksLike(string mediaType, ReadOnlySpan<byte> head) => mediaType switch
+    {
+        "image/jpeg" => head.StartsWith((byte[])[0xFF, 0xD8, 0xFF]),
+        "image/png" => head.StartsWith((byte[])[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]),
+        "image/tiff" => head.StartsWith("II*\0"u8) || head.StartsWith("MM\0*"u8),
+        "application/pdf" => head.StartsWith("%PDF-"u8),
+        _ => false,
+    };
+
+    /// <summary>Replays the already-read head, then the body; hashes and counts everything; refuses to pass the limit.</summary>
+    sealed class HashingStream(ReadOnlyMemory<byte> head, Stream body, long max) : Stream
+    {
+        readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        ReadOnlyMemory<byte> head = head;
+
+        public long Count { get; private set; }
+
+        public string HashHex() => Convert.ToHexStringLower(hash.GetHashAndReset());
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            int n;
+            if (!head.IsEmpty)
+            {
+                n = Math.Min(head.Length, buffer.Length);
+                head[..n].CopyTo(buffer);
+                head = head[n..];
+            }
+            else
+            {
+                n = await body.ReadAsync(buffer, cancellationToken);
+            }
+
+            Count += n;
+            if (Count > max)
+            {
+                throw new UploadRejectedException(413, "upload.too-large", $"The scan is larger than the limit of {max} bytes.");
+            }
+
+            hash.AppendData(buffer.Span[..n]);
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => Count; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                hash.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Pulang.Workflows.Domain;
+using Pulang.Workflows.Http;
+
+namespace Pulang.Workflows.Cases;
+
+/// <summary>What became of one <c>case-intake</c> queue message.</summary>
+/// <param name="CaseId">The case started or found (null for a poison message).</param>
+/// <param name="Created">True when this message created the case.</param>
+/// <param name="PoisonReason">Why the message can never be processed (then it goes to <c>case-intake-poison</c>).</param>
+public sealed record IntakeMessageOutcome(string? CaseId, bool Created, string? PoisonReason);
+
+/// <summary>A message on <c>case-intake-poison</c>: the reason and the original text.</summary>
+public sealed record PoisonIntakeMessage(string Reason, string OriginalMessage, DateTimeOffset At);
+
+/// <summary>
+/// Handles <c>case-intake</c> messages (the same JSON as <c>POST /api/cases</c>) for both hosts: the self-host's
+/// queue listener and the Functions queue trigger.
+/// </summary>
+public sealed class IntakeQueue(CaseService cases)
+{
+    /// <summary>Most characters read from a message (Azure queue messages are at most 64 KiB).</summary>
+    public const int MaxMessageChars = 64 * 1024;
+
+    /// <summary>
+    /// Starts (or finds) the case of one message. Bad messages come back with a <see cref="IntakeMessageOutcome.PoisonReason"/>;
+    /// storage failures throw, so the message is retried.
+    /// </summary>
+    public async Task<IntakeMessageOutcome> HandleAsync(string message, CancellationToken ct)
+    {
+        if (message.Length > MaxMessageChars)
+        {
+            return new(null, false, $"The message is longer than {MaxMessageChars} characters.");
+        }
+
+        IntakeRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<IntakeRequest>(message, PulangJson.Options);
+        }
+        catch (JsonException e)
+        {
+            return new(null, false, $"Not an intake JSON object: {e.Message.Split('\n')[0]}");
+        }
+
+        if (request is null)
+        {
+            return new(null, false, "The message is JSON null.");
+        }
+
+        var intake = request.Validate(DateOnly.FromDateTime(DateTime.UtcNow), out var errors);
+        if (intake is null)
+        {
+            return new(null, false, "Invalid intake: " + string.Join(" ", errors.SelectMany(e => e.Value)));
+        }
+
+        var outcome = await cases.StartAsync(intake, ct);
+        return new(outcome.CaseId, outcome.Created, null);
+    }
+}

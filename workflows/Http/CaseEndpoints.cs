@@ -1,0 +1,312 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Azure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Pulang.Workflows.Cases;
+using Pulang.Workflows.Domain;
+using Pulang.Workflows.Storage;
+
+namespace Pulang.Workflows.Http;
+
+/// <summary>
+/// Pulang's HTTP API, written once for both hosts: the self-host maps these handlers with minimal APIs
+/// (<see cref="MapPulangApi"/>), the Functions app calls them from HTTP triggers. Authentication is the host's
+/// (JWT bearer); every handler checks roles itself and answers RFC 9457 problem details.
+/// </summary>
+public static class CaseEndpoints
+{
+    /// <summary>Largest JSON body accepted by command endpoints (64 KiB).</summary>
+    public const int MaxJsonBytes = 64 * 1024;
+
+    static readonly string[] AnyRole = [.. Roles.All];
+
+    /// <summary>Maps every route under <c>/api</c>.</summary>
+    public static RouteGroupBuilder MapPulangApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapPost("/cases", (Delegate)CreateCase);
+        api.MapGet("/cases", ListCases);
+        api.MapGet("/cases/{caseId}", GetCase);
+        api.MapGet("/cases/{caseId}/release", GetRelease);
+        api.MapPut("/cases/{caseId}/documents/{kind}", UploadDocument);
+        api.MapPost("/cases/{caseId}/documents/{documentId}/verification", VerifyDocument);
+        api.MapPost("/cases/{caseId}/assessment", SubmitAssessment);
+        api.MapPost("/cases/{caseId}/assessment/decision", DecideAssessment);
+        api.MapPost("/cases/{caseId}/signoffs/{ministry}", SignOff);
+        api.MapPost("/cases/{caseId}/holds", PlaceHold);
+        api.MapDelete("/cases/{caseId}/holds/{holdId}", LiftHold);
+        api.MapPost("/cases/{caseId}/withdraw", Withdraw);
+        return api;
+    }
+
+    /// <summary><c>POST /api/cases</c> (roles intake, admin): starts a case; 201 new, 200 with the existing case for a known external reference.</summary>
+    public static async Task<IResult> CreateCase(HttpContext http)
+    {
+        if (Authorize(http, out var actor, Roles.Intake, Roles.Admin) is { } denied) return denied;
+        var (request, bad) = await ReadJsonAsync<IntakeRequest>(http);
+        if (bad is not null) return bad;
+        var intake = request!.Validate(DateOnly.FromDateTime(DateTime.UtcNow), out var errors);
+        if (intake is null) return Problems.Invalid(errors);
+        var outcome = await Service(http).StartAsync(intake, http.RequestAborted);
+        var location = $"/api/cases/{outcome.CaseId}";
+        http.Response.Headers.Location = location;
+        return Json(new { caseId = outcome.CaseId, created = outcome.Created, location }, outcome.Created ? 201 : 200);
+    }
+
+    /// <summary><c>GET /api/cases?stage=SignOffPending&amp;max=100</c>: the case index (any role).</summary>
+    public static async Task<IResult> ListCases(HttpContext http, string? stage, int? max)
+    {
+        if (Authorize(http, out _, AnyRole) is { } denied) return denied;
+        Stage? filter = null;
+        if (!string.IsNullOrEmpty(stage))
+        {
+            if (!Enum.TryParse<Stage>(stage, ignoreCase: true, out var s) || int.TryParse(stage, out _))
+            {
+                return Problems.Invalid(new Dictionary<string, string[]> { ["stage"] = [$"Unknown stage '{Problems.Shorten(stage)}'; one of {string.Join(", ", Enum.GetNames<Stage>())}."] });
+            }
+
+            filter = s;
+        }
+
+        if (max is < 1 or > 1000)
+        {
+            return Problems.Invalid(new Dictionary<string, string[]> { ["max"] = ["max must be 1..1000."] });
+        }
+
+        var rows = await http.RequestServices.GetRequiredService<CaseIndex>().ListAsync(filter, max ?? 100, http.RequestAborted);
+        return Json(new { cases = rows });
+    }
+
+    /// <summary><c>GET /api/cases/{caseId}</c>: stage, checklist, documents with fields and findings, decisions, history (any role).</summary>
+    public static async Task<IResult> GetCase(HttpContext http, string caseId)
+    {
+        if (Authorize(http, out _, AnyRole) is { } denied) return denied;
+        var state = await Service(http).GetAsync(caseId, http.RequestAborted);
+        return state is null ? Problems.CaseNotFound(caseId) : Json(state);
+    }
+
+    /// <summary><c>GET /api/cases/{caseId}/release</c>: the release record (any role); 404 until released.</summary>
+    public static async Task<IResult> GetRelease(HttpContext http, string caseId)
+    {
+        if (Authorize(http, out _, AnyRole) is { } denied) return denied;
+        if (!CaseService.IsCaseId(caseId)) return Problems.CaseNotFound(caseId);
+        try
+        {
+            var blob = await http.RequestServices.GetRequiredService<PulangStorage>().Releases.GetBlobClient($"{caseId}.json").DownloadContentAsync(http.RequestAborted);
+            return Results.Text(blob.Value.Content.ToString(), "application/json");
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return Problems.Of(404, "release.not-found", "Not released", $"Case {caseId} has no release record (yet).");
+        }
+    }
+
+    /// <summary>
+    /// <c>PUT /api/cases/{caseId}/documents/{kind}</c> (roles uploader, admin): the body is the scan (JPEG, PNG,
+    /// TIFF or PDF, with that Content-Type). 202 with the document ID; reading happens in the background.
+    /// </summary>
+    public static async Task<IResult> UploadDocument(HttpContext http, string caseId, string kind)
+    {
+        if (Authorize(http, out var actor, Roles.Uploader, Roles.Admin) is { } denied) return denied;
+        if (!DocumentKinds.TryParse(kind, out var documentKind))
+        {
+            return Problems.Of(400, "document.kind", "Unknown document kind", $"'{Problems.Shorten(kind)}' is not a document kind; use one of {string.Join(", ", DocumentKinds.RouteNames)}.");
+        }
+
+        var state = await Service(http).GetAsync(caseId, http.RequestAborted);
+        if (state is null) return Problems.CaseNotFound(caseId);
+        if (state.IsFinished) return Problems.Of(409, "case.finished", "Case finished", $"The case is {state.Stage}; it takes no more documents.");
+        try
+        {
+            var stored = await http.RequestServices.GetRequiredService<DocumentUploads>()
+                .UploadAsync(state, documentKind, http.Request.Body, http.Request.ContentType, http.Request.ContentLength, actor!, http.RequestAborted);
+            http.Response.Headers.Location = $"/api/cases/{caseId}";
+            return Json(new
+            {
+                documentId = stored.DocumentId,
+                kind = documentKind.ToRoute(),
+                sha256 = stored.Sha256,
+                length = stored.Length,
+                contentType = stored.ContentType,
+                status = "scanning",
+            }, 202);
+        }
+        catch (UploadRejectedException e)
+        {
+            return Problems.Of(e.Status, e.Code, e.Status switch { 413 => "Scan too large", 415 => "Unsupported scan", _ => "Bad scan" }, e.Message);
+        }
+    }
+
+    /// <summary><c>POST .../documents/{documentId}/verification</c> (role verifier): confirm or correct a document that needs review.</summary>
+    public static Task<IResult> VerifyDocument(HttpContext http, string caseId, string documentId) =>
+        CommandAsync<VerificationRequest>(http, caseId, [Roles.Verifier], (r, _) =>
+            r.Corrections is { } c && c.Keys.Any(k => k.Length is 0 or > 64) ? Fail("corrections", "Field names must be 1..64 characters.") :
+            new DocumentVerified(documentId, r.Corrections, r.Note));
+
+    /// <summary><c>POST .../assessment</c> (role assessor): submit the asesmen.</summary>
+    public static Task<IResult> SubmitAssessment(HttpContext http, string caseId) =>
+        CommandAsync<AssessmentRequest>(http, caseId, [Roles.Assessor], (r, _) =>
+            string.IsNullOrWhiteSpace(r.Summary) ? Fail("summary", "summary is required.") :
+            string.IsNullOrWhiteSpace(r.Recommendation) ? Fail("recommendation", "recommendation is required.") :
+            new AssessmentSubmitted(r.Summary, r.Recommendation));
+
+    /// <summary><c>POST .../assessment/decision</c> (role assessment-approver): approve, or send back with a reason.</summary>
+    public static Task<IResult> DecideAssessment(HttpContext http, string caseId) =>
+        CommandAsync<AssessmentDecisionRequest>(http, caseId, [Roles.AssessmentApprover], (r, _) =>
+            r.Approve is not { } approve ? Fail("approve", "approve (true or false) is required.") :
+            !approve && string.IsNullOrWhiteSpace(r.Reason) ? Fail("reason", "A reason is required to send the asesmen back.") :
+            new AssessmentDecided(approve, r.Reason));
+
+    /// <summary><c>POST .../signoffs/{ministry}</c> (role p2mi-signer or kemensos-signer): sign the dossier digest.</summary>
+    public static Task<IResult> SignOff(HttpContext http, string caseId, string ministry)
+    {
+        if (!Ministries.TryParse(ministry, out var m))
+        {
+            return Task.FromResult(Problems.Of(404, "ministry.unknown", "Unknown ministry", $"'{Problems.Shorten(ministry)}' is not a ministry; use kemenp2mi or kemensos."));
+        }
+
+        return CommandAsync<SignOffRequest>(http, caseId, [Roles.P2miSigner, Roles.KemensosSigner], (r, _) =>
+            r.Approve is not { } approve ? Fail("approve", "approve (true or false) is required.") :
+            string.IsNullOrWhiteSpace(r.DossierDigest) || r.DossierDigest.Length != 64 ? Fail("dossierDigest", "dossierDigest (64 hex characters, from GET /api/cases/{id}) is required.") :
+            !approve && string.IsNullOrWhiteSpace(r.Reason) ? Fail("reason", "A reason is required to reject.") :
+            new SignOff(m, approve, r.DossierDigest.ToLowerInvariant(), r.Reason));
+    }
+
+    /// <summary><c>POST .../holds</c> (role investigator): place an investigation hold; the answer names the hold ID.</summary>
+    public static Task<IResult> PlaceHold(HttpContext http, string caseId) =>
+        CommandAsync<HoldRequest>(http, caseId, [Roles.Investigator], (r, commandId) =>
+            string.IsNullOrWhiteSpace(r.Reason) ? Fail("reason", "reason is required.") :
+            new HoldPlaced("HOLD-" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(commandId)))[..10], r.Reason));
+
+    /// <summary><c>DELETE .../holds/{holdId}</c> (role investigator): lift a hold; optional JSON body with a reason.</summary>
+    public static Task<IResult> LiftHold(HttpContext http, string caseId, string holdId) =>
+        CommandAsync<ReasonRequest>(http, caseId, [Roles.Investigator], (r, _) => new HoldLifted(holdId, r.Reason), bodyOptional: true);
+
+    /// <summary><c>POST .../withdraw</c> (role admin): withdraw the case with a reason.</summary>
+    public static Task<IResult> Withdraw(HttpContext http, string caseId) =>
+        CommandAsync<ReasonRequest>(http, caseId, [Roles.Admin], (r, _) =>
+            string.IsNullOrWhiteSpace(r.Reason) ? Fail("reason", "reason is required.") : new Withdraw(r.Reason));
+
+    /// <summary>The caller as an <see cref="Actor"/>: <c>oid</c> or <c>sub</c> claim, and <c>roles</c> claims. Null when not authenticated.</summary>
+    public static Actor? ActorOf(ClaimsPrincipal user)
+    {
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            return null;
+        }
+
+        var id = user.FindFirst("oid")?.Value ?? user.FindFirst("sub")?.Value ?? user.FindFirst(ClaimTypes.NameIdentifier)?.Value;
+        if (string.IsNullOrEmpty(id) || id.StartsWith("system:", StringComparison.Ordinal) || id == Actor.Anonymous.Id)
+        {
+            return null;
+        }
+
+        var roles = user.FindAll("roles").Concat(user.FindAll(ClaimTypes.Role)).Select(c => c.Value).Where(Roles.All.Contains).Distinct().ToList();
+        return new Actor(id, roles);
+    }
+
+    static IResult? Authorize(HttpContext http, out Actor? actor, params string[] roles)
+    {
+        actor = ActorOf(http.User);
+        if (actor is null) return Problems.Unauthenticated();
+        var a = actor;
+        return roles.Any(a.Has) ? null : Problems.Forbidden(roles);
+    }
+
+    static IResult Json(object? value, int status = 200) => Results.Json(value, PulangJson.Options, statusCode: status);
+
+    static CaseService Service(HttpContext http) => http.RequestServices.GetRequiredService<CaseService>();
+
+    sealed record Invalid(string Field, string Message) : CaseCommand
+    {
+        public override string Name => "invalid";
+    }
+
+    static CaseCommand Fail(string field, string message) => new Invalid(field, message);
+
+    static async Task<IResult> CommandAsync<TRequest>(HttpContext http, string caseId, string[] roles, Func<TRequest, string, CaseCommand> build, bool bodyOptional = false)
+        where TRequest : class
+    {
+        if (Authorize(http, out var actor, roles) is { } denied) return denied;
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        if (key.Length > 100 || key.Any(char.IsControl))
+        {
+            return Problems.Invalid(new Dictionary<string, string[]> { ["Idempotency-Key"] = ["The Idempotency-Key header must be at most 100 printable characters."] });
+        }
+
+        var commandId = key.Length > 0 ? $"{actor!.Id}:{key}" : Guid.NewGuid().ToString("N");
+        TRequest? request;
+        if (bodyOptional && (http.Request.ContentLength ?? 0) == 0 && !http.Request.Headers.ContainsKey("Transfer-Encoding"))
+        {
+            request = JsonSerializer.Deserialize<TRequest>("{}", PulangJson.Options);
+        }
+        else
+        {
+            var (r, bad) = await ReadJsonAsync<TRequest>(http);
+            if (bad is not null) return bad;
+            request = r;
+        }
+
+        var command = build(request!, commandId);
+        if (command is Invalid invalid)
+        {
+            return Problems.Invalid(new Dictionary<string, string[]> { [invalid.Field] = [invalid.Message] });
+        }
+
+        command = command with { CommandId = commandId, Actor = actor! };
+        var outcome = await Service(http).SendAsync(caseId, command, http.RequestAborted);
+        return outcome.Status switch
+        {
+            CommandStatus.NotFound => Problems.CaseNotFound(caseId),
+            CommandStatus.Refused => Problems.Refused(outcome.Refusal!),
+            CommandStatus.Pending => Json(new { commandId, status = "pending", location = $"/api/cases/{caseId}" }, 202),
+            _ => Json(outcome.State),
+        };
+    }
+
+    /// <summary>Reads a JSON body: 415 unless <c>application/json</c>, 413 over <see cref="MaxJsonBytes"/>, 400 if unreadable.</summary>
+    static async Task<(T? Value, IResult? Problem)> ReadJsonAsync<T>(HttpContext http) where T : class
+    {
+        if (!http.Request.HasJsonContentType())
+        {
+            return (null, Problems.Of(415, "request.media-type", "JSON expected", "Send the body as application/json."));
+        }
+
+        if (http.Request.ContentLength > MaxJsonBytes)
+        {
+            return (null, Problems.Of(413, "request.too-large", "Body too large", $"JSON bodies are limited to {MaxJsonBytes} bytes."));
+        }
+
+        try
+        {
+            using var buffer = new MemoryStream();
+            var chunk = new byte[8192];
+            int n;
+            while ((n = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+            {
+                buffer.Write(chunk, 0, n);
+                if (buffer.Length > MaxJsonBytes)
+                {
+                    return (null, Problems.Of(413, "request.too-large", "Body too large", $"JSON bodies are limited to {MaxJsonBytes} bytes."));
+                }
+            }
+
+            if (buffer.Length == 0)
+            {
+                return (null, Problems.BadBody("The body is empty; send a JSON object."));
+            }
+
+            var value = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), PulangJson.Options);
+            return value is null ? (null, Problems.BadBody("The body must be a JSON object, not null.")) : (value, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, Problems.BadBody($"The body is not valid JSON for this request{(e.Path is { } p ? $" (at {p})" : "")}: {FirstLine(e.Message)}"));
+        }
+    }
+
+    static string FirstLine(string s) => s.Split('\n')[0].Split(" Path:")[0];
+}

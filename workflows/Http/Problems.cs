@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Http;
+using Pulang.Workflows.Domain;
+
+namespace Pulang.Workflows.Http;
+
+/// <summary>RFC 9457 problem details with a stable <c>code</c> extension and type <c>urn:pulang:problem:{code}</c>.</summary>
+public static class Problems
+{
+    /// <summary>A problem response.</summary>
+    /// <param name="status">HTTP status (4xx/5xx).</param>
+    /// <param name="code">Stable code, e.g. <c>case.not-found</c>.</param>
+    /// <param name="title">Short summary of the problem type.</param>
+    /// <param name="detail">What exactly went wrong and what to do.</param>
+    public static IResult Of(int status, string code, string title, string detail) =>
+        Results.Problem(detail: detail, statusCode: status, title: title, type: $"urn:pulang:problem:{code}",
+            extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    /// <summary>400 with per-field errors.</summary>
+    public static IResult Invalid(IDictionary<string, string[]> errors, string detail = "The request has invalid fields.") =>
+        Results.ValidationProblem(errors, detail: detail, title: "Invalid request", type: "urn:pulang:problem:request.invalid",
+            extensions: new Dictionary<string, object?> { ["code"] = "request.invalid" });
+
+    /// <summary>400 for a body that is not the expected JSON.</summary>
+    public static IResult BadBody(string detail) => Of(400, "request.body", "Unreadable request body", detail);
+
+    /// <summary>404 for an unknown case.</summary>
+    public static IResult CaseNotFound(string caseId) => Of(404, "case.not-found", "No such case", $"There is no case '{Shorten(caseId)}'.");
+
+    /// <summary>401 for a missing or invalid bearer token.</summary>
+    public static IResult Unauthenticated() => Of(401, "auth.required", "Authentication required", "Send a valid bearer token (Authorization: Bearer ...).");
+
+    /// <summary>403 for a caller without any of <paramref name="roles"/>.</summary>
+    public static IResult Forbidden(params string[] roles) =>
+        Of(403, "role.required", "Not allowed", $"This needs one of the roles: {string.Join(", ", roles)}.");
+
+    /// <summary>The problem for a decider refusal: 403, 409, 404 or 400 by <see cref="Refusal.Kind"/>.</summary>
+    public static IResult Refused(Refusal refusal) => refusal.Kind switch
+    {
+        RefusalKind.Forbidden => Of(403, refusal.Code, "Not allowed", refusal.Message),
+        RefusalKind.NotFound => Of(404, refusal.Code, "Not found", refusal.Message),
+        RefusalKind.Invalid => Of(400, refusal.Code, "Invalid command", refusal.Message),
+        _ => Of(409, refusal.Code, "Conflict with the case's state", refusal.Message),
+    };
+
+    /// <summary>Cuts user input echoed in a message to 64 printable characters.</summary>
+    public static string Shorten(string? value)
+    {
+        var s = new string((value ?? "").Where(c => !char.IsControl(c)).Take(64).ToArray());
+        return (value?.Length ?? 0) > 64 ? s + "..." : s;
+    }
+}
