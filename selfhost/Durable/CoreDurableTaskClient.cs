@@ -67,7 +67,8 @@ public sealed class CoreDurableTaskClient(IOrchestrationServiceClient client, Da
     {
         cancellation.ThrowIfCancellationRequested();
         var states = await client.GetOrchestrationStateAsync(instanceId, allExecutions: false);
-        return states is { Count: > 0 } ? ToMetadata(states[0], getInputsAndOutputs) : null;
+        // The provider answers an unknown instance with a list holding one empty state.
+        return states is { Count: > 0 } && states[0]?.OrchestrationInstance is not null ? ToMetadata(states[0], getInputsAndOutputs) : null;
     }
 
     /// <inheritdoc/>

@@ -107,7 +107,7 @@ public sealed class LocalTokens(SymmetricSecurityKey key, string audience)
         var claims = new List<Claim> { new("sub", userId) };
         claims.AddRange(roles.Select(r => new Claim("roles", r)));
         var now = DateTime.UtcNow;
-        var token = new JwtSecurityToken(Issuer, Audience, claims, now, now + lifetime, new SigningCredentials(Key, SecurityAlgorithms.HmacSha256));
+        var token = new JwtSecurityToken(Issuer, Audience, claims, lifetime < TimeSpan.Zero ? now + lifetime - TimeSpan.FromMinutes(1) : now, now + lifetime, new SigningCredentials(Key, SecurityAlgorithms.HmacSha256));
         return new JwtSecurityTokenHandler().WriteToken(token);
     }
 

@@ -74,7 +74,7 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
             }
         }
 
-        await index.AddAsync(caseId, intake.ExternalReference, now, ct);
+        await index.AddAsync(caseId, intake, now, ct);
         if (created || await client.GetInstanceAsync(caseId, ct) is null)
         {
             var input = new CaseOrchestrationInput(caseId, intake, options.Value.Reminders);
@@ -86,8 +86,10 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
     }
 
     /// <summary>
-    /// The case's state, or null when there is no such case. A case whose orchestration has not yet run
-    /// answers with a Registered state built from nothing but its ID (after a short wait).
+    /// The case's state (the case orchestration's custom status), or null when there is no such case. A case
+    /// whose orchestration has not run yet (its ExecutionStarted message is still queued: with start
+    /// deduplication off the provider writes no Pending row) is found in the case index; after waiting up to
+    /// 5 s for it to start, it answers with a Registered state built from the intake.
     /// </summary>
     public async Task<CaseState?> GetAsync(string caseId, CancellationToken ct)
     {
@@ -97,34 +99,37 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
         }
 
         var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(5);
+        (CaseIndexEntry Entry, CaseIntake? Intake)? indexed = null;
         while (true)
         {
             var meta = await client.GetInstanceAsync(caseId, getInputsAndOutputs: true, ct);
-            if (meta is null || meta.Name != nameof(CaseOrchestration))
+            if (meta is not null && meta.Name != nameof(CaseOrchestration))
             {
                 return null;
             }
 
-            if (meta.SerializedCustomStatus is { } json)
+            // Before the first SetCustomStatus the provider reports the JSON literal null.
+            if (meta?.SerializedCustomStatus is { } json && JsonSerializer.Deserialize<CaseState>(json, PulangJson.Options) is { } state)
             {
-                return JsonSerializer.Deserialize<CaseState>(json, PulangJson.Options);
+                return state;
             }
 
-            if (meta.IsCompleted && meta.SerializedOutput is { } output)
+            if (meta is null && indexed is null && (indexed = await index.GetAsync(caseId, ct)) is null)
             {
-                return JsonSerializer.Deserialize<CaseState>(output, PulangJson.Options);
+                return null;
             }
 
             if (time.GetUtcNow() > deadline)
             {
-                var input = meta.SerializedInput is { } i ? JsonSerializer.Deserialize<CaseOrchestrationInput>(i, PulangJson.Options) : null;
-                return input is null ? null : new CaseState
+                var intake = indexed?.Intake
+                    ?? (meta?.SerializedInput is { } i ? JsonSerializer.Deserialize<CaseOrchestrationInput>(i, PulangJson.Options)?.Intake : null);
+                return intake is null ? null : new CaseState
                 {
                     CaseId = caseId,
-                    Intake = input.Intake,
+                    Intake = intake,
                     Stage = Stage.Registered,
-                    OpenedAt = meta.CreatedAt,
-                    UpdatedAt = meta.LastUpdatedAt,
+                    OpenedAt = indexed?.Entry.OpenedAt ?? meta!.CreatedAt,
+                    UpdatedAt = time.GetUtcNow(),
                 };
             }
 

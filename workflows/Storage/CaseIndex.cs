@@ -20,12 +20,13 @@ public sealed class CaseIndex(PulangStorage storage)
 {
     const string Partition = "case";
 
-    /// <summary>Inserts the row for a new case (stage Registered); an existing row is left as it is.</summary>
-    public async Task AddAsync(string caseId, string externalReference, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Inserts the row for a new case (stage Registered, with the intake); an existing row is left as it is.</summary>
+    public async Task AddAsync(string caseId, CaseIntake intake, DateTimeOffset now, CancellationToken ct)
     {
         var e = new TableEntity(Partition, caseId)
         {
-            ["ExternalReference"] = externalReference,
+            ["ExternalReference"] = intake.ExternalReference,
+            ["Intake"] = System.Text.Json.JsonSerializer.Serialize(intake, PulangJson.Options),
             ["Stage"] = nameof(Stage.Registered),
             ["OpenedAt"] = now,
             ["UpdatedAt"] = now,
@@ -39,6 +40,19 @@ public sealed class CaseIndex(PulangStorage storage)
         }
     }
 
+    /// <summary>The row of one case and its intake, or null.</summary>
+    public async Task<(CaseIndexEntry Entry, CaseIntake? Intake)?> GetAsync(string caseId, CancellationToken ct)
+    {
+        var row = await storage.Cases.GetEntityIfExistsAsync<TableEntity>(Partition, caseId, cancellationToken: ct);
+        if (!row.HasValue || row.Value is not { } e)
+        {
+            return null;
+        }
+
+        var intake = e.GetString("Intake") is { } json ? System.Text.Json.JsonSerializer.Deserialize<CaseIntake>(json, PulangJson.Options) : null;
+        return (ToEntry(e), intake);
+    }
+
     /// <summary>Sets the stage of a case (merge; idempotent).</summary>
     public Task SetStageAsync(string caseId, Stage stage, DateTimeOffset now, CancellationToken ct) =>
         storage.Cases.UpsertEntityAsync(new TableEntity(Partition, caseId) { ["Stage"] = stage.ToString(), ["UpdatedAt"] = now }, TableUpdateMode.Merge, ct);
@@ -49,15 +63,11 @@ public sealed class CaseIndex(PulangStorage storage)
         var filter = stage is { } s
             ? TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Stage eq {s.ToString()}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
+        var select = new[] { "RowKey", "ExternalReference", "Stage", "OpenedAt", "UpdatedAt" };
         var list = new List<CaseIndexEntry>();
-        await foreach (var e in storage.Cases.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        await foreach (var e in storage.Cases.QueryAsync<TableEntity>(filter, select: select, cancellationToken: ct))
         {
-            list.Add(new CaseIndexEntry(
-                e.RowKey,
-                e.GetString("ExternalReference") ?? "",
-                Enum.TryParse<Stage>(e.GetString("Stage"), out var st) ? st : Stage.Registered,
-                e.GetDateTimeOffset("OpenedAt") ?? default,
-                e.GetDateTimeOffset("UpdatedAt") ?? default));
+            list.Add(ToEntry(e));
             if (list.Count >= 5000)
             {
                 break;
@@ -66,4 +76,11 @@ public sealed class CaseIndex(PulangStorage storage)
 
         return [.. list.OrderByDescending(x => x.OpenedAt).Take(max)];
     }
+
+    static CaseIndexEntry ToEntry(TableEntity e) => new(
+        e.RowKey,
+        e.GetString("ExternalReference") ?? "",
+        Enum.TryParse<Stage>(e.GetString("Stage"), out var st) ? st : Stage.Registered,
+        e.GetDateTimeOffset("OpenedAt") ?? default,
+        e.GetDateTimeOffset("UpdatedAt") ?? default);
 }

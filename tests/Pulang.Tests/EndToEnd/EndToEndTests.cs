@@ -13,7 +13,7 @@ namespace Pulang.Tests.EndToEnd;
 /// <summary>
 /// The whole case over HTTP against the real self-host process, on real Azurite and real Tesseract.
 /// </summary>
-public sealed class EndToEndTests(TestStorage storage) : IClassFixture<TestStorage>
+public sealed class EndToEndTests(TestStorage storage)
 {
     static readonly TimeSpan Long = TimeSpan.FromMinutes(5);
 
@@ -25,7 +25,15 @@ public sealed class EndToEndTests(TestStorage storage) : IClassFixture<TestStora
         var output = new StringWriter();
         var demo = new Demo(new Uri($"http://127.0.0.1:{host.Port}"), host.Tokens, new DirectoryInfo(Path.Combine(TestPaths.Samples, "scans")), output);
 
-        var exit = await demo.RunAsync(TestContext.Current.CancellationToken);
+        int exit;
+        try
+        {
+            exit = await demo.RunAsync(TestContext.Current.CancellationToken);
+        }
+        catch (Exception e)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}\n{output}\n--- host ---\n{host.Log}");
+        }
 
         Assert.True(exit == 0, output + "\n--- host ---\n" + host.Log);
         var caseId = System.Text.RegularExpressions.Regex.Match(output.ToString(), @"Case (PLG-[0-9A-Z]{10})").Groups[1].Value;

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Pulang.SelfHost.Hosting;
 
+[assembly: AssemblyFixture(typeof(Pulang.Tests.Infrastructure.TestStorage))]
+
 namespace Pulang.Tests.Infrastructure;
 
 /// <summary>
