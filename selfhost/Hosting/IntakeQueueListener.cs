@@ -10,7 +10,7 @@ namespace Pulang.SelfHost.Hosting;
 /// polls every second while messages come, backing off to 5 s when idle. A message that cannot be processed
 /// goes to <c>case-intake-poison</c> with the reason; one that fails 5 times for other reasons too.
 /// </summary>
-public sealed class IntakeQueueListener(PulangStorage storage, IntakeQueue intake, ILogger<IntakeQueueListener> logger) : BackgroundService
+public sealed class IntakeQueueListener(PulangStorage storage, IServiceScopeFactory scopes, ILogger<IntakeQueueListener> logger) : BackgroundService
 {
     /// <summary>Attempts before a message is moved to the poison queue.</summary>
     public const int MaxDequeueCount = 5;
@@ -31,7 +31,8 @@ public sealed class IntakeQueueListener(PulangStorage storage, IntakeQueue intak
                     string? reason;
                     try
                     {
-                        var outcome = await intake.HandleAsync(m.Body.ToString(), stoppingToken);
+                        await using var scope = scopes.CreateAsyncScope();
+                        var outcome = await scope.ServiceProvider.GetRequiredService<IntakeQueue>().HandleAsync(m.Body.ToString(), stoppingToken);
                         reason = outcome.PoisonReason;
                         if (reason is null)
                         {

@@ -40,7 +40,7 @@ public static class PulangHost
 
         var config = builder.Configuration;
         var services = builder.Services;
-        services.Configure<PulangOptions>(config.GetSection(PulangOptions.Section));
+        services.AddPulangWorkflows(config);
         services.Configure<EngineOptions>(config.GetSection(EngineOptions.Section));
         var pulang = config.GetSection(PulangOptions.Section).Get<PulangOptions>() ?? new PulangOptions();
         var dataDirectory = DataDirectory(config);
@@ -58,14 +58,9 @@ public static class PulangHost
         services.PostConfigure<EngineOptions>(o => o.WorkerId ??= $"{Environment.MachineName}-{Environment.ProcessId}");
         services.AddSingleton(new StorageConnection(connection));
         services.AddSingleton(new PulangStorage(connection));
-        services.AddSingleton<CaseIndex>();
         services.AddSingleton<DurableEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<DurableEngine>());
         services.AddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<DurableEngine>().Client);
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<CaseService>();
-        services.AddSingleton<DocumentUploads>();
-        services.AddSingleton<IntakeQueue>();
         services.AddHostedService<IntakeQueueListener>();
         OcrRegistration.AddOcr(services, config);
         services.AddProblemDetails();
