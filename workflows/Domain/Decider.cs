@@ -126,7 +126,7 @@ public static class Decider
 
     static Outcome OnDocumentScanned(CaseState state, DocumentScanned c, DateTimeOffset now)
     {
-        if (c.Actor != Actor.System && !c.Actor.Has(Roles.Uploader) && !c.Actor.Has(Roles.Admin))
+        if (!IsSystem(c.Actor) && !c.Actor.Has(Roles.Uploader) && !c.Actor.Has(Roles.Admin))
         {
             return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only Pulang's scan workflow reports scanned documents.");
         }
@@ -372,7 +372,7 @@ public static class Decider
 
     static Outcome OnReminderDue(CaseState state, ReminderDue c)
     {
-        if (c.Actor != Actor.System)
+        if (!IsSystem(c.Actor))
         {
             return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Reminders come from the case's own timers.");
         }
@@ -437,6 +437,13 @@ public static class Decider
             }),
         ], null, detail + "; released");
     }
+
+    /// <summary>
+    /// Pulang's own workflows, compared by ID: <see cref="Actor"/> is a record whose <c>Roles</c> list compares by
+    /// reference, so a command that arrived as JSON never equals <see cref="Actor.System"/>. The HTTP layer must
+    /// never hand out the <c>system:</c> ID to a caller.
+    /// </summary>
+    static bool IsSystem(Actor actor) => string.Equals(actor.Id, Actor.System.Id, StringComparison.Ordinal);
 
     static CaseState WithStage(CaseState s, Stage stage) =>
         s.Stage == Stage.OnHold ? s with { StageBeforeHold = stage } : s with { Stage = stage };
