@@ -1119,6 +1119,21 @@ public class DeciderTests
     }
 
     [Fact]
+    public void Reminder_under_a_hold_is_for_the_OnHold_stage_not_the_working_stage()
+    {
+        var s = Apply(WithDocuments(), Hold("h1"));
+
+        var stale = Ok(s, Reminder(Stage.AssessmentPending)); // timer set before the hold, fired after it
+        Assert.Empty(stale.Effects);
+
+        var held = Ok(stale.State, Reminder(Stage.OnHold));
+        var e = Assert.IsType<PublishCaseEvent>(Assert.Single(held.Effects));
+        Assert.Equal("case.reminder", e.EventType);
+        Assert.Equal("OnHold", e.Data["stage"]);
+        Assert.Equal(Stage.OnHold, held.State.Stage);
+    }
+
+    [Fact]
     public void Reminder_from_the_system_is_accepted_after_travelling_as_json()
     {
         var received = JsonSerializer.Deserialize<CaseCommand>(Reminder(Stage.DocumentsPending).ToEventPayload(), PulangJson.Options)!;
