@@ -59,6 +59,10 @@ public sealed record CaseDocument(
     string? VerifiedBy = null,
     IReadOnlyDictionary<string, string>? Corrections = null)
 {
+    /// <summary>The fields as they count: what was read (<see cref="Fields"/>, kept as read) with the verifier's corrections over it.</summary>
+    public IReadOnlyDictionary<string, string> EffectiveFields =>
+        Corrections is not { Count: > 0 } ? Fields : Fields.Concat(Corrections).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+
     /// <summary>True when the document counts for the checklist and the dossier.</summary>
     public bool Counts => Status is DocumentStatus.Accepted or DocumentStatus.Verified;
 }
@@ -111,6 +115,9 @@ public sealed record CaseState
     /// <summary>How many history entries the state keeps (older ones stay in the orchestration history and the audit trail).</summary>
     public const int HistoryLimit = 100;
 
+    /// <summary>How many processed command IDs the state keeps for repeat detection.</summary>
+    public const int CommandIdLimit = 1000;
+
     /// <summary>Case ID = orchestration instance ID.</summary>
     public required string CaseId { get; init; }
     /// <summary>What intake declared.</summary>
@@ -133,6 +140,12 @@ public sealed record CaseState
     public ImmutableList<Hold> Holds { get; init; } = [];
     /// <summary>The digest that sign-offs must name (set while the asesmen is approved), else null.</summary>
     public string? DossierDigest { get; init; }
+    /// <summary>How many times an asesmen was approved; part of the dossier digest, so a dossier re-approved after a rejection is a new dossier.</summary>
+    public int DossierRevision { get; init; }
+    /// <summary>Reminders sent so far (numbers the reminder events).</summary>
+    public int RemindersSent { get; init; }
+    /// <summary>IDs and names of the last <see cref="CommandIdLimit"/> processed commands (repeat detection outlives the shorter history).</summary>
+    public ImmutableList<string> ProcessedCommands { get; init; } = [];
     /// <summary>Release time, once released.</summary>
     public DateTimeOffset? ReleasedAt { get; init; }
     /// <summary>Last <see cref="HistoryLimit"/> processed commands, oldest first.</summary>

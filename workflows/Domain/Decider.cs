@@ -66,10 +66,17 @@ public static class Decider
     /// </summary>
     public static Decision Decide(CaseState state, CaseCommand command, DateTimeOffset now)
     {
-        var seen = state.History.FirstOrDefault(h => h.CommandId == command.CommandId);
-        if (seen is not null)
+        var key = $"{command.CommandId}|{command.Name}";
+        if (state.ProcessedCommands.Contains(key))
         {
-            return new(state, [], seen.Refusal);
+            // A repeat: the first outcome stands, nothing changes.
+            var seen = state.History.LastOrDefault(h => h.CommandId == command.CommandId);
+            return new(state, [], seen?.Refusal);
+        }
+
+        if (command.CommandId.Length > 0 && state.ProcessedCommands.Any(k => k.StartsWith(command.CommandId + "|", StringComparison.Ordinal)))
+        {
+            return new(state, [], new Refusal(RefusalKind.Invalid, "command.id-reused", $"Command ID {command.CommandId} was already used for a different command; use a new Idempotency-Key."));
         }
 
         if (state.IsFinished)
@@ -103,17 +110,25 @@ public static class Decider
             effects = effects.Insert(0, new IndexCase(next.CaseId, next.Stage));
         }
 
-        next = next with { UpdatedAt = now, History = Append(next.History, new(now, command.CommandId, command.Name, command.Actor.Id, result.Detail)) };
+        next = next with
+        {
+            UpdatedAt = next == state ? state.UpdatedAt : now,
+            History = Append(next.History, new(now, command.CommandId, command.Name, command.Actor.Id, result.Detail)),
+            ProcessedCommands = Remember(next.ProcessedCommands, key),
+        };
         return new(next, effects, null);
     }
 
     /// <summary>
-    /// The dossier digest: lower-case hex SHA-256 over the counting documents (sorted by kind then hash, as
-    /// <c>doc:{kind}:{sha256}\n</c>) and the approved asesmen (<c>assessment:{submittedBy}:{decidedBy}:{sha256(summary\nrecommendation)}\n</c>).
+    /// The dossier digest: lower-case hex SHA-256 over the revision (<c>revision:{n}\n</c>), the counting
+    /// documents (sorted by kind then hash, as <c>doc:{kind}:{sha256}\n</c>) and the approved asesmen
+    /// (<c>assessment:{submittedBy}:{decidedBy}:{sha256(summary\nrecommendation)}\n</c>). The revision makes a
+    /// dossier approved again after a rejection a new dossier, even with the same documents and text.
     /// </summary>
-    public static string DossierDigest(IEnumerable<CaseDocument> documents, Assessment assessment)
+    public static string DossierDigest(IEnumerable<CaseDocument> documents, Assessment assessment, int revision)
     {
         var text = new StringBuilder();
+        text.Append("revision:").Append(revision).Append('\n');
         foreach (var d in documents.Where(d => d.Counts).OrderBy(d => d.Kind).ThenBy(d => d.Sha256, StringComparer.Ordinal))
         {
             text.Append("doc:").Append(d.Kind.ToRoute()).Append(':').Append(d.Sha256).Append('\n');
@@ -171,13 +186,8 @@ public static class Decider
             return Outcome.Refused(RefusalKind.Forbidden, "duty.verify-own-upload", "A verifier cannot verify a document they uploaded.");
         }
 
-        var fields = new Dictionary<string, string>(doc.Fields);
-        foreach (var (k, v) in c.Corrections ?? new Dictionary<string, string>())
-        {
-            fields[k] = v;
-        }
-
-        var verified = doc with { Status = DocumentStatus.Verified, VerifiedBy = c.Actor.Id, Fields = fields, Corrections = c.Corrections };
+        // The reading stays as read; corrections are kept beside it (see CaseDocument.EffectiveFields).
+        var verified = doc with { Status = DocumentStatus.Verified, VerifiedBy = c.Actor.Id, Corrections = c.Corrections };
         var next = state with { Documents = state.Documents.Replace(doc, verified) };
         return Advance(next, $"{doc.Kind.ToRoute()} {doc.DocumentId}: verified" + (c.Corrections is { Count: > 0 } ? $", corrected {string.Join(", ", c.Corrections.Keys)}" : ""));
     }
@@ -243,7 +253,8 @@ public static class Decider
             return Outcome.Ok(next, $"asesmen sent back: {c.Reason}");
         }
 
-        next = WithStage(next with { DossierDigest = DossierDigest(next.Documents, decided) }, Stage.SignOffPending);
+        var revision = state.DossierRevision + 1;
+        next = WithStage(next with { DossierRevision = revision, DossierDigest = DossierDigest(next.Documents, decided, revision) }, Stage.SignOffPending);
         return Outcome.Ok(next, $"asesmen approved; dossier {next.DossierDigest![..12]}");
     }
 
@@ -349,9 +360,11 @@ public static class Decider
         }
 
         next = next with { Stage = state.StageBeforeHold ?? Stage.DocumentsPending, StageBeforeHold = null };
-        return next.Stage == Stage.SignOffPending
+        var lifted = new PublishCaseEvent($"{state.CaseId}:hold-lifted:{c.HoldId}", "case.hold-lifted", state.CaseId, new Dictionary<string, string> { ["holdId"] = c.HoldId });
+        var outcome = next.Stage == Stage.SignOffPending
             ? TryRelease(next, now, $"hold {c.HoldId} lifted")
             : Advance(next, $"hold {c.HoldId} lifted");
+        return outcome with { Effects = outcome.Effects.Insert(0, lifted) };
     }
 
     static Outcome OnWithdraw(CaseState state, Withdraw c, DateTimeOffset now)
@@ -382,8 +395,8 @@ public static class Decider
             return Outcome.Ok(state, "reminder for a stage already left");
         }
 
-        var n = state.History.Count(h => h.Command == "reminderDue") + 1;
-        return new Outcome(state, [new PublishCaseEvent($"{state.CaseId}:reminder:{c.Stage}:{n}", "case.reminder", state.CaseId,
+        var n = state.RemindersSent + 1;
+        return new Outcome(state with { RemindersSent = n }, [new PublishCaseEvent($"{state.CaseId}:reminder:{c.Stage}:{n}", "case.reminder", state.CaseId,
             new Dictionary<string, string> { ["stage"] = c.Stage.ToString(), ["missing"] = string.Join(",", state.Checklist.Missing) })], null, $"reminder: {c.Stage}");
     }
 
@@ -397,7 +410,7 @@ public static class Decider
 
         if (next.WorkingStage == Stage.SignOffPending && next.Assessment is { Status: AssessmentStatus.Approved } a)
         {
-            var digest = DossierDigest(next.Documents, a);
+            var digest = DossierDigest(next.Documents, a, next.DossierRevision);
             if (digest != next.DossierDigest)
             {
                 return Outcome.Ok(next with { DossierDigest = digest }, detail + $"; dossier changed to {digest[..12]}, earlier sign-offs no longer count");
@@ -443,8 +456,18 @@ public static class Decider
 
     static Decision Refuse(CaseState state, CaseCommand command, DateTimeOffset now, RefusalKind kind, string code, string message)
     {
-        var next = state with { History = Append(state.History, new(now, command.CommandId, command.Name, command.Actor.Id, message, new Refusal(kind, code, message))) };
+        var next = state with
+        {
+            History = Append(state.History, new(now, command.CommandId, command.Name, command.Actor.Id, message, new Refusal(kind, code, message))),
+            ProcessedCommands = Remember(state.ProcessedCommands, $"{command.CommandId}|{command.Name}"),
+        };
         return new(next, [], new Refusal(kind, code, message));
+    }
+
+    static ImmutableList<string> Remember(ImmutableList<string> ids, string key)
+    {
+        ids = ids.Add(key);
+        return ids.Count > CaseState.CommandIdLimit ? ids.RemoveRange(0, ids.Count - CaseState.CommandIdLimit) : ids;
     }
 
     static ImmutableList<HistoryEntry> Append(ImmutableList<HistoryEntry> history, HistoryEntry entry)
