@@ -222,6 +222,8 @@ public static class Mrz
     /// <list type="number">
     /// <item>Normalization: upper case; spaces and other whitespace removed; '«' read as '&lt;'; a line shorter than 44 is padded
     /// (and a longer one trimmed) only inside a run of '&lt;' fillers, trying each such run.</item>
+    /// <item>Line 1 name field: after the "&lt;&lt;" that ends the secondary identifier every position is a filler by format,
+    /// so letters read there become fillers (the names themselves are never changed except digit look-alikes).</item>
     /// <item>Format-typed positions: in digit-only positions (check digits, dates) letters that OCR confuses with digits
     /// (O/D/Q→0, I/L→1, Z→2, A→4, S→5, G→6, T→7, B→8) become digits; in letter-only positions (type, states, names)
     /// digits become the matching letters. Anything else that breaks the format is not repaired.</item>
@@ -340,6 +342,18 @@ public static class Mrz
         {
             if (i == 0 && a[i] != 'P') return null;
             if (!ToLetterOrFiller(ref a[i], ref corrections)) return null;
+        }
+        // Name field (Part 4 §4.2.2.1 and Part 3 §4.6): primary identifier, "<<", secondary identifier whose components are
+        // separated by single fillers, then fillers to the end. A second "<<" after the separator therefore ends the names,
+        // and every position after it is a filler by format: anything else read there is noise (OCR reads noisy '<' as K, S, E...).
+        var separator = s.IndexOf("<<", 5, StringComparison.Ordinal);
+        if (separator >= 0)
+        {
+            var end = new string(a).IndexOf("<<", separator + 2, StringComparison.Ordinal);
+            if (end < 0 && separator + 2 < a.Length && a[separator + 2] == '<') end = separator + 1;
+            if (end >= 0)
+                for (var i = end; i < a.Length; i++)
+                    if (a[i] != '<') { a[i] = '<'; corrections++; }
         }
         return new string(a);
     }

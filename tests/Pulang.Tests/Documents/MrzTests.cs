@@ -189,3 +189,27 @@ public class MrzTests
         return body + Mrz.CheckDigit(string.Concat(body.AsSpan(0, 10), body.AsSpan(13, 7), body.AsSpan(21, 22)));
     }
 }
+
+public class MrzNameFieldRepairTests
+{
+    static readonly DateOnly Today = new(2026, 11, 30);
+    const string L2 = "C4821937<2IDN9208142F3103038<<<<<<<<<<<<<<<4";
+
+    [Theory]
+    [InlineData("P<IDNWULANDARI<<SRI<RAHAYU<<<<<<<<<<<K<<<<SS", "P<IDNWULANDARI<<SRI<RAHAYU<<<<<<<<<<<<<<<<<<")]
+    [InlineData("P<IDNFITRI<<<<<<<K<K<KKKKKKKKKKKKKKKKKKKKKKK", "P<IDNFITRI<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<")]
+    public void Noise_after_the_end_of_the_names_becomes_filler(string read, string expected)
+    {
+        var r = Mrz.TryRepair(read, L2, Today);
+        Assert.True(r.IsValid);
+        Assert.Equal(expected, r.Mrz!.Line1);
+    }
+
+    [Fact]
+    public void A_letter_stuck_to_a_name_is_not_removed()
+    {
+        // Not provable by the format: it stays, and the name check against the case will catch it.
+        var r = Mrz.TryRepair("P<IDNWULANDARI<<SRI<RAHAYUK<<<<<<<<<<<<<<<<<", L2, Today);
+        Assert.Equal("SRI RAHAYUK", r.Mrz!.GivenNames);
+    }
+}
