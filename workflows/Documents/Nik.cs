@@ -11,7 +11,7 @@ namespace Pulang.Workflows.Documents;
 /// <param name="BirthDate">Decoded birth date (see <see cref="Nik.Decode(string?, DateOnly)"/> for the century rule), or null.</param>
 /// <param name="Sex">'F' when the day is 41-71, 'M' when 1-31, null when undecodable.</param>
 /// <param name="Serial">Digits 13-16.</param>
-/// <param name="Findings">Why the NIK is not valid (codes <c>nik.length</c>, <c>nik.format</c>, <c>nik.day</c>, <c>nik.birth-date</c>, <c>nik.region</c>, <c>nik.serial</c>); empty when valid.</param>
+/// <param name="Findings">Why the NIK is not valid (codes <c>nik.length</c>, <c>nik.format</c>, <c>nik.day</c>, <c>nik.invalid-date</c>, <c>nik.region</c>, <c>nik.serial</c>); empty when valid.</param>
 public sealed record NikReading(
     string Value,
     string? ProvinceCode,
@@ -64,7 +64,7 @@ public static class Nik
             birth = TryDate(2000 + yy, month, d) is { } a && a <= today ? a
                 : TryDate(1900 + yy, month, d) is { } b && b <= today ? b : null;
             if (birth is null)
-                findings.Add(new Finding("nik.birth-date", "The NIK does not encode a real past date of birth.", FieldNames.Nik));
+                findings.Add(new Finding("nik.invalid-date", "The NIK does not encode a real past date of birth.", FieldNames.Nik));
         }
         if (value.StartsWith("00", StringComparison.Ordinal))
             findings.Add(new Finding("nik.region", "The NIK's province code cannot be 00.", FieldNames.Nik));
