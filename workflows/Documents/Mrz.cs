@@ -224,6 +224,8 @@ public static class Mrz
     /// (and a longer one trimmed) only inside a run of '&lt;' fillers, trying each such run.</item>
     /// <item>Line 1 name field: after the "&lt;&lt;" that ends the secondary identifier every position is a filler by format,
     /// so letters read there become fillers (the names themselves are never changed except digit look-alikes).</item>
+    /// <item>Line 2: an optional data check digit read as '&lt;' means the optional data field is unused, so its 14 positions are
+    /// fillers by format.</item>
     /// <item>Format-typed positions: in digit-only positions (check digits, dates) letters that OCR confuses with digits
     /// (O/D/Q→0, I/L→1, Z→2, A→4, S→5, G→6, T→7, B→8) become digits; in letter-only positions (type, states, names)
     /// digits become the matching letters. Anything else that breaks the format is not repaired.</item>
@@ -376,6 +378,11 @@ public static class Mrz
             };
             if (!ok) return null;
         }
+        // Position 43 (the optional data check digit) is '<' only when the optional data field is unused (Part 4 §4.2.2.2):
+        // then positions 29-42 are fillers by format, and letters read there (noisy '<' read as K, S, E...) become fillers.
+        if (a[42] == '<')
+            for (var i = 28; i < 42; i++)
+                if (a[i] != '<') { a[i] = '<'; corrections++; }
         return new string(a);
     }
 

@@ -235,6 +235,8 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
             .Where(w => w.Length > 0)
             .ToHashSet(StringComparer.Ordinal);
         MrzReading? firstValid = null, firstRaw = null;
+        var seenLine1 = new HashSet<string>(StringComparer.Ordinal);
+        var seenLine2 = new HashSet<string>(StringComparer.Ordinal);
         foreach (var variant in MrzVariants(bitmap.Width, bitmap.Height, pageRows, bitmap))
         {
             ct.ThrowIfCancellationRequested();
@@ -247,9 +249,16 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
             if (r.ExitCode != 0) throw ProcessFailure(r);
             var (l1, l2) = PickMrzLines(r.StdOut);
             if (l1 is null || l2 is null) continue;
-            var repair = Mrz.TryRepair(l1, l2, today);
-            if (repair.IsValid)
+            // Line 1 and line 2 are independent evidence: line 2 is proven by its check digits, line 1 (names) only by the visual
+            // zone. So a line 1 from one variant may be combined with a line 2 from another; each combination must still pass
+            // Mrz.TryRepair as a whole.
+            var newPairs = seenLine2.Select(x => (l1, x)).Concat(seenLine1.Select(x => (x, l2))).Prepend((l1, l2)).ToList();
+            seenLine1.Add(l1);
+            seenLine2.Add(l2);
+            foreach (var (a, b) in newPairs)
             {
+                var repair = Mrz.TryRepair(a, b, today);
+                if (!repair.IsValid) continue;
                 var names = $"{repair.Mrz!.Surname} {repair.Mrz.GivenNames}".Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 var confirmed = names.Length > 0 && names.All(pageWords.Contains);
                 var reading = new MrzReading(repair.Mrz.Line1, repair.Mrz.Line2, true, confirmed);
@@ -264,8 +273,8 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
     /// <summary>
     /// Preprocessing variants, tried in order: the band around the lines the page OCR saw as MRZ-like (two or more '&lt;'
     /// or a long run of capitals and digits in the lower half), then the bottom quarter of the page. For each band: grey at a
-    /// scale that makes lines about 40 pixels high (never shrinking), Otsu-binarized, the same two deskewed by the band's
-    /// estimated skew (projection profile), grey rotated by ±1 degree, then grey at 1.5 and 0.75 times the scale.
+    /// scale that makes lines about 40 pixels high (never enlarging less than 1), grey at 0.8 times that, Otsu-binarized, grey and
+    /// Otsu deskewed by the band's estimated skew (projection profile), grey rotated by ±1 degree, then grey at 1.5 times the scale.
     /// </summary>
     internal static IEnumerable<MrzBandImage.Variant> MrzVariants(int width, int height, List<TsvRow> pageRows, SKBitmap? page = null)
     {
@@ -292,6 +301,7 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
         {
             var scale = (float)Math.Clamp(40.0 / Math.Max(lineHeight, 1), 1.0, 3.0);
             yield return new MrzBandImage.Variant(name + "/grey", band, 0, scale, false);
+            yield return new MrzBandImage.Variant(name + "/grey-small", band, 0, scale * 0.8f, false);
             yield return new MrzBandImage.Variant(name + "/otsu", band, 0, scale, true);
             var skew = page is null ? 0f : MrzBandImage.EstimateSkew(page, band);
             if (skew != 0)
@@ -302,7 +312,6 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
             yield return new MrzBandImage.Variant(name + "/grey+1deg", band, 1, scale, false);
             yield return new MrzBandImage.Variant(name + "/grey-1deg", band, -1, scale, false);
             yield return new MrzBandImage.Variant(name + "/grey-large", band, 0, scale * 1.5f, false);
-            yield return new MrzBandImage.Variant(name + "/grey-small", band, 0, scale * 0.75f, false);
         }
     }
 

@@ -213,3 +213,31 @@ public class MrzNameFieldRepairTests
         Assert.Equal("SRI RAHAYUK", r.Mrz!.GivenNames);
     }
 }
+
+public class MrzOptionalDataRepairTests
+{
+    static readonly DateOnly Today = new(2026, 11, 30);
+    const string L1 = "P<IDNFITRI<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<";
+
+    [Fact]
+    public void Letters_in_an_unused_optional_data_field_become_fillers()
+    {
+        // K counts 20: the check digits cannot tell it from '<' (0); the '<' check digit at position 43 says the field is unused.
+        var r = Mrz.TryRepair(L1, "E6101361<81DN7206133F3304031KKKKKKKK<<<<<K<4", Today);
+        Assert.True(r.IsValid, r.Reason);
+        Assert.Equal("E6101361<8IDN7206133F3304031<<<<<<<<<<<<<<<4", r.Mrz!.Line2);
+    }
+
+    [Fact]
+    public void Used_optional_data_is_kept_and_checked()
+    {
+        // Fictional personal number 1234567890 with its check digit and composite.
+        var body = "E6101361<8IDN7206133F3304031" + "1234567890<<<<";
+        var line2 = body + Mrz.CheckDigit(body.AsSpan(28, 14));
+        line2 += Mrz.CheckDigit(string.Concat(line2.AsSpan(0, 10), line2.AsSpan(13, 7), line2.AsSpan(21, 22)));
+        var r = Mrz.TryRepair(L1, line2, Today);
+        Assert.True(r.IsValid, r.Reason);
+        Assert.Equal("1234567890", r.Mrz!.OptionalData);
+        Assert.False(Mrz.TryRepair(L1, line2.Replace("12345", "12346"), Today).IsValid);
+    }
+}
