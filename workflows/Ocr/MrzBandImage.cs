@@ -12,11 +12,36 @@ internal static class MrzBandImage
     /// <summary>One preprocessing variant: the band (pixels), a rotation in degrees, a scale factor, and whether to binarize.</summary>
     internal sealed record Variant(string Name, SKRectI Band, float RotationDegrees, float Scale, bool Binarize);
 
-    /// <summary>Decodes an image file; null when it is not a readable image.</summary>
+    /// <summary>Decodes an image file (JPEG, PNG, WebP... via Skia, binary 8-bit PGM directly); null when it is not a readable image.</summary>
     internal static SKBitmap? Decode(string path)
     {
-        try { return SKBitmap.Decode(path); }
+        try { return path.EndsWith(".pgm", StringComparison.OrdinalIgnoreCase) ? DecodePgm(path) : SKBitmap.Decode(path); }
         catch (Exception) { return null; }
+    }
+
+    /// <summary>Reads a binary PGM (P5, maxval 255) as a Gray8 bitmap; null for anything else.</summary>
+    static SKBitmap? DecodePgm(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var pos = 0;
+        string? Token()
+        {
+            while (pos < bytes.Length)
+            {
+                if (bytes[pos] == (byte)'#') { while (pos < bytes.Length && bytes[pos] != (byte)'\n') pos++; }
+                else if (char.IsWhiteSpace((char)bytes[pos])) pos++;
+                else break;
+            }
+            var start = pos;
+            while (pos < bytes.Length && !char.IsWhiteSpace((char)bytes[pos])) pos++;
+            return pos > start ? System.Text.Encoding.ASCII.GetString(bytes, start, pos - start) : null;
+        }
+        if (Token() != "P5" || !int.TryParse(Token(), out var w) || !int.TryParse(Token(), out var h) || Token() != "255") return null;
+        pos++; // the single whitespace after maxval
+        if (w <= 0 || h <= 0 || bytes.Length - pos < (long)w * h) return null;
+        var bitmap = new SKBitmap(new SKImageInfo(w, h, SKColorType.Gray8, SKAlphaType.Opaque));
+        bytes.AsSpan(pos, w * h).CopyTo(bitmap.GetPixelSpan());
+        return bitmap;
     }
 
     /// <summary>Writes the preprocessed band of <paramref name="page"/> to <paramref name="pgmPath"/>.</summary>

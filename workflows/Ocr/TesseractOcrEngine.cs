@@ -167,10 +167,12 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
     async Task<List<string>> RasterizePdfAsync(string pdf, string folder, CancellationToken ct)
     {
         var prefix = Path.Combine(folder, "page");
-        var r = await RunAsync(options.PdftoppmPath, ["-r", options.Dpi.ToString(CultureInfo.InvariantCulture), "-png", pdf, prefix], ct);
+        // Grey PGM: uncompressed, so rasterizing is fast (PNG compression of 300 dpi A4 pages costs seconds per page), and
+        // Tesseract reads it as it is; MrzBandImage decodes it for the MRZ pass.
+        var r = await RunAsync(options.PdftoppmPath, ["-r", options.Dpi.ToString(CultureInfo.InvariantCulture), "-gray", pdf, prefix], ct);
         if (r.ExitCode != 0) throw new OcrException("The PDF cannot be rasterized (pdftoppm failed).", isPermanent: true);
-        // pdftoppm names pages page-1.png or page-01.png ... depending on the page count: order by the number.
-        return Directory.GetFiles(folder, "page-*.png")
+        // pdftoppm names pages page-1.pgm or page-01.pgm ... depending on the page count: order by the number.
+        return Directory.GetFiles(folder, "page-*.pgm")
             .OrderBy(p => int.Parse(Path.GetFileNameWithoutExtension(p)["page-".Length..], CultureInfo.InvariantCulture))
             .ToList();
     }

@@ -196,6 +196,16 @@ public class TesseractSampleTests
     }
 
     [Fact]
+    public async Task Multipage_pdf_read_as_a_passport_finds_the_mrz_on_its_page()
+    {
+        var expected = Samples.GroundTruth.GetProperty("passport_datapage").GetProperty("mrz").EnumerateArray().Select(e => e.GetString()).ToArray();
+        var result = await Analyze("scans/scans_multipage.pdf", DocumentKind.Passport);
+        var zone = Assert.Single(result.Documents, d => d.DocType == "mrz.td3");
+        Assert.Equal($"{expected[0]}\n{expected[1]}", zone.Fields["MachineReadableZone"].Content);
+        Assert.Equal(1.0, zone.Confidence);
+    }
+
+    [Fact]
     public async Task Pdf_over_the_page_limit_is_refused_as_permanent()
     {
         using var small = new TesseractOcrEngine(new TesseractOptions { MaxPages = 3 });
