@@ -274,9 +274,9 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
 
     /// <summary>
     /// Preprocessing variants, tried in order: the band around the lines the page OCR saw as MRZ-like (two or more '&lt;'
-    /// or a long run of capitals and digits in the lower half), then the bottom quarter of the page. For each band: grey at a
+    /// or a long run of capitals and digits in the lower half), then the bottom quarter and the bottom 30% of the page. For each band: grey at a
     /// scale that makes lines about 40 pixels high (never enlarging less than 1), grey at 0.8 times that, Otsu-binarized, grey and
-    /// Otsu deskewed by the band's estimated skew (projection profile), grey rotated by ±1 degree, then grey at 1.5 times the scale.
+    /// Otsu deskewed by the band's estimated skew (projection profile), grey rotated by ±1 degree, then grey at 1.5 and 0.65 times the scale.
     /// </summary>
     internal static IEnumerable<MrzBandImage.Variant> MrzVariants(int width, int height, List<TsvRow> pageRows, SKBitmap? page = null)
     {
@@ -298,6 +298,7 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
             bands.Add(("ocr-band", new SKRectI(0, Math.Max(0, top - margin), width, Math.Min(height, bottom + margin)), lineHeight));
         }
         bands.Add(("bottom-quarter", new SKRectI(0, height * 3 / 4, width, height), width / 44.0 * 1.1));
+        bands.Add(("bottom-30", new SKRectI(0, height * 7 / 10, width, height), width / 44.0 * 1.1));
 
         foreach (var (name, band, lineHeight) in bands)
         {
@@ -314,6 +315,7 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
             yield return new MrzBandImage.Variant(name + "/grey+1deg", band, 1, scale, false);
             yield return new MrzBandImage.Variant(name + "/grey-1deg", band, -1, scale, false);
             yield return new MrzBandImage.Variant(name + "/grey-large", band, 0, scale * 1.5f, false);
+            yield return new MrzBandImage.Variant(name + "/grey-smaller", band, 0, scale * 0.65f, false);
         }
     }
 
