@@ -63,6 +63,17 @@ public class TesseractOcrEngineFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task Cancelling_kills_the_processes_and_removes_the_temp_files()
+    {
+        using var engine = Engine(o => o.MaxConcurrency = 1);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        await using var pdf = File.OpenRead(Samples.PathOf("scans/scans_multipage.pdf"));
+        cts.CancelAfter(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.AnalyzeAsync(pdf, "application/pdf", DocumentKind.Passport, cts.Token));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(temp));
+    }
+
+    [Fact]
     public void Parses_tesseract_tsv()
     {
         const string tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
