@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pulang.Workflows.Cases;
+using Pulang.Workflows.Ocr;
 using Pulang.Workflows.Storage;
 
 namespace Pulang.Workflows;
@@ -23,6 +24,26 @@ public static class PulangServices
         services.TryAddScoped<CaseService>();
         services.TryAddScoped<DocumentUploads>();
         services.TryAddScoped<IntakeQueue>();
+        services.TryAddSingleton<IOcrEngine>(_ => CreateOcrEngine(configuration));
         return services;
+    }
+
+    /// <summary>
+    /// The OCR engine from configuration: <c>Pulang:Ocr:Engine</c> = <c>tesseract</c> (the default and, for now,
+    /// the only engine); its settings from <c>Pulang:Ocr:Tesseract</c> (<see cref="TesseractOptions"/>), with
+    /// <c>MaxPages</c> from <c>Pulang:MaxPagesPerDocument</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">An unknown engine is configured.</exception>
+    public static IOcrEngine CreateOcrEngine(IConfiguration configuration)
+    {
+        var engine = configuration["Pulang:Ocr:Engine"] ?? "tesseract";
+        if (!string.Equals(engine, "tesseract", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Pulang:Ocr:Engine '{engine}' is not known; use 'tesseract'.");
+        }
+
+        var options = configuration.GetSection("Pulang:Ocr:Tesseract").Get<TesseractOptions>() ?? new TesseractOptions();
+        options.MaxPages = configuration.GetValue("Pulang:MaxPagesPerDocument", options.MaxPages);
+        return new TesseractOcrEngine(options);
     }
 }

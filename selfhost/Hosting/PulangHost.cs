@@ -62,7 +62,6 @@ public static class PulangHost
         services.AddHostedService(sp => sp.GetRequiredService<DurableEngine>());
         services.AddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<DurableEngine>().Client);
         services.AddHostedService<IntakeQueueListener>();
-        OcrRegistration.AddOcr(services, config);
         services.AddProblemDetails();
 
         var auth = config.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();

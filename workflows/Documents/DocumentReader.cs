@@ -1,11 +1,403 @@
+using System.Text.RegularExpressions;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Ocr;
 
 namespace Pulang.Workflows.Documents;
 
-// Placeholder until the documents branch lands.
-public static class DocumentReader
+/// <summary>
+/// Extracts the standard fields (<see cref="FieldNames"/>) of a scanned document from an OCR <see cref="AnalyzeResult"/> and checks
+/// them against the case's <see cref="Subject"/>. Every doubt becomes a <see cref="Finding"/>; nothing is guessed silently.
+/// <list type="bullet">
+/// <item>Passport: from the ICAO 9303 TD3 MRZ only (the <c>mrz.td3</c> document's <c>MachineReadableZone</c>, else two MRZ-like
+/// lines of the text), after <see cref="Mrz.TryRepair(string?, string?, DateOnly)"/>. Not found or not valid: <c>mrz.invalid</c>.
+/// MRZ names (no check digit covers them) not also printed in the visual zone: <c>mrz.name-unconfirmed</c>.</item>
+/// <item>KTP: NIK, name (Nama), place and date of birth (Tempat/Tgl Lahir), sex (Jenis Kelamin).</item>
+/// <item>SPLP: number (Nomor), name (Nama Lengkap), date of birth, sex, NIK, last passport number (Nomor Paspor Terakhir).</item>
+/// <item>Assessment form (asesmen): name, NIK, date of birth, registration number (No. Reg), assessment date, assessor (Petugas).</item>
+/// <item>Other kinds: no fields, no findings.</item>
+/// </list>
+/// Checks: a required field not found → <c>field.missing</c>; a required field whose words Tesseract/Document Intelligence
+/// read with confidence below <see cref="LowConfidence"/> → <c>field.low-confidence</c>; NIK invalid → <c>nik.*</c> from
+/// <see cref="Nik.Decode"/>; NIK birth date / sex versus the document's printed ones → <c>nik.birth-date</c> / <c>nik.sex</c>;
+/// versus the case → <c>case.name-mismatch</c>, <c>case.birth-date-mismatch</c>, <c>case.sex-mismatch</c>,
+/// <c>case.nik-mismatch</c>, <c>case.nik-birth-date</c>, <c>case.nik-sex</c> (Expected = case, Actual = document).
+/// Finding messages never contain personal data; Expected/Actual do, and are stored with the case, never logged.
+/// </summary>
+public static partial class DocumentReader
 {
+    /// <summary>Word confidence (0..1) under which a required field is reported as <c>field.low-confidence</c>.</summary>
+    public const double LowConfidence = 0.5;
+
+    /// <summary>Reads <paramref name="result"/> as a <paramref name="kind"/> document and checks it against <paramref name="subject"/>, with today's UTC date for century rules.</summary>
     public static DocumentReading Read(DocumentKind kind, AnalyzeResult result, Subject subject) =>
-        new(kind, new Dictionary<string, string>(), []);
+        Read(kind, result, subject, DateOnly.FromDateTime(DateTime.UtcNow));
+
+    /// <summary>Reads <paramref name="result"/> as a <paramref name="kind"/> document and checks it against <paramref name="subject"/>.</summary>
+    /// <param name="kind">What the document is said to be.</param>
+    /// <param name="result">OCR output (Tesseract or Document Intelligence shape).</param>
+    /// <param name="subject">The person of the case.</param>
+    /// <param name="today">Reference date for two-digit-year century rules (MRZ, NIK).</param>
+    public static DocumentReading Read(DocumentKind kind, AnalyzeResult result, Subject subject, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(subject);
+        var ctx = new Context(kind, Rows(result), today);
+        switch (kind)
+        {
+            case DocumentKind.Passport: ReadPassport(ctx, result); break;
+            case DocumentKind.Ktp: ReadKtp(ctx); break;
+            case DocumentKind.Splp: ReadSplp(ctx); break;
+            case DocumentKind.AssessmentForm: ReadAssessment(ctx); break;
+            default: return new DocumentReading(kind, ctx.Fields, ctx.Findings);
+        }
+        CheckNik(ctx);
+        CheckSubject(ctx, subject);
+        return new DocumentReading(kind, ctx.Fields, ctx.Findings);
+    }
+
+    sealed class Context(DocumentKind kind, List<Row> rows, DateOnly today)
+    {
+        public DocumentKind Kind { get; } = kind;
+        public List<Row> Rows { get; } = rows;
+        public DateOnly Today { get; } = today;
+        public Dictionary<string, string> Fields { get; } = new(StringComparer.Ordinal);
+        public List<Finding> Findings { get; } = [];
+
+        public void Set(string field, string? value, double confidence)
+        {
+            if (string.IsNullOrWhiteSpace(value)) return;
+            Fields[field] = value.Trim();
+            if (confidence < LowConfidence)
+                Findings.Add(new Finding("field.low-confidence", "The OCR is unsure of this field; compare it with the scan.", field));
+        }
+
+        public void Require(params string[] fields)
+        {
+            foreach (var f in fields)
+                if (!Fields.ContainsKey(f))
+                    Findings.Add(new Finding("field.missing", "A required field was not found on the document.", f));
+        }
+    }
+
+    // ---------- layout: rows of words ----------
+
+    /// <summary>A visual row: words whose vertical centres line up, left to right, with their confidences.</summary>
+    internal sealed record Row(IReadOnlyList<(string Text, double Confidence)> Words)
+    {
+        public string Text { get; } = string.Join(' ', Words.Select(w => w.Text));
+
+        /// <summary>Confidence of the words that start at or after character <paramref name="index"/> of <see cref="Text"/>.</summary>
+        public double ConfidenceFrom(int index, int length)
+        {
+            var pos = 0;
+            var min = 1.0;
+            foreach (var (text, conf) in Words)
+            {
+                var end = pos + text.Length;
+                if (end > index && pos < index + length) min = Math.Min(min, conf);
+                pos = end + 1;
+            }
+            return min;
+        }
+    }
+
+    /// <summary>
+    /// Groups each page's words into visual rows (label and value on one row even when the OCR put them in different blocks).
+    /// Pages without words (a text-only result) fall back to <see cref="AnalyzeResult.Content"/> lines with confidence 1.
+    /// </summary>
+    internal static List<Row> Rows(AnalyzeResult result)
+    {
+        var rows = new List<Row>();
+        foreach (var page in result.Pages)
+        {
+            var words = page.Words
+                .Where(w => w.Polygon.Count >= 8 && !string.IsNullOrWhiteSpace(w.Content))
+                .Select(w => (w.Content, w.Confidence, Top: w.Polygon[1], Bottom: w.Polygon[5], Left: w.Polygon[0]))
+                .OrderBy(w => (w.Top + w.Bottom) / 2)
+                .ToList();
+            var current = new List<(string Content, double Confidence, double Top, double Bottom, double Left)>();
+            double centre = 0, height = 0;
+            foreach (var w in words)
+            {
+                var c = (w.Top + w.Bottom) / 2;
+                if (current.Count > 0 && Math.Abs(c - centre) > 0.5 * height)
+                {
+                    rows.Add(new Row(current.OrderBy(x => x.Left).Select(x => (x.Content, x.Confidence)).ToList()));
+                    current.Clear();
+                }
+                current.Add(w);
+                centre = current.Average(x => (x.Top + x.Bottom) / 2);
+                height = current.Average(x => x.Bottom - x.Top);
+            }
+            if (current.Count > 0) rows.Add(new Row(current.OrderBy(x => x.Left).Select(x => (x.Content, x.Confidence)).ToList()));
+        }
+        if (rows.Count == 0)
+            rows.AddRange(result.Content.Split('\n', '\f').Where(l => l.Trim().Length > 0)
+                .Select(l => new Row(l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(t => (t, 1.0)).ToList())));
+        return rows;
+    }
+
+    /// <summary>The value after a label on its row: label regex, then separators (: ; . | and the like), then the rest.</summary>
+    static (string Value, double Confidence)? Labelled(Context ctx, Regex label)
+    {
+        foreach (var row in ctx.Rows)
+        {
+            var m = label.Match(row.Text);
+            if (!m.Success) continue;
+            var start = m.Index + m.Length;
+            var rest = row.Text[start..];
+            var trimmed = rest.TrimStart(' ', ':', ';', '.', '|', ',', '_', '-', '—', '=');
+            var valueStart = start + rest.Length - trimmed.Length;
+            var value = CleanTail(trimmed);
+            if (value.Length == 0) continue;
+            return (value, row.ConfidenceFrom(valueStart, value.Length));
+        }
+        return null;
+    }
+
+    /// <summary>Removes OCR debris after a value: underscores/dashes/pipes and what follows a run of them.</summary>
+    static string CleanTail(string s)
+    {
+        var cut = DebrisRegex().Match(s);
+        if (cut.Success) s = s[..cut.Index];
+        return s.Trim().TrimEnd(':', ';', '|', '_', '-', '—', '.').Trim();
+    }
+
+    [GeneratedRegex(@"\s[_|—=]{1,}|\s-{2,}|\s{3,}")]
+    private static partial Regex DebrisRegex();
+
+    // ---------- passport ----------
+
+    static void ReadPassport(Context ctx, AnalyzeResult result)
+    {
+        string? line1 = null, line2 = null;
+        var zone = result.Documents.Where(d => d.DocType.StartsWith("mrz", StringComparison.OrdinalIgnoreCase) || d.DocType.Contains("passport", StringComparison.OrdinalIgnoreCase))
+            .Select(d => d.Fields.TryGetValue("MachineReadableZone", out var f) ? f.Content : null)
+            .FirstOrDefault(c => !string.IsNullOrWhiteSpace(c));
+        if (zone is not null)
+        {
+            var parts = zone.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (parts.Length >= 2) (line1, line2) = (parts[^2], parts[^1]);
+        }
+        else
+        {
+            // Two consecutive MRZ-like lines in the text.
+            var lines = result.Content.Split('\n', '\f').Select(l => l.Replace(" ", "")).ToList();
+            for (var i = lines.Count - 2; i >= 0; i--)
+                if (lines[i].Length >= 40 && lines[i + 1].Length >= 40 && lines[i].Contains('<') && lines[i + 1].Contains('<'))
+                { (line1, line2) = (lines[i], lines[i + 1]); break; }
+        }
+
+        var repair = Mrz.TryRepair(line1, line2, ctx.Today);
+        if (!repair.IsValid || repair.Mrz is null)
+        {
+            ctx.Findings.Add(new Finding("mrz.invalid",
+                repair.Reason switch
+                {
+                    "ambiguous" => "The MRZ can be read in more than one way that passes the check digits.",
+                    "check-digits" => "The MRZ check digits do not match what was read.",
+                    _ => "No machine readable zone was found.",
+                },
+                FieldNames.MrzLine2, Actual: line1 is null ? null : $"{line1}\n{line2}"));
+            ctx.Require(FieldNames.PassportNumber, FieldNames.FullName, FieldNames.BirthDate, FieldNames.Sex);
+            return;
+        }
+
+        var mrz = repair.Mrz;
+        ctx.Set(FieldNames.MrzLine1, mrz.Line1, 1);
+        ctx.Set(FieldNames.MrzLine2, mrz.Line2, 1);
+        ctx.Set(FieldNames.Surname, mrz.Surname, 1);
+        ctx.Set(FieldNames.GivenNames, mrz.GivenNames, 1);
+        ctx.Set(FieldNames.FullName, mrz.FullName, 1);
+        ctx.Set(FieldNames.PassportNumber, mrz.DocumentNumber, 1);
+        if (mrz.BirthDate is { } b) ctx.Set(FieldNames.BirthDate, DocumentDates.ToIso(b), 1);
+        if (mrz.Sex is 'F' or 'M') ctx.Set(FieldNames.Sex, mrz.Sex.ToString(), 1);
+        ctx.Set(FieldNames.Nationality, mrz.Nationality, 1);
+        ctx.Set(FieldNames.IssuingState, mrz.IssuingState, 1);
+        if (mrz.ExpiryDate is { } e) ctx.Set(FieldNames.ExpiryDate, DocumentDates.ToIso(e), 1);
+
+        // The names are covered by no check digit: they must also appear in the visual zone (the rows above the MRZ).
+        var vizWords = ctx.Rows.Where(r => !r.Text.Contains("<<", StringComparison.Ordinal))
+            .SelectMany(r => r.Words.Select(w => new string(w.Text.ToUpperInvariant().Where(char.IsAsciiLetterUpper).ToArray())))
+            .ToHashSet(StringComparer.Ordinal);
+        var nameTokens = PersonNames.Tokens(mrz.FullName);
+        if (nameTokens.Count == 0 || !nameTokens.All(vizWords.Contains))
+            ctx.Findings.Add(new Finding("mrz.name-unconfirmed",
+                "The MRZ name (not covered by check digits) is not also printed in the visual zone.", FieldNames.FullName, Actual: mrz.FullName));
+        ctx.Require(FieldNames.PassportNumber, FieldNames.FullName, FieldNames.BirthDate, FieldNames.Sex);
+    }
+
+    // ---------- KTP ----------
+
+    [GeneratedRegex(@"\bN[I1l|]K\b", RegexOptions.IgnoreCase)] private static partial Regex NikLabel();
+    [GeneratedRegex(@"^\W*Nama\b(?!\s*Lengkap)", RegexOptions.IgnoreCase)] private static partial Regex NamaLabel();
+    [GeneratedRegex(@"\bNama\s+Lengkap\b", RegexOptions.IgnoreCase)] private static partial Regex NamaLengkapLabel();
+    [GeneratedRegex(@"Tempat\s*/?\s*T[a-z]{1,6}\.?\s*Lahir", RegexOptions.IgnoreCase)] private static partial Regex BirthLabel();
+    [GeneratedRegex(@"Jenis\s*Kelamin", RegexOptions.IgnoreCase)] private static partial Regex SexLabel();
+    [GeneratedRegex(@"\b(PEREMPUAN|WANITA|LAKI\s*-?\s*LAKI|PRIA)\b", RegexOptions.IgnoreCase)] private static partial Regex SexValue();
+
+    static void ReadKtp(Context ctx)
+    {
+        ReadNik(ctx);
+        ReadName(ctx, NamaLabel());
+        ReadBirth(ctx, withPlace: true);
+        ReadSex(ctx);
+        ctx.Require(FieldNames.Nik, FieldNames.FullName, FieldNames.BirthDate, FieldNames.Sex);
+    }
+
+    static void ReadNik(Context ctx)
+    {
+        // The value after the NIK label; else the only 16-character token on the document that reads as a NIK.
+        var labelled = Labelled(ctx, NikLabel());
+        if (labelled is { } v)
+        {
+            var token = v.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(t => Nik.FromOcrToken(t) is not null);
+            if (token is not null) { ctx.Set(FieldNames.Nik, Nik.FromOcrToken(token), v.Confidence); return; }
+        }
+        var candidates = ctx.Rows.SelectMany(r => r.Words)
+            .Where(w => w.Text.Count(char.IsAsciiDigit) >= 12)
+            .Select(w => (Nik: Nik.FromOcrToken(w.Text.Trim(':', '.', ',')), w.Confidence))
+            .Where(x => x.Nik is not null)
+            .GroupBy(x => x.Nik).ToList();
+        if (candidates.Count == 1) ctx.Set(FieldNames.Nik, candidates[0].Key, candidates[0].Min(x => x.Confidence));
+    }
+
+    static void ReadName(Context ctx, Regex label)
+    {
+        if (Labelled(ctx, label) is not { } v) return;
+        var name = PersonNames.Normalize(v.Value);
+        ctx.Set(FieldNames.FullName, name, v.Confidence);
+    }
+
+    static void ReadBirth(Context ctx, bool withPlace)
+    {
+        if (Labelled(ctx, BirthLabel()) is not { } v) return;
+        if (!DocumentDates.TryFind(v.Value, out var date, out var index)) return;
+        ctx.Set(FieldNames.BirthDate, DocumentDates.ToIso(date), v.Confidence);
+        if (withPlace)
+        {
+            var place = v.Value[..index].Trim().TrimEnd(',', '.', ';').Trim().ToUpperInvariant();
+            ctx.Set(FieldNames.BirthPlace, place, v.Confidence);
+        }
+    }
+
+    static void ReadSex(Context ctx)
+    {
+        var v = Labelled(ctx, SexLabel());
+        var m = v is null ? Match.Empty : SexValue().Match(v.Value.Value);
+        if (!m.Success) return;
+        var word = m.Value.ToUpperInvariant();
+        ctx.Set(FieldNames.Sex, word is "PEREMPUAN" or "WANITA" ? "F" : "M", v!.Value.Confidence);
+    }
+
+    // ---------- SPLP ----------
+
+    [GeneratedRegex(@"\bNomor\b(?!\s*Paspor)", RegexOptions.IgnoreCase)] private static partial Regex NomorLabel();
+    [GeneratedRegex(@"\bNomor\s+Paspor(\s+Terakhir)?", RegexOptions.IgnoreCase)] private static partial Regex PassportLabel();
+    [GeneratedRegex(@"^(?<city>[A-Z]{2,3})\s*-\s*SPLP\s*/\s*(?<no>[0-9OIl]{3,5})\s*/\s*(?<month>[IVX1l]{1,4})\s*/\s*(?<year>[0-9]{4})$", RegexOptions.IgnoreCase)]
+    private static partial Regex SplpNumber();
+    [GeneratedRegex(@"^[A-Z]{1,2}[0-9]{6,8}$")] private static partial Regex PassportNumber();
+
+    static void ReadSplp(Context ctx)
+    {
+        if (Labelled(ctx, NomorLabel()) is { } n)
+        {
+            var token = n.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+            var m = SplpNumber().Match(token);
+            if (m.Success)
+            {
+                // Format-typed: the serial is digits, the month a Roman numeral (OCR reads I as 1 or l).
+                var no = m.Groups["no"].Value.ToUpperInvariant().Replace('O', '0').Replace('I', '1').Replace('L', '1');
+                var month = m.Groups["month"].Value.ToUpperInvariant().Replace('1', 'I').Replace('L', 'I');
+                ctx.Set(FieldNames.SplpNumber, $"{m.Groups["city"].Value.ToUpperInvariant()}-SPLP/{no}/{month}/{m.Groups["year"].Value}", n.Confidence);
+            }
+            else ctx.Set(FieldNames.SplpNumber, token.ToUpperInvariant(), Math.Min(n.Confidence, LowConfidence / 2));
+        }
+        ReadName(ctx, NamaLengkapLabel());
+        ReadBirth(ctx, withPlace: true);
+        ReadSex(ctx);
+        ReadNik(ctx);
+        if (Labelled(ctx, PassportLabel()) is { } p)
+        {
+            var token = p.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0].ToUpperInvariant();
+            ctx.Set(FieldNames.PassportNumber, token, PassportNumber().IsMatch(token) ? p.Confidence : Math.Min(p.Confidence, LowConfidence / 2));
+        }
+        ctx.Require(FieldNames.SplpNumber, FieldNames.FullName, FieldNames.BirthDate, FieldNames.Sex);
+    }
+
+    // ---------- assessment form (asesmen) ----------
+
+    [GeneratedRegex(@"\bNo\.?\s*Reg\b\.?", RegexOptions.IgnoreCase)] private static partial Regex RegLabel();
+    [GeneratedRegex(@"Tanggal\s+Asesmen", RegexOptions.IgnoreCase)] private static partial Regex AssessmentDateLabel();
+    [GeneratedRegex(@"^\W*Petugas\b(?!\s*Asesmen\s*,?\s*$)", RegexOptions.IgnoreCase)] private static partial Regex AssessorLabel();
+    [GeneratedRegex(@"Petugas\s+Asesmen", RegexOptions.IgnoreCase)] private static partial Regex SignatureBlock();
+
+    static void ReadAssessment(Context ctx)
+    {
+        ReadName(ctx, NamaLengkapLabel());
+        ReadNik(ctx);
+        ReadBirth(ctx, withPlace: true);
+        ReadSex(ctx);
+        if (Labelled(ctx, RegLabel()) is { } r)
+            ctx.Set(FieldNames.AssessmentNumber, r.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0].ToUpperInvariant(), r.Confidence);
+
+        if (Labelled(ctx, AssessmentDateLabel()) is { } d && DocumentDates.TryFind(d.Value, out var date))
+            ctx.Set(FieldNames.AssessmentDate, DocumentDates.ToIso(date), d.Confidence);
+        if (Labelled(ctx, AssessorLabel()) is { } a)
+            ctx.Set(FieldNames.Assessor, PersonNames.Normalize(a.Value), a.Confidence);
+
+        // The signature block: "<place>, <date>" above "Petugas Asesmen," and the printed name below the signature.
+        var sig = ctx.Rows.FindIndex(x => SignatureBlock().IsMatch(x.Text));
+        if (sig >= 0)
+        {
+            if (!ctx.Fields.ContainsKey(FieldNames.AssessmentDate))
+                for (var i = sig - 1; i >= Math.Max(0, sig - 2); i--)
+                    if (DocumentDates.TryFind(ctx.Rows[i].Text, out var sd))
+                    { ctx.Set(FieldNames.AssessmentDate, DocumentDates.ToIso(sd), ctx.Rows[i].ConfidenceFrom(0, ctx.Rows[i].Text.Length)); break; }
+            if (!ctx.Fields.ContainsKey(FieldNames.Assessor))
+            {
+                // The last upper-case line of at least two words within three rows below (the typed name under the signature).
+                var name = ctx.Rows.Skip(sig + 1).Take(3)
+                    .Where(x => x.Words.Count >= 2 && x.Text == x.Text.ToUpperInvariant() && x.Text.Any(char.IsLetter) && !x.Text.Contains("SPESIMEN"))
+                    .LastOrDefault();
+                if (name is not null) ctx.Set(FieldNames.Assessor, PersonNames.Normalize(name.Text), name.ConfidenceFrom(0, name.Text.Length));
+            }
+        }
+        ctx.Require(FieldNames.FullName, FieldNames.Nik, FieldNames.BirthDate, FieldNames.AssessmentNumber, FieldNames.AssessmentDate, FieldNames.Assessor);
+    }
+
+    // ---------- checks ----------
+
+    static void CheckNik(Context ctx)
+    {
+        if (!ctx.Fields.TryGetValue(FieldNames.Nik, out var nik)) return;
+        var decoded = Nik.Decode(nik, ctx.Today);
+        ctx.Findings.AddRange(decoded.Findings);
+        if (!decoded.IsValid) return;
+        if (ctx.Fields.TryGetValue(FieldNames.BirthDate, out var printed) && decoded.BirthDate is { } nb && DocumentDates.ToIso(nb) != printed)
+            ctx.Findings.Add(new Finding("nik.birth-date", "The birth date encoded in the NIK differs from the printed date of birth.", FieldNames.Nik, Expected: printed, Actual: DocumentDates.ToIso(nb)));
+        if (ctx.Fields.TryGetValue(FieldNames.Sex, out var sex) && decoded.Sex is { } ns && ns.ToString() != sex)
+            ctx.Findings.Add(new Finding("nik.sex", "The sex encoded in the NIK (day + 40 for women) differs from the printed sex.", FieldNames.Nik, Expected: sex, Actual: ns.ToString()));
+    }
+
+    static void CheckSubject(Context ctx, Subject subject)
+    {
+        if (ctx.Fields.TryGetValue(FieldNames.FullName, out var name) && PersonNames.Compare(subject.FullName, name) == NameMatch.Mismatch)
+            ctx.Findings.Add(new Finding("case.name-mismatch", "The name on the document differs from the case.", FieldNames.FullName, PersonNames.Normalize(subject.FullName), name));
+        var caseBirth = DocumentDates.ToIso(subject.BirthDate);
+        if (ctx.Fields.TryGetValue(FieldNames.BirthDate, out var birth) && birth != caseBirth)
+            ctx.Findings.Add(new Finding("case.birth-date-mismatch", "The date of birth on the document differs from the case.", FieldNames.BirthDate, caseBirth, birth));
+        if (ctx.Fields.TryGetValue(FieldNames.Sex, out var sex) && sex != subject.Sex.ToString())
+            ctx.Findings.Add(new Finding("case.sex-mismatch", "The sex on the document differs from the case.", FieldNames.Sex, subject.Sex.ToString(), sex));
+        if (ctx.Fields.TryGetValue(FieldNames.Nik, out var nik))
+        {
+            if (subject.Nik is not null && subject.Nik != nik)
+                ctx.Findings.Add(new Finding("case.nik-mismatch", "The NIK on the document differs from the case.", FieldNames.Nik, subject.Nik, nik));
+            var decoded = Nik.Decode(nik, ctx.Today);
+            if (decoded.BirthDate is { } nb && nb != subject.BirthDate)
+                ctx.Findings.Add(new Finding("case.nik-birth-date", "The birth date encoded in the NIK differs from the case.", FieldNames.Nik, caseBirth, DocumentDates.ToIso(nb)));
+            if (decoded.Sex is { } ns && ns != subject.Sex)
+                ctx.Findings.Add(new Finding("case.nik-sex", "The sex encoded in the NIK differs from the case.", FieldNames.Nik, subject.Sex.ToString(), ns.ToString()));
+        }
+    }
 }
