@@ -19,7 +19,7 @@ var demo = new Command("demo", "Start the service and carry the fictional sample
 demo.TreatUnmatchedTokensAsErrors = false;
 demo.SetAction(async (parse, ct) =>
 {
-    await using var app = await PulangHost.BuildAsync([.. parse.UnmatchedTokens]);
+    await using var app = await PulangHost.BuildAsync([.. parse.UnmatchedTokens], b => b.Logging.SetMinimumLevel(LogLevel.Warning));
     await app.StartAsync(ct);
     try
     {

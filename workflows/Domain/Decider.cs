@@ -120,14 +120,15 @@ public static class Decider
     }
 
     /// <summary>
-    /// The dossier digest: lower-case hex SHA-256 over the revision (<c>revision:{n}\n</c>), the counting
+    /// The dossier digest: lower-case hex SHA-256 over the case (<c>case:{caseId}\n</c>), the revision (<c>revision:{n}\n</c>), the counting
     /// documents (sorted by kind then hash, as <c>doc:{kind}:{sha256}\n</c>) and the approved asesmen
     /// (<c>assessment:{submittedBy}:{decidedBy}:{sha256(summary\nrecommendation)}\n</c>). The revision makes a
     /// dossier approved again after a rejection a new dossier, even with the same documents and text.
     /// </summary>
-    public static string DossierDigest(IEnumerable<CaseDocument> documents, Assessment assessment, int revision)
+    public static string DossierDigest(string caseId, IEnumerable<CaseDocument> documents, Assessment assessment, int revision)
     {
         var text = new StringBuilder();
+        text.Append("case:").Append(caseId).Append('\n');
         text.Append("revision:").Append(revision).Append('\n');
         foreach (var d in documents.Where(d => d.Counts).OrderBy(d => d.Kind).ThenBy(d => d.Sha256, StringComparer.Ordinal))
         {
@@ -254,7 +255,7 @@ public static class Decider
         }
 
         var revision = state.DossierRevision + 1;
-        next = WithStage(next with { DossierRevision = revision, DossierDigest = DossierDigest(next.Documents, decided, revision) }, Stage.SignOffPending);
+        next = WithStage(next with { DossierRevision = revision, DossierDigest = DossierDigest(next.CaseId, next.Documents, decided, revision) }, Stage.SignOffPending);
         return Outcome.Ok(next, $"asesmen approved; dossier {next.DossierDigest![..12]}");
     }
 
@@ -410,7 +411,7 @@ public static class Decider
 
         if (next.WorkingStage == Stage.SignOffPending && next.Assessment is { Status: AssessmentStatus.Approved } a)
         {
-            var digest = DossierDigest(next.Documents, a, next.DossierRevision);
+            var digest = DossierDigest(next.CaseId, next.Documents, a, next.DossierRevision);
             if (digest != next.DossierDigest)
             {
                 return Outcome.Ok(next with { DossierDigest = digest }, detail + $"; dossier changed to {digest[..12]}, earlier sign-offs no longer count");

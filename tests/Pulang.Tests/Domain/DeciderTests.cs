@@ -497,7 +497,7 @@ public class DeciderTests
         Assert.Equal(now, a.DecidedAt);
         Assert.NotNull(d.State.DossierDigest);
         Assert.Equal(1, d.State.DossierRevision);
-        Assert.Equal(Decider.DossierDigest(d.State.Documents, a, 1), d.State.DossierDigest);
+        Assert.Equal(Decider.DossierDigest(CaseId, d.State.Documents, a, 1), d.State.DossierDigest);
         Assert.Matches("^[0-9a-f]{64}$", d.State.DossierDigest);
         AssertEffects([new IndexCase(CaseId, Stage.SignOffPending)], d.Effects);
     }
@@ -525,7 +525,7 @@ public class DeciderTests
         var ordered = new[] { docs[1], docs[5], docs[2], docs[3], docs[0] }
             .Select(d => (d.Kind, d.Sha256))
             .OrderBy(x => x.Kind).ThenBy(x => x.Sha256, StringComparer.Ordinal);
-        var text = new StringBuilder("revision:3\n");
+        var text = new StringBuilder($"case:{CaseId}\nrevision:3\n");
         foreach (var (kind, sha) in ordered)
         {
             text.Append($"doc:{kind.ToRoute()}:{sha}\n");
@@ -534,7 +534,7 @@ public class DeciderTests
         text.Append($"assessment:{Assessor.Id}:{Approver.Id}:{Sha("Summary.\nRecommendation.")}\n");
         var expected = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
 
-        Assert.Equal(expected, Decider.DossierDigest(docs, ApprovedAssessment, 3));
+        Assert.Equal(expected, Decider.DossierDigest(CaseId, docs, ApprovedAssessment, 3));
     }
 
     [Fact]
@@ -543,21 +543,23 @@ public class DeciderTests
         var a = new[] { Doc("d1", DocumentKind.Passport, Sha("p")), Doc("d2", DocumentKind.Ktp, Sha("k")) };
         var b = new[] { a[1], Doc("d9", DocumentKind.Kk, Sha("kk"), DocumentStatus.NeedsReview), a[0] };
 
-        Assert.Equal(Decider.DossierDigest(a, ApprovedAssessment, 1), Decider.DossierDigest(b, ApprovedAssessment, 1));
+        Assert.Equal(Decider.DossierDigest(CaseId, a, ApprovedAssessment, 1), Decider.DossierDigest(CaseId, b, ApprovedAssessment, 1));
     }
 
     [Fact]
     public void Dossier_digest_changes_with_any_document_or_the_asesmen()
     {
         var docs = new[] { Doc("d1", DocumentKind.Passport, Sha("p")), Doc("d2", DocumentKind.Ktp, Sha("k")) };
-        var baseline = Decider.DossierDigest(docs, ApprovedAssessment, 1);
+        var baseline = Decider.DossierDigest(CaseId, docs, ApprovedAssessment, 1);
 
-        Assert.NotEqual(baseline, Decider.DossierDigest([.. docs, Doc("d3", DocumentKind.Kk, Sha("kk"))], ApprovedAssessment, 1));
-        Assert.NotEqual(baseline, Decider.DossierDigest([docs[0], Doc("d2", DocumentKind.Ktp, Sha("k2"))], ApprovedAssessment, 1));
-        Assert.NotEqual(baseline, Decider.DossierDigest(docs, ApprovedAssessment with { Summary = "Summary!" }, 1));
-        Assert.NotEqual(baseline, Decider.DossierDigest(docs, ApprovedAssessment with { Recommendation = "Other." }, 1));
-        Assert.NotEqual(baseline, Decider.DossierDigest(docs, ApprovedAssessment with { SubmittedBy = "user:other" }, 1));
-        Assert.NotEqual(baseline, Decider.DossierDigest(docs, ApprovedAssessment with { DecidedBy = "user:other" }, 1));
+        Assert.NotEqual(baseline, Decider.DossierDigest(CaseId, [.. docs, Doc("d3", DocumentKind.Kk, Sha("kk"))], ApprovedAssessment, 1));
+        Assert.NotEqual(baseline, Decider.DossierDigest(CaseId, [docs[0], Doc("d2", DocumentKind.Ktp, Sha("k2"))], ApprovedAssessment, 1));
+        Assert.NotEqual(baseline, Decider.DossierDigest(CaseId, docs, ApprovedAssessment with { Summary = "Summary!" }, 1));
+        Assert.NotEqual(baseline, Decider.DossierDigest(CaseId, docs, ApprovedAssessment with { Recommendation = "Other." }, 1));
+        Assert.NotEqual(baseline, Decider.DossierDigest(CaseId, docs, ApprovedAssessment with { SubmittedBy = "user:other" }, 1));
+        Assert.NotEqual(baseline, Decider.DossierDigest(CaseId, docs, ApprovedAssessment with { DecidedBy = "user:other" }, 1));
+        Assert.NotEqual(baseline, Decider.DossierDigest("PLG-OTHERCASE0", docs, ApprovedAssessment, 1));
+        Assert.NotEqual(baseline, Decider.DossierDigest(CaseId, docs, ApprovedAssessment, 2));
     }
 
     // ---------------------------------------------------------------- SignOff
@@ -751,7 +753,7 @@ public class DeciderTests
         Assert.Empty(d.Effects);
         var fresh = d.State.DossierDigest!;
         Assert.NotEqual(old, fresh);
-        Assert.Equal(Decider.DossierDigest(d.State.Documents, d.State.Assessment!, d.State.DossierRevision), fresh);
+        Assert.Equal(Decider.DossierDigest(CaseId, d.State.Documents, d.State.Assessment!, d.State.DossierRevision), fresh);
         Assert.Contains("earlier sign-offs no longer count", d.State.History[^1].Detail);
 
         Refused(d.State, Sign(Ministry.Kemensos, old), RefusalKind.Conflict, "signoff.stale-digest");
@@ -921,7 +923,7 @@ public class DeciderTests
         var approved = Ok(submitted.State, Decided(true));
         Assert.Equal(Stage.OnHold, approved.State.Stage);
         Assert.Equal(Stage.SignOffPending, approved.State.StageBeforeHold);
-        Assert.Equal(Decider.DossierDigest(approved.State.Documents, approved.State.Assessment!, approved.State.DossierRevision), approved.State.DossierDigest);
+        Assert.Equal(Decider.DossierDigest(CaseId, approved.State.Documents, approved.State.Assessment!, approved.State.DossierRevision), approved.State.DossierDigest);
         Assert.Empty(approved.Effects);
     }
 
