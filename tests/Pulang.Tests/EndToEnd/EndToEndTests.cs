@@ -97,6 +97,35 @@ public sealed class EndToEndTests(TestStorage storage)
         (await api.GetAsync($"/api/cases/{caseId}/release", T("bp3mi-reader"), ct)).EnsureSuccess();
     }
 
+    [Fact]
+    public async Task A_KTP_that_disagrees_with_the_case_is_marked_for_review_with_the_reasons_and_does_not_count()
+    {
+        await using var host = new SelfHostProcess(storage.ConnectionString, TestStorage.NewTaskHub("e2ereview"));
+        await host.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var wrong = new
+        {
+            externalReference = $"REVIEW-{Guid.NewGuid():N}",
+            fullName = "SRI RAHAYU WULANDARI",
+            sex = "M",
+            birthDate = "1990-01-01",
+            originRegion = "Kabupaten Malang",
+            placementCountry = "Malaysia",
+            arrivalDate = "2025-10-02",
+        };
+        var caseId = (await host.Client.JsonAsync(HttpMethod.Post, "/api/cases", host.Tokens.MintDemo("embassy-kl-manifest"), wrong, ct: ct)).EnsureSuccess().Json.GetProperty("caseId").GetString()!;
+        (await host.Client.UploadAsync(caseId, "ktp", TestPaths.Scan("ktp_300dpi.jpg"), host.Tokens.MintDemo("sentra-intake-officer"), ct)).EnsureSuccess();
+
+        var state = await host.Client.WaitForAsync(caseId, host.Tokens.MintDemo("bp3mi-reader"), s => s.Documents.Count == 1, Long, ct);
+
+        var ktp = Assert.Single(state.Documents);
+        Assert.Equal(DocumentStatus.NeedsReview, ktp.Status);
+        Assert.Contains(ktp.Findings, f => f.Code == "case.birth-date-mismatch" && f.Expected == "1990-01-01" && f.Actual == "1992-08-14");
+        Assert.Contains(ktp.Findings, f => f.Code == "case.sex-mismatch");
+        Assert.False(state.Checklist.Ktp);
+        Assert.Equal("3507125408920003", ktp.Fields["nik"]);
+    }
+
     internal static object Intake(string reference) => new
     {
         externalReference = reference,
