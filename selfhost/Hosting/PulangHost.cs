@@ -57,7 +57,7 @@ public static class PulangHost
 
         services.PostConfigure<EngineOptions>(o => o.WorkerId ??= $"{Environment.MachineName}-{Environment.ProcessId}");
         services.AddSingleton(new StorageConnection(connection));
-        services.AddSingleton(new PulangStorage(connection));
+        services.AddSingleton(new PulangStorage(connection) { EventsQueueName = pulang.EventsQueue });
         services.AddSingleton<DurableEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<DurableEngine>());
         services.AddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<DurableEngine>().Client);

@@ -23,5 +23,6 @@ public static class WorkflowRegistry
         [ActivityNames.PublishCaseEvent] = typeof(PublishCaseEventActivity),
         [ActivityNames.WriteReleaseRecord] = typeof(WriteReleaseRecordActivity),
         [ActivityNames.AnalyzeDocument] = typeof(AnalyzeDocumentActivity),
+        [ActivityNames.SaveCaseView] = typeof(SaveCaseViewActivity),
     };
 }

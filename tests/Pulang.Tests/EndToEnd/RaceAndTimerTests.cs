@@ -55,7 +55,7 @@ public sealed class RaceAndTimerTests(TestStorage storage)
         var created = (await host.Client.JsonAsync(HttpMethod.Post, "/api/cases", host.Tokens.MintDemo("embassy-kl-manifest"), EndToEndTests.Intake($"REMIND-{Guid.NewGuid():N}"), ct: Ct)).EnsureSuccess();
         var caseId = created.Json.GetProperty("caseId").GetString()!;
 
-        var queue = new QueueClient(storage.ConnectionString, PulangStorage.EventsQueue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var queue = new QueueClient(storage.ConnectionString, SelfHostProcess.EventsQueueFor(host.TaskHub), new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var reminders = new List<CaseEventMessage>();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (reminders.Count < 2 && DateTime.UtcNow < deadline)
