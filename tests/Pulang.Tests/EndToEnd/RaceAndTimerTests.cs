@@ -5,6 +5,7 @@ using Pulang.Tests.Infrastructure;
 using Pulang.Workflows;
 using Pulang.Workflows.Activities;
 using Pulang.Workflows.Domain;
+using Pulang.Workflows.Orchestrations;
 using Pulang.Workflows.Storage;
 
 namespace Pulang.Tests.EndToEnd;
@@ -42,6 +43,33 @@ public sealed class RaceAndTimerTests(TestStorage storage)
             var state = await host.Client.WaitForAsync(id, reader, s => s.IsFinished, TimeSpan.FromMinutes(2), Ct);
             Assert.Equal(Stage.Withdrawn, state.Stage);
         }
+    }
+
+    [Fact]
+    public async Task A_long_case_continues_as_new_without_losing_state_or_commands()
+    {
+        await using var host = new SelfHostProcess(storage.ConnectionString, TestStorage.NewTaskHub("long"));
+        await host.StartAsync();
+        var created = (await host.Client.JsonAsync(HttpMethod.Post, "/api/cases", host.Tokens.MintDemo("embassy-kl-manifest"), EndToEndTests.Intake($"LONG-{Guid.NewGuid():N}"), ct: Ct)).EnsureSuccess();
+        var caseId = created.Json.GetProperty("caseId").GetString()!;
+        var investigator = host.Tokens.MintDemo("police-liaison");
+        var rounds = CaseOrchestration.CommandsPerGeneration + 5; // 2 commands a round: crosses two generations
+
+        for (var i = 0; i < rounds; i++)
+        {
+            var placed = (await host.Client.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/holds", investigator, new { reason = $"round {i}" }, ct: Ct)).EnsureSuccess();
+            Assert.Equal(HttpStatusCode.OK, placed.Status);
+            var holdId = placed.Case.Holds.Last().HoldId;
+            var lifted = (await host.Client.SendAsync(HttpMethod.Delete, $"/api/cases/{caseId}/holds/{holdId}", investigator, ct: Ct)).EnsureSuccess();
+            Assert.Equal(HttpStatusCode.OK, lifted.Status);
+        }
+
+        var state = (await host.Client.GetAsync($"/api/cases/{caseId}", host.Tokens.MintDemo("bp3mi-reader"), Ct)).EnsureSuccess().Case;
+        Assert.Equal(Stage.DocumentsPending, state.Stage);
+        Assert.Equal(rounds, state.Holds.Count);
+        Assert.All(state.Holds, h => Assert.False(h.IsOpen));
+        Assert.Equal(Math.Min(2 * rounds, CaseState.HistoryLimit), state.History.Count);
+        Assert.Equal(2 * rounds, state.Version);
     }
 
     [Fact]
