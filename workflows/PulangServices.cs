@@ -10,8 +10,8 @@ namespace Pulang.Workflows;
 public static class PulangServices
 {
     /// <summary>
-    /// Registers options (section <c>Pulang</c>), the case index, the case service, uploads, the intake queue
-    /// handler and the OCR engine. The host registers <see cref="PulangStorage"/> (connection string or managed
+    /// Registers options (section <c>Pulang</c>), the case index, the case service, uploads, incoming
+    /// scans, the intake queue handler and the OCR engine. The host registers <see cref="PulangStorage"/> (connection string or managed
     /// identity) and a <see cref="Microsoft.DurableTask.Client.DurableTaskClient"/> (singleton in the self-host;
     /// per invocation in Functions, hence the scoped services here).
     /// </summary>
@@ -23,6 +23,7 @@ public static class PulangServices
         services.TryAddScoped<CaseService>();
         services.TryAddScoped<DocumentUploads>();
         services.TryAddScoped<IntakeQueue>();
+        services.TryAddScoped<IncomingScans>();
         return services;
     }
 }
