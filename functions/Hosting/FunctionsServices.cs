@@ -43,7 +43,8 @@ public static class FunctionsServices
         // The [DurableClient] binding hands each invocation its own client; the trigger puts it in the scope,
         // and the scoped services (CaseService, DocumentUploads, IntakeQueue) take it from there.
         services.AddScoped<DurableClientScope>();
-        services.AddScoped<DurableTaskClient>(sp => sp.GetRequiredService<DurableClientScope>().Client);
+        // (Wrapped: the container disposes what a scoped factory returns; the extension's client is not ours.)
+        services.AddScoped<DurableTaskClient>(sp => new BorrowedDurableTaskClient(sp.GetRequiredService<DurableClientScope>().Client));
 
         services.TryAddSingleton<IOcrEngine, UnconfiguredOcrEngine>();
         return services;
