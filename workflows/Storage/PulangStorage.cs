@@ -7,7 +7,8 @@ namespace Pulang.Workflows.Storage;
 
 /// <summary>
 /// Pulang's Azure Storage resources (all private): blob containers <c>scans</c> (scans and analyses,
-/// <c>{caseId}/{documentId}</c>), <c>cases</c> (case views, <c>{caseId}.json</c>) and <c>releases</c> (<c>{caseId}.json</c>); tables <c>PulangCases</c> (case index)
+/// <c>{caseId}/{documentId}</c>), <c>cases</c> (case views, <c>{caseId}.json</c>), <c>releases</c> (<c>{caseId}.json</c>) and <c>incoming</c> (scans written straight to
+/// storage, <c>{caseId}/{kind}/{fileName}</c>); tables <c>PulangCases</c> (case index)
 /// and <c>PulangIntake</c> (one row per external reference); queues <c>case-intake</c>, <c>case-intake-poison</c>
 /// and <c>case-events</c>.
 /// </summary>
@@ -19,6 +20,8 @@ public sealed class PulangStorage
     public const string CasesContainer = "cases";
     /// <summary>Blob container for release records.</summary>
     public const string ReleasesContainer = "releases";
+    /// <summary>Blob container scanners and other systems write scans to, as <c>{caseId}/{kind}/{fileName}</c>.</summary>
+    public const string IncomingContainer = "incoming";
     /// <summary>Queue other systems write intake messages to.</summary>
     public const string IntakeQueue = "case-intake";
     /// <summary>Where unreadable intake messages go, with the reason.</summary>
@@ -70,7 +73,7 @@ public sealed class PulangStorage
     /// <summary>Creates every container, table and queue that does not exist yet (idempotent; private access).</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var c in new[] { ScansContainer, CasesContainer, ReleasesContainer })
+        foreach (var c in new[] { ScansContainer, CasesContainer, ReleasesContainer, IncomingContainer })
         {
             await Blobs.GetBlobContainerClient(c).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
