@@ -2,7 +2,7 @@ using System.CommandLine;
 using Pulang.SelfHost;
 using Pulang.SelfHost.Hosting;
 
-// pulang [serve] | demo | token | users — see README.md.
+// pulang [serve] | demo | token | users | accuracy — see README.md.
 var root = new RootCommand("Pulang self-host: the case workflow service on Durable Task + Azure Storage (Azurite by default).");
 
 var serve = new Command("serve", "Run the service (default). Listens on " + PulangHost.DefaultUrl + " unless --urls is given.");
@@ -69,7 +69,36 @@ users.SetAction(_ =>
     }
 });
 
+var accuracyFolder = new Argument<DirectoryInfo>("folder") { Description = "Folder the ground truth's file paths are relative to." };
+var accuracyTruth = new Argument<FileInfo>("ground_truth") { Description = "Ground truth in the format of shared/samples/ground_truth.json." };
+var accuracyJson = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+var accuracyEngine = new Option<string?>("--engine") { Description = "OCR engine (tesseract or documentintelligence); default Pulang:Ocr:Engine, else tesseract." };
+var accuracyParallel = new Option<int>("--parallel") { Description = "Scans read at once (default 1, so seconds per page is latency).", DefaultValueFactory = _ => 1 };
+var accuracy = new Command("accuracy", "Measure OCR + document reading against a ground truth: per-field exact rates, MRZ exact rate, false accepts, seconds per page.")
+{
+    accuracyFolder, accuracyTruth, accuracyJson, accuracyEngine, accuracyParallel,
+};
+accuracy.TreatUnmatchedTokensAsErrors = false;
+accuracy.SetAction(async (parse, ct) =>
+{
+    var overrides = new Dictionary<string, string?>();
+    if (parse.GetValue(accuracyEngine) is { Length: > 0 } e) overrides["Pulang:Ocr:Engine"] = e;
+    var config = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine([.. parse.UnmatchedTokens]).AddInMemoryCollection(overrides).Build();
+    var engine = Pulang.Workflows.PulangServices.CreateOcrEngine(config);
+    try
+    {
+        var result = await new AccuracyReport(engine, parse.GetValue(accuracyParallel)).MeasureAsync(parse.GetValue(accuracyFolder)!.FullName, parse.GetValue(accuracyTruth)!.FullName, ct);
+        Console.Write(parse.GetValue(accuracyJson) ? AccuracyReport.ToJson(result) + Environment.NewLine : AccuracyReport.ToText(result));
+        return result.FalseAccepts == 0 ? 0 : 1;
+    }
+    finally
+    {
+        (engine as IDisposable)?.Dispose();
+    }
+});
+
 root.Subcommands.Add(serve);
+root.Subcommands.Add(accuracy);
 root.Subcommands.Add(demo);
 root.Subcommands.Add(token);
 root.Subcommands.Add(users);

@@ -30,17 +30,33 @@ public static class PulangServices
     }
 
     /// <summary>
-    /// The OCR engine from configuration: <c>Pulang:Ocr:Engine</c> = <c>tesseract</c> (the default and, for now,
-    /// the only engine); its settings from <c>Pulang:Ocr:Tesseract</c> (<see cref="TesseractOptions"/>), with
-    /// <c>MaxPages</c> from <c>Pulang:MaxPagesPerDocument</c>.
+    /// The OCR engine from configuration, <c>Pulang:Ocr:Engine</c>:
+    /// <list type="bullet">
+    /// <item><c>tesseract</c> (the default): settings from <c>Pulang:Ocr:Tesseract</c> (<see cref="TesseractOptions"/>), with
+    /// <c>MaxPages</c> from <c>Pulang:MaxPagesPerDocument</c>.</item>
+    /// <item><c>documentintelligence</c>: Azure AI Document Intelligence REST <c>2024-11-30</c>, settings from
+    /// <c>Pulang:Ocr:DocumentIntelligence</c> (<see cref="DocumentIntelligenceOptions"/>): with <c>Key</c> set, key authentication;
+    /// else Entra ID through a managed identity (<c>ManagedIdentityClientId</c> for a user-assigned one) or, outside Azure,
+    /// the developer credential chain.</item>
+    /// </list>
     /// </summary>
-    /// <exception cref="InvalidOperationException">An unknown engine is configured.</exception>
+    /// <exception cref="InvalidOperationException">An unknown engine is configured, or Document Intelligence without an endpoint.</exception>
     public static IOcrEngine CreateOcrEngine(IConfiguration configuration)
     {
         var engine = configuration["Pulang:Ocr:Engine"] ?? "tesseract";
+        if (string.Equals(engine, "documentintelligence", StringComparison.OrdinalIgnoreCase))
+        {
+            var di = configuration.GetSection("Pulang:Ocr:DocumentIntelligence").Get<DocumentIntelligenceOptions>() ?? new DocumentIntelligenceOptions();
+            if (di.Endpoint is null) throw new InvalidOperationException("Pulang:Ocr:DocumentIntelligence:Endpoint is required for the documentintelligence engine.");
+            if (!string.IsNullOrEmpty(di.Key)) return new DocumentIntelligenceOcrEngine(di);
+            Azure.Core.TokenCredential credential = string.IsNullOrEmpty(di.ManagedIdentityClientId)
+                ? new Azure.Identity.DefaultAzureCredential()
+                : new Azure.Identity.ManagedIdentityCredential(Azure.Identity.ManagedIdentityId.FromUserAssignedClientId(di.ManagedIdentityClientId));
+            return new DocumentIntelligenceOcrEngine(di, credential);
+        }
         if (!string.Equals(engine, "tesseract", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException($"Pulang:Ocr:Engine '{engine}' is not known; use 'tesseract'.");
+            throw new InvalidOperationException($"Pulang:Ocr:Engine '{engine}' is not known; use 'tesseract' or 'documentintelligence'.");
         }
 
         var options = configuration.GetSection("Pulang:Ocr:Tesseract").Get<TesseractOptions>() ?? new TesseractOptions();

@@ -10,7 +10,10 @@ namespace Pulang.Workflows.Documents;
 /// <list type="bullet">
 /// <item>Passport: from the ICAO 9303 TD3 MRZ only (the <c>mrz.td3</c> document's <c>MachineReadableZone</c>, else two MRZ-like
 /// lines of the text), after <see cref="Mrz.TryRepair(string?, string?, DateOnly)"/>. Not found or not valid: <c>mrz.invalid</c>.
-/// MRZ names (no check digit covers them) not also printed in the visual zone: <c>mrz.name-unconfirmed</c>.</item>
+/// MRZ names (no check digit covers them) not also printed in the visual zone: <c>mrz.name-unconfirmed</c>. A passport number printed
+/// in the visual zone within edit distance 2 of the MRZ's but not equal: <c>mrz.number-mismatch</c> (the 7-3-1 check digit misses
+/// changes by 10, e.g. 9/J, and a filler read as 0). Issuing state or nationality other than IDN: <c>mrz.not-indonesian</c>.
+/// Document type other than <c>P</c>: <c>mrz.document-type</c>.</item>
 /// <item>KTP: NIK, name (Nama), place and date of birth (Tempat/Tgl Lahir), sex (Jenis Kelamin).</item>
 /// <item>SPLP: number (Nomor), name (Nama Lengkap), date of birth, sex, NIK, last passport number (Nomor Paspor Terakhir).</item>
 /// <item>Assessment form (asesmen): name, NIK, date of birth, registration number (No. Reg), assessment date, assessor (Petugas).</item>
@@ -224,7 +227,50 @@ public static partial class DocumentReader
         if (nameTokens.Count == 0 || !nameTokens.All(vizWords.Contains))
             ctx.Findings.Add(new Finding("mrz.name-unconfirmed",
                 "The MRZ name (not covered by check digits) is not also printed in the visual zone.", FieldNames.FullName, Actual: mrz.FullName));
+
+        // The document number's check digit cannot see every change (ICAO 7-3-1 weights: characters whose values differ by 10,
+        // e.g. 9 and J, or a trailing filler read as 0). When the visual zone prints a passport number close to the MRZ's but not
+        // equal, the two disagree: a person decides.
+        var vizTokens = ctx.Rows.Where(r => !r.Text.Contains("<<", StringComparison.Ordinal))
+            .SelectMany(r => r.Words.Select(w => new string(w.Text.ToUpperInvariant().Where(char.IsAsciiLetterOrDigit).ToArray())))
+            .Where(t => t.Length is >= 6 and <= 10 && t.Count(char.IsAsciiDigit) >= 5)
+            .ToHashSet(StringComparer.Ordinal);
+        // Compared after folding OCR look-alikes (B/8, Z/2, I/1, O/0, ...), since check-digit repair may have changed those.
+        if (!vizTokens.Contains(mrz.DocumentNumber) && vizTokens.FirstOrDefault(t => EditDistance(FoldLookAlikes(t), FoldLookAlikes(mrz.DocumentNumber)) <= 2) is { } printedNumber)
+            ctx.Findings.Add(new Finding("mrz.number-mismatch", "The passport number in the MRZ differs from the one printed in the visual zone.",
+                FieldNames.PassportNumber, Expected: printedNumber, Actual: mrz.DocumentNumber));
+
+        // Issuing state and nationality are covered by no check digit; every PMI is an Indonesian citizen with an Indonesian passport.
+        if (mrz.IssuingState != "IDN" || mrz.Nationality != "IDN")
+            ctx.Findings.Add(new Finding("mrz.not-indonesian", "The MRZ's issuing state or nationality is not IDN (no check digit covers them).",
+                FieldNames.Nationality, Expected: "IDN", Actual: $"{mrz.IssuingState}/{mrz.Nationality}"));
+        // The document type's second character is covered by no check digit either; ordinary passports are "P<".
+        if (mrz.DocumentType.TrimEnd('<') != "P")
+            ctx.Findings.Add(new Finding("mrz.document-type", "The MRZ's document type is not an ordinary passport (P).", FieldNames.MrzLine1,
+                Expected: "P", Actual: mrz.DocumentType));
         ctx.Require(FieldNames.PassportNumber, FieldNames.FullName, FieldNames.BirthDate, FieldNames.Sex);
+    }
+
+    /// <summary>Letters OCR confuses with digits, folded to the digit (O/D/Q/U→0, I/L→1, Z→2, A→4, S→5, G→6, T→7, B→8).</summary>
+    internal static string FoldLookAlikes(string s) => string.Concat(s.Select(c => c switch
+    {
+        'O' or 'D' or 'Q' or 'U' => '0', 'I' or 'L' => '1', 'Z' => '2', 'A' => '4', 'S' => '5', 'G' => '6', 'T' => '7', 'B' => '8', _ => c,
+    }));
+
+    /// <summary>Levenshtein distance (insertions, deletions, substitutions).</summary>
+    internal static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++) previous[j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
     }
 
     // ---------- KTP ----------

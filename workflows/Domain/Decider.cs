@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
+using Pulang.Workflows.Documents;
 
 namespace Pulang.Workflows.Domain;
 
@@ -35,7 +36,8 @@ public sealed record Decision(CaseState State, ImmutableList<Effect> Effects, Re
 /// <remarks>
 /// Rules: stages <c>Registered -> DocumentsPending -> AssessmentPending -> SignOffPending -> Released</c>, plus
 /// <c>OnHold</c> and <c>Withdrawn</c>. Required documents: passport or SPLP, KTP, assessment form (accepted or
-/// verified). Separation of duties: the assessor cannot approve their own asesmen; only a ministry's signer signs
+/// verified); a scanned document that disagrees with a counting one (name, birth date, sex, NIK, passport number:
+/// <see cref="CrossDocumentChecks"/>) needs review. Separation of duties: the assessor cannot approve their own asesmen; only a ministry's signer signs
 /// for it; nobody signs for both ministries; a verifier cannot verify a document they uploaded. A sign-off names
 /// the dossier digest; one for an older digest is refused; a rejection by either ministry sends the case back to
 /// assessment. Release needs both ministries' approval of the current digest and no open hold.
@@ -158,11 +160,14 @@ public static class Decider
             return Outcome.Ok(state, $"duplicate of {twin.DocumentId}: same bytes, not added again");
         }
 
-        var status = c.Findings.Count == 0 ? DocumentStatus.Accepted : DocumentStatus.NeedsReview;
-        var doc = new CaseDocument(c.DocumentId, c.Kind, c.BlobName, c.Sha256, c.ContentType, c.Length, c.Pages, c.UploadedBy, now,
-            status, c.Fields, c.Findings, c.AnalysisBlobName);
+        // The same person across documents: a disagreement with a document that already counts needs a person too.
+        var read = new CaseDocument(c.DocumentId, c.Kind, c.BlobName, c.Sha256, c.ContentType, c.Length, c.Pages, c.UploadedBy, now,
+            DocumentStatus.NeedsReview, c.Fields, c.Findings, c.AnalysisBlobName);
+        var findings = c.Findings.Concat(CrossDocumentChecks.Check(read, state.Documents.Where(d => d.Counts))).ToList();
+        var status = findings.Count == 0 ? DocumentStatus.Accepted : DocumentStatus.NeedsReview;
+        var doc = read with { Status = status, Findings = findings };
         var next = state with { Documents = state.Documents.Add(doc) };
-        return Advance(next, $"{c.Kind.ToRoute()} {c.DocumentId}: {status}" + (c.Findings.Count > 0 ? $" ({string.Join(", ", c.Findings.Select(f => f.Code))})" : ""));
+        return Advance(next, $"{c.Kind.ToRoute()} {c.DocumentId}: {status}" + (findings.Count > 0 ? $" ({string.Join(", ", findings.Select(f => f.Code).Distinct())})" : ""));
     }
 
     static Outcome OnDocumentVerified(CaseState state, DocumentVerified c, DateTimeOffset now)
