@@ -21,6 +21,7 @@ public static class PulangServices
         services.Configure<PulangOptions>(configuration.GetSection(PulangOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CaseIndex>();
+        services.TryAddSingleton<Audit.AuditLog>();
         services.TryAddScoped<CaseService>();
         services.TryAddScoped<DocumentUploads>();
         services.TryAddScoped<IntakeQueue>();

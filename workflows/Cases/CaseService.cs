@@ -20,7 +20,8 @@ public sealed record IntakeOutcome(string CaseId, bool Created);
 /// <param name="Status">How it ended.</param>
 /// <param name="State">The case state after it (null when the case was not found).</param>
 /// <param name="Refusal">Why it was refused (when <paramref name="Status"/> is Refused).</param>
-public sealed record CommandOutcome(CommandStatus Status, CaseState? State, Refusal? Refusal);
+/// <param name="PreChecked">True when the refusal came from the client-side pre-check: the command never reached the case (nor its audit trail).</param>
+public sealed record CommandOutcome(CommandStatus Status, CaseState? State, Refusal? Refusal, bool PreChecked = false);
 
 /// <summary>How a command ended.</summary>
 public enum CommandStatus
@@ -161,7 +162,7 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
             var precheck = Decider.Decide(state, command, time.GetUtcNow());
             if (precheck.Refusal is { } refusal)
             {
-                return new(CommandStatus.Refused, state, refusal);
+                return new(CommandStatus.Refused, state, refusal, PreChecked: true);
             }
         }
 

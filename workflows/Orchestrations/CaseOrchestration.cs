@@ -34,7 +34,7 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
         {
             var opened = Decider.Open(input.CaseId, input.Intake, context.CurrentUtcDateTime);
             state = opened.State;
-            await RunEffectsAsync(context, opened);
+            await RunEffectsAsync(context, opened with { Effects = opened.Effects.Add(AuditTrail.Opened(input.CaseId, context.CurrentUtcDateTime)) });
         }
 
         context.SetCustomStatus(state);
@@ -67,6 +67,9 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
             }
 
             var decision = Decider.Decide(state, command, context.CurrentUtcDateTime);
+
+            // Every decided command (accepted or refused) gets its audit entry, written before the other effects.
+            decision = decision with { Effects = decision.Effects.InsertRange(0, AuditTrail.For(state, command, decision, context.CurrentUtcDateTime)) };
             state = decision.State;
 
             // Effects first, then the new state: whoever reads "Released" finds the release record.
@@ -97,6 +100,7 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
                 IndexCase e => (ActivityNames.IndexCase, (object)e),
                 PublishCaseEvent e => (ActivityNames.PublishCaseEvent, e),
                 WriteReleaseRecord e => (ActivityNames.WriteReleaseRecord, e.Record),
+                AppendAudit e => (ActivityNames.AppendAudit, e),
                 _ => throw new InvalidOperationException($"No activity for effect {effect.GetType().Name}."),
             };
             while (true)

@@ -7,7 +7,7 @@ namespace Pulang.Workflows.Storage;
 
 /// <summary>
 /// Pulang's Azure Storage resources (all private): blob containers <c>scans</c> (scans and analyses,
-/// <c>{caseId}/{documentId}</c>) and <c>releases</c> (<c>{caseId}.json</c>); tables <c>PulangCases</c> (case index)
+/// <c>{caseId}/{documentId}</c>) and <c>releases</c> (<c>{caseId}.json</c>) and <c>audit</c> (<c>{caseId}.log</c>, append blobs); tables <c>PulangCases</c> (case index)
 /// and <c>PulangIntake</c> (one row per external reference); queues <c>case-intake</c>, <c>case-intake-poison</c>
 /// and <c>case-events</c>.
 /// </summary>
@@ -17,6 +17,8 @@ public sealed class PulangStorage
     public const string ScansContainer = "scans";
     /// <summary>Blob container for release records.</summary>
     public const string ReleasesContainer = "releases";
+    /// <summary>Blob container for the audit trail: one append blob per case, <c>{caseId}.log</c>.</summary>
+    public const string AuditContainer = "audit";
     /// <summary>Queue other systems write intake messages to.</summary>
     public const string IntakeQueue = "case-intake";
     /// <summary>Where unreadable intake messages go, with the reason.</summary>
@@ -53,6 +55,8 @@ public sealed class PulangStorage
     public BlobContainerClient Scans => Blobs.GetBlobContainerClient(ScansContainer);
     /// <summary>The <c>releases</c> container.</summary>
     public BlobContainerClient Releases => Blobs.GetBlobContainerClient(ReleasesContainer);
+    /// <summary>The <c>audit</c> container.</summary>
+    public BlobContainerClient Audit => Blobs.GetBlobContainerClient(AuditContainer);
     /// <summary>The case index table.</summary>
     public TableClient Cases => Tables.GetTableClient(CasesTable);
     /// <summary>The intake table.</summary>
@@ -63,7 +67,7 @@ public sealed class PulangStorage
     /// <summary>Creates every container, table and queue that does not exist yet (idempotent; private access).</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var c in new[] { ScansContainer, ReleasesContainer })
+        foreach (var c in new[] { ScansContainer, ReleasesContainer, AuditContainer })
         {
             await Blobs.GetBlobContainerClient(c).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
