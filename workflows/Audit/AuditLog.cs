@@ -153,6 +153,20 @@ public sealed class AuditLog(PulangStorage storage, TimeProvider time)
     public async Task<AuditVerification> VerifyAsync(string caseId, CancellationToken ct = default) =>
         Verify(caseId, (await ContentAsync(caseId, ct)).Span);
 
+    /// <summary>Verifies every case's log in this storage account (none when there is no <c>audit</c> container).</summary>
+    public async IAsyncEnumerable<AuditVerification> VerifyAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        if (!await storage.Audit.ExistsAsync(ct))
+        {
+            yield break;
+        }
+
+        await foreach (var caseId in CaseIdsAsync(ct))
+        {
+            yield return await VerifyAsync(caseId, ct);
+        }
+    }
+
     /// <summary>The case IDs that have an audit log in this storage account.</summary>
     public async IAsyncEnumerable<string> CaseIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
