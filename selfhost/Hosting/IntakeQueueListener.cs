@@ -46,7 +46,7 @@ public sealed class IntakeQueueListener(PulangStorage storage, IServiceScopeFact
 
                     if (reason is not null)
                     {
-                        logger.LogWarning("Intake message {MessageId} moved to {Queue}: {Reason}", m.MessageId, PulangStorage.IntakePoisonQueue, reason);
+                        logger.LogWarning("Intake message {MessageId} moved to {Queue}: {Reason}", m.MessageId, PulangStorage.IntakePoisonQueue, Pulang.Workflows.LogSafe.Mask(reason));
                         await poison.SendMessageAsync(JsonSerializer.Serialize(new PoisonIntakeMessage(reason, m.Body.ToString(), DateTimeOffset.UtcNow), PulangJson.Options), stoppingToken);
                     }
 
@@ -61,7 +61,7 @@ public sealed class IntakeQueueListener(PulangStorage storage, IServiceScopeFact
             }
             catch (Exception e)
             {
-                logger.LogWarning("Intake queue poll failed: {Error}", e.Message);
+                logger.LogWarning("Intake queue poll failed: {Error}", Pulang.Workflows.LogSafe.Mask(e.Message));
                 idle = TimeSpan.FromSeconds(5);
             }
 

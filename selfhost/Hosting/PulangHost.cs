@@ -34,8 +34,15 @@ public static class PulangHost
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.Logging.AddFilter("DurableTask", LogLevel.Warning).AddFilter("Microsoft.DurableTask", LogLevel.Warning).AddFilter("Azure", LogLevel.Warning)
-            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Quiet defaults for chatty libraries; an explicit Logging:LogLevel:{category} in configuration wins.
+        foreach (var category in new[] { "DurableTask", "Microsoft.DurableTask", "Azure", "Microsoft.AspNetCore" })
+        {
+            if (string.IsNullOrEmpty(builder.Configuration[$"Logging:LogLevel:{category}"]))
+            {
+                builder.Logging.AddFilter(category, LogLevel.Warning);
+            }
+        }
+
         configure?.Invoke(builder);
 
         var config = builder.Configuration;

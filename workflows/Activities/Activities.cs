@@ -121,7 +121,7 @@ public sealed class AnalyzeDocumentActivity(PulangStorage storage, IOcrEngine oc
         }
         catch (OcrException e) when (e.IsPermanent)
         {
-            logger.LogWarning("Scan {DocumentId} ({Kind}) of case {CaseId} is unreadable: {Reason}", input.DocumentId, input.Kind, input.CaseId, e.Message);
+            logger.LogWarning("Scan {DocumentId} ({Kind}) of case {CaseId} is unreadable: {Reason}", input.DocumentId, input.Kind, input.CaseId, LogSafe.Mask(e.Message));
             return new ScanResult(0, new Dictionary<string, string>(), [new Finding("ocr.unreadable", $"The scan could not be read: {e.Message}")], null);
         }
 
