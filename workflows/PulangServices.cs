@@ -22,6 +22,7 @@ public static class PulangServices
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CaseIndex>();
         services.TryAddSingleton<Audit.AuditLog>();
+        services.TryAddSingleton<Http.DownloadLinks>();
         services.TryAddScoped<CaseService>();
         services.TryAddScoped<DocumentUploads>();
         services.TryAddScoped<IntakeQueue>();

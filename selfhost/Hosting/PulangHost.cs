@@ -116,6 +116,7 @@ public static class PulangHost
         app.UseAuthorization();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapPulangApi().RequireAuthorization();
+        app.MapPulangDownloads().AllowAnonymous();
 
         await app.Services.GetRequiredService<PulangStorage>().EnsureCreatedAsync();
         return app;

@@ -41,7 +41,62 @@ public static class CaseEndpoints
         api.MapDelete("/cases/{caseId}/holds/{holdId}", LiftHold);
         api.MapPost("/cases/{caseId}/withdraw", Withdraw);
         api.MapGet("/cases/{caseId}/audit", GetAudit);
+        api.MapGet("/cases/{caseId}/documents/{documentId}/content", GetDocumentLink);
         return api;
+    }
+
+    /// <summary>
+    /// Maps <c>GET /downloads/{caseId}/{documentId}</c>: the target of signed download links. It takes no bearer
+    /// token (the host must map it outside the authenticated <c>/api</c> group); the link's signature and expiry are
+    /// the permission.
+    /// </summary>
+    public static IEndpointConventionBuilder MapPulangDownloads(this IEndpointRouteBuilder app) =>
+        app.MapGet("/downloads/{caseId}/{documentId}", Download);
+
+    /// <summary>
+    /// <c>GET /api/cases/{caseId}/documents/{documentId}/content</c> (any role that may see the document;
+    /// investigation papers: investigators and admins): a short-lived signed link to the scan,
+    /// <c>{"url","expiresAt"}</c>. Unknown or hidden documents: 404. Each link issued is audited as a download.
+    /// </summary>
+    public static async Task<IResult> GetDocumentLink(HttpContext http, string caseId, string documentId)
+    {
+        if (Authorize(http, out var actor, AnyRole) is { } denied) return denied;
+        var state = await Service(http).GetAsync(caseId, http.RequestAborted);
+        if (state is null) return Problems.CaseNotFound(caseId);
+        if (!CaseView.CanSee(state, actor!, documentId))
+        {
+            return Problems.Of(404, "document.unknown", "No such document", $"The case has no document '{Problems.Shorten(documentId)}'.");
+        }
+
+        var link = http.RequestServices.GetRequiredService<DownloadLinks>().Create(caseId, documentId);
+        var audit = Audit(http);
+        await audit.AppendAsync(caseId, audit.Record($"{caseId}:download:{Guid.NewGuid():N}", actor!, "download", AuditRecord.Accepted, target: documentId), CancellationToken.None);
+        http.Response.Headers.CacheControl = "no-store";
+        return Json(link);
+    }
+
+    /// <summary><c>GET /downloads/{caseId}/{documentId}?expires=&amp;sig=</c>: the scan's bytes for a valid, unexpired link; 403 otherwise.</summary>
+    public static async Task<IResult> Download(HttpContext http, string caseId, string documentId, long? expires, string? sig)
+    {
+        var problem = expires is { } e ? http.RequestServices.GetRequiredService<DownloadLinks>().Check(caseId, documentId, e, sig) : "link.invalid";
+        if (problem is not null)
+        {
+            return Problems.Of(403, problem, problem == "link.expired" ? "Link expired" : "Invalid link", problem == "link.expired"
+                ? "The download link has expired; ask Pulang for a new one."
+                : "The download link is not valid.");
+        }
+
+        var blob = http.RequestServices.GetRequiredService<PulangStorage>().Scans.GetBlobClient($"{caseId}/{documentId}");
+        try
+        {
+            var download = await blob.DownloadStreamingAsync(cancellationToken: http.RequestAborted);
+            http.Response.Headers.CacheControl = "no-store";
+            return Results.Stream(download.Value.Content, download.Value.Details.ContentType ?? "application/octet-stream");
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return Problems.Of(404, "document.unknown", "No such document", "The scan does not exist.");
+        }
     }
 
     /// <summary><c>POST /api/cases</c> (roles intake, admin): starts a case; 201 new, 200 with the existing case for a known external reference.</summary>

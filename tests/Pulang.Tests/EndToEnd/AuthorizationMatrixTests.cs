@@ -76,6 +76,7 @@ public sealed class AuthorizationMatrixTests(AuthHost fixture) : IClassFixture<A
         new("decide asesmen (none submitted)", id => Json(HttpMethod.Post, $"/api/cases/{id}/assessment/decision", new { approve = true }), Forbidden, new() { [Roles.AssessmentApprover] = 409 }),
         new("sign kemenp2mi too early", id => Json(HttpMethod.Post, $"/api/cases/{id}/signoffs/kemenp2mi", new { approve = true, dossierDigest = Digest }), Forbidden, new() { [Roles.P2miSigner] = 409, [Roles.KemensosSigner] = 403 }),
         new("sign kemensos too early", id => Json(HttpMethod.Post, $"/api/cases/{id}/signoffs/kemensos", new { approve = true, dossierDigest = Digest }), Forbidden, new() { [Roles.KemensosSigner] = 409, [Roles.P2miSigner] = 403 }),
+        new("link to unknown document", id => new(HttpMethod.Get, $"/api/cases/{id}/documents/DOC-000000000000/content"), 404, []),
         new("lift unknown hold", id => new(HttpMethod.Delete, $"/api/cases/{id}/holds/HOLD-UNKNOWN"), Forbidden, new() { [Roles.Investigator] = 404 }),
         // Calls that change the case: refused roles first (state compared), then the allowed ones in this order.
         // The same external reference each time: intake creates it (201), the admin then finds it (200).
@@ -193,6 +194,8 @@ public sealed class RestrictedDocumentAndAuditTests(AuthHost fixture) : IClassFi
             Assert.Contains(ktp, body);
         }
 
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync($"/api/cases/{caseId}/documents/{statement}/content", T("bp3mi-reader"), Ct)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Api.GetAsync($"/api/cases/{caseId}/documents/{statement}/content", T("police-liaison"), Ct)).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await Api.GetAsync($"/api/cases/{caseId}/audit", T("bp3mi-reader"), Ct)).Status);
         var audit = (await Api.GetAsync($"/api/cases/{caseId}/audit", T("pulang-admin"), Ct)).EnsureSuccess().Json;
         Assert.True(audit.GetProperty("verification").GetProperty("valid").GetBoolean(), audit.ToString());
@@ -202,5 +205,6 @@ public sealed class RestrictedDocumentAndAuditTests(AuthHost fixture) : IClassFi
         Assert.Contains(("upload", "refused", "role.required", "sentra-intake-officer"), entries.Select(e => (e.Action, e.Outcome, e.Code, e.Actor)));
         Assert.Contains(("upload", "accepted", (string?)null, "police-liaison"), entries.Select(e => (e.Action, e.Outcome, e.Code, e.Actor)));
         Assert.Equal(2, entries.Count(e => e.Action == "documentScanned" && e.Outcome == "accepted"));
+        Assert.Contains(("download", "accepted", (string?)null, "police-liaison"), entries.Select(e => (e.Action, e.Outcome, e.Code, e.Actor)));
     }
 }
