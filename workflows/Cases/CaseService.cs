@@ -78,7 +78,7 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
         await index.AddAsync(caseId, intake, now, ct);
         if (created || await client.GetInstanceAsync(caseId, ct) is null)
         {
-            var input = new CaseOrchestrationInput(caseId, intake, options.Value.Reminders);
+            var input = new CaseOrchestrationInput(caseId, intake, options.Value.Reminders, Audited: true);
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(CaseOrchestration), input, new StartOrchestrationOptions(caseId), ct);
             logger.LogInformation("Case {CaseId} started", caseId);
         }

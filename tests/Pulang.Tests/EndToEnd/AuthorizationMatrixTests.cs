@@ -144,6 +144,15 @@ public sealed class AuthorizationMatrixTests(AuthHost fixture) : IClassFixture<A
             }
         }
 
+        // Refusals that never reached the case are in its audit trail, and the trail verifies.
+        var audit = (await Api.GetAsync($"/api/cases/{caseId}/audit", Host.Tokens.MintDemo("pulang-admin"), Ct)).EnsureSuccess().Json;
+        Assert.True(audit.GetProperty("verification").GetProperty("valid").GetBoolean(), audit.ToString());
+        var refused = audit.GetProperty("entries").EnumerateArray().Where(x => x.GetProperty("outcome").GetString() == "refused")
+            .Select(x => (x.GetProperty("action").GetString(), x.GetProperty("code").GetString(), x.GetProperty("actor").GetString())).ToList();
+        Assert.Contains(("assessmentSubmitted", "stage.not-assessment", "sentra-social-worker"), refused);
+        Assert.Contains(("withdraw", "role.required", "bp3mi-reader"), refused);
+        Assert.Contains(("signOff", "role.required", "kemensos-official"), refused);
+
         // Phase 2: the calls that change the case, in matrix order.
         foreach (var e in Matrix.Where(e => e.Mutates))
         {
