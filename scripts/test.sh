@@ -30,10 +30,23 @@ if ! dotnet build Pulang.slnx -nologo -v quiet; then
 fi
 dotnet test --no-build --project tests/Pulang.Tests "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+
+# Infrastructure: Bicep build + lint (warnings are errors), counted as one test.
+bicep_passed=0 bicep_failed=0
+if dotnet build infra/Pulang.Infra.proj -nologo -v quiet; then
+  echo "bicep: infra/main.bicep builds and lints clean"
+  bicep_passed=1
+else
+  echo "bicep: infra/main.bicep failed to build or lint"
+  bicep_failed=1
+  status=1
+fi
 total=$(grep -E '^\s*total:' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
 failed=$(grep -E '^\s*failed:' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
 passed=$(grep -E '^\s*succeeded:' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
 skipped=$(grep -E '^\s*skipped:' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
+passed=$((passed + bicep_passed))
+failed=$((failed + bicep_failed))
 if [ "$status" -ne 0 ] && [ "$failed" = 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -16,6 +16,9 @@ public sealed class PulangOptions
     /// <summary>Task hub name (letters and digits, 3-45 chars; Azure Storage queue/table names derive from it).</summary>
     public string TaskHub { get; set; } = "pulang";
 
+    /// <summary>Queue for outgoing events (default <c>case-events</c>); lets several deployments share one account.</summary>
+    public string EventsQueue { get; set; } = Storage.PulangStorage.EventsQueue;
+
     /// <summary>Largest accepted scan, bytes (default 50 MiB). Larger uploads get 413.</summary>
     public long MaxUploadBytes { get; set; } = 50L * 1024 * 1024;
 

@@ -11,8 +11,8 @@ namespace Pulang.Workflows;
 public static class PulangServices
 {
     /// <summary>
-    /// Registers options (section <c>Pulang</c>), the case index, the case service, uploads, the intake queue
-    /// handler and the OCR engine. The host registers <see cref="PulangStorage"/> (connection string or managed
+    /// Registers options (section <c>Pulang</c>), the case index, the case service, uploads, incoming
+    /// scans, the intake queue handler and the OCR engine. The host registers <see cref="PulangStorage"/> (connection string or managed
     /// identity) and a <see cref="Microsoft.DurableTask.Client.DurableTaskClient"/> (singleton in the self-host;
     /// per invocation in Functions, hence the scoped services here).
     /// </summary>
@@ -27,6 +27,7 @@ public static class PulangServices
         services.TryAddScoped<DocumentUploads>();
         services.TryAddScoped<IntakeQueue>();
         services.TryAddSingleton<IOcrEngine>(_ => CreateOcrEngine(configuration));
+        services.TryAddScoped<IncomingScans>();
         return services;
     }
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Pulang.Workflows;
 using Pulang.Workflows.Cases;
 using Pulang.Workflows.Storage;
 
@@ -12,14 +10,10 @@ namespace Pulang.SelfHost.Hosting;
 /// </summary>
 public sealed class IntakeQueueListener(PulangStorage storage, IServiceScopeFactory scopes, ILogger<IntakeQueueListener> logger) : BackgroundService
 {
-    /// <summary>Attempts before a message is moved to the poison queue.</summary>
-    public const int MaxDequeueCount = 5;
-
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var queue = storage.Queues.GetQueueClient(PulangStorage.IntakeQueue);
-        var poison = storage.Queues.GetQueueClient(PulangStorage.IntakePoisonQueue);
         var idle = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -28,26 +22,15 @@ public sealed class IntakeQueueListener(PulangStorage storage, IServiceScopeFact
                 var messages = (await queue.ReceiveMessagesAsync(maxMessages: 16, visibilityTimeout: TimeSpan.FromSeconds(60), stoppingToken)).Value;
                 foreach (var m in messages)
                 {
-                    string? reason;
-                    try
-                    {
-                        await using var scope = scopes.CreateAsyncScope();
-                        var outcome = await scope.ServiceProvider.GetRequiredService<IntakeQueue>().HandleAsync(m.Body.ToString(), stoppingToken);
-                        reason = outcome.PoisonReason;
-                        if (reason is null)
-                        {
-                            logger.LogInformation("Intake message {MessageId}: case {CaseId} ({What})", m.MessageId, outcome.CaseId, outcome.Created ? "created" : "already existed");
-                        }
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException && m.DequeueCount >= MaxDequeueCount)
-                    {
-                        reason = $"Failed {m.DequeueCount} times; last error: {e.GetType().Name}: {e.Message}";
-                    }
-
-                    if (reason is not null)
+                    await using var scope = scopes.CreateAsyncScope();
+                    var outcome = await scope.ServiceProvider.GetRequiredService<IntakeQueue>().HandleOrPoisonAsync(m.Body.ToString(), m.DequeueCount, stoppingToken);
+                    if (outcome.PoisonReason is { } reason)
                     {
                         logger.LogWarning("Intake message {MessageId} moved to {Queue}: {Reason}", m.MessageId, PulangStorage.IntakePoisonQueue, Pulang.Workflows.LogSafe.Mask(reason));
-                        await poison.SendMessageAsync(JsonSerializer.Serialize(new PoisonIntakeMessage(reason, m.Body.ToString(), DateTimeOffset.UtcNow), PulangJson.Options), stoppingToken);
+                    }
+                    else
+                    {
+                        logger.LogInformation("Intake message {MessageId}: case {CaseId} ({What})", m.MessageId, outcome.CaseId, outcome.Created ? "created" : "already existed");
                     }
 
                     await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, stoppingToken);

@@ -64,7 +64,7 @@ public static class PulangHost
 
         services.PostConfigure<EngineOptions>(o => o.WorkerId ??= $"{Environment.MachineName}-{Environment.ProcessId}");
         services.AddSingleton(new StorageConnection(connection));
-        services.AddSingleton(new PulangStorage(connection));
+        services.AddSingleton(new PulangStorage(connection) { EventsQueueName = pulang.EventsQueue });
         services.AddSingleton<DurableEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<DurableEngine>());
         services.AddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<DurableEngine>().Client);
@@ -129,19 +129,6 @@ public static class PulangHost
         : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pulang");
 
     /// <summary>Unhandled errors as problem details: 503 while storage is unreachable, else 500 (details only in the log).</summary>
-    static async Task WriteUnhandledAsync(HttpContext http)
-    {
-        var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var storageDown = error is RequestFailedException { Status: 0 or >= 500 } or HttpRequestException
-            || error?.InnerException is RequestFailedException { Status: 0 or >= 500 } or HttpRequestException;
-        var problem = storageDown
-            ? Problems.Of(503, "storage.unavailable", "Storage unavailable", "Pulang cannot reach its storage right now; nothing was changed. Try again shortly.")
-            : Problems.Of(500, "server.error", "Unexpected error", "Pulang failed to handle the request; nothing was lost. The error is in the server log.");
-        if (storageDown)
-        {
-            http.Response.Headers.RetryAfter = "5";
-        }
-
-        await problem.ExecuteAsync(http);
-    }
+    static async Task WriteUnhandledAsync(HttpContext http) =>
+        await Problems.Unhandled(http.Features.Get<IExceptionHandlerFeature>()?.Error, http.Response).ExecuteAsync(http);
 }

@@ -25,6 +25,27 @@ public static class ActivityNames
     public const string AppendAudit = "AppendAudit";
     /// <summary><see cref="AnalyzeDocumentActivity"/>.</summary>
     public const string AnalyzeDocument = "AnalyzeDocument";
+    /// <summary><see cref="SaveCaseViewActivity"/>.</summary>
+    public const string SaveCaseView = "SaveCaseView";
+}
+
+/// <summary>
+/// Writes the case view blob <c>cases/{caseId}.json</c>: the whole <see cref="CaseState"/>, which readers
+/// (<c>GET /api/cases/{id}</c>) load instead of the orchestration's custom status. Overwrites: the orchestration
+/// awaits each write, so versions only grow; a repeated run writes the same version again.
+/// </summary>
+public sealed class SaveCaseViewActivity(PulangStorage storage) : TaskActivity<CaseState, int>
+{
+    /// <inheritdoc/>
+    public override async Task<int> RunAsync(TaskActivityContext context, CaseState input)
+    {
+        await storage.CaseViews.GetBlobClient($"{input.CaseId}.json").UploadAsync(BinaryData.FromObjectAsJson(input, PulangJson.Options), new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+            Metadata = new Dictionary<string, string> { ["version"] = input.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        });
+        return input.Version;
+    }
 }
 
 /// <summary>Sets the case's stage in the case index table. Idempotent (merge).</summary>

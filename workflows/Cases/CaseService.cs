@@ -87,10 +87,10 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
     }
 
     /// <summary>
-    /// The case's state (the case orchestration's custom status), or null when there is no such case. A case
-    /// whose orchestration has not run yet (its ExecutionStarted message is still queued: with start
-    /// deduplication off the provider writes no Pending row) is found in the case index; after waiting up to
-    /// 5 s for it to start, it answers with a Registered state built from the intake.
+    /// The case's state, or null when there is no such case. The state is the case view blob
+    /// (<c>cases/{caseId}.json</c>) once the orchestration has published it (its custom status says so). A case
+    /// whose orchestration has not run yet is found in the case index; after waiting up to 5 s for it to start,
+    /// it answers with a Registered state built from the intake.
     /// </summary>
     public async Task<CaseState?> GetAsync(string caseId, CancellationToken ct)
     {
@@ -103,35 +103,22 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
         (CaseIndexEntry Entry, CaseIntake? Intake)? indexed = null;
         while (true)
         {
-            var meta = await client.GetInstanceAsync(caseId, getInputsAndOutputs: true, ct);
-            if (meta is not null && meta.Name != nameof(CaseOrchestration))
+            var (exists, status) = await GetStatusAsync(caseId, ct);
+            if (status is not null)
             {
-                return null;
+                return await ReadViewAsync(caseId, ct);
             }
 
-            // Before the first SetCustomStatus the provider reports the JSON literal null.
-            if (meta?.SerializedCustomStatus is { } json && JsonSerializer.Deserialize<CaseState>(json, PulangJson.Options) is { } state)
-            {
-                return state;
-            }
-
-            if (meta is null && indexed is null && (indexed = await index.GetAsync(caseId, ct)) is null)
+            if (!exists && indexed is null && (indexed = await index.GetAsync(caseId, ct)) is null)
             {
                 return null;
             }
 
             if (time.GetUtcNow() > deadline)
             {
-                var intake = indexed?.Intake
-                    ?? (meta?.SerializedInput is { } i ? JsonSerializer.Deserialize<CaseOrchestrationInput>(i, PulangJson.Options)?.Intake : null);
-                return intake is null ? null : new CaseState
-                {
-                    CaseId = caseId,
-                    Intake = intake,
-                    Stage = Stage.Registered,
-                    OpenedAt = indexed?.Entry.OpenedAt ?? meta!.CreatedAt,
-                    UpdatedAt = time.GetUtcNow(),
-                };
+                return (indexed ??= await index.GetAsync(caseId, ct)) is { Intake: { } intake } found
+                    ? new CaseState { CaseId = caseId, Intake = intake, Stage = Stage.Registered, OpenedAt = found.Entry.OpenedAt, UpdatedAt = found.Entry.UpdatedAt }
+                    : null;
             }
 
             await Task.Delay(100, ct);
@@ -140,9 +127,9 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
 
     /// <summary>
     /// Sends <paramref name="command"/> to the case: refused at once (nothing raised) when the decider refuses it
-    /// on the current state; otherwise raised as an external event and awaited until the case's history shows
-    /// it, for at most <see cref="PulangOptions.CommandWaitTimeout"/>. The case decides again on its own state,
-    /// so a command that lost a race is refused there and reported as Refused.
+    /// on the current state; otherwise raised as an external event and awaited until the case's custom status
+    /// lists it, for at most <see cref="PulangOptions.CommandWaitTimeout"/>. The case decides again on its own
+    /// state, so a command that lost a race is refused there and reported as Refused.
     /// </summary>
     public async Task<CommandOutcome> SendAsync(string caseId, CaseCommand command, CancellationToken ct)
     {
@@ -152,17 +139,18 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
             return new(CommandStatus.NotFound, null, null);
         }
 
-        if (state.History.FirstOrDefault(h => h.CommandId == command.CommandId) is { } seen)
-        {
-            return Outcome(state, seen);
-        }
-
         if (state.Stage != Stage.Registered)
         {
             var precheck = Decider.Decide(state, command, time.GetUtcNow());
             if (precheck.Refusal is { } refusal)
             {
                 return new(CommandStatus.Refused, state, refusal, PreChecked: true);
+            }
+
+            if (precheck.State == state)
+            {
+                // A repeat of a command the case already took: the first answer stands.
+                return new(CommandStatus.Accepted, state, null);
             }
         }
 
@@ -171,10 +159,11 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
         while (time.GetUtcNow() < deadline)
         {
             await Task.Delay(100, ct);
-            state = await GetAsync(caseId, ct) ?? state;
-            if (state.History.FirstOrDefault(h => h.CommandId == command.CommandId) is { } entry)
+            var (_, status) = await GetStatusAsync(caseId, ct);
+            if (status?.Recent.FirstOrDefault(r => r.CommandId == command.CommandId) is { } decided)
             {
-                return Outcome(state, entry);
+                var after = await ReadViewAsync(caseId, ct) ?? state;
+                return decided.Refusal is null ? new(CommandStatus.Accepted, after, null) : new(CommandStatus.Refused, after, decided.Refusal);
             }
         }
 
@@ -190,6 +179,29 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
     /// <summary>A new random case ID: <c>PLG-</c> and 10 Crockford base32 characters (50 bits).</summary>
     public static string NewCaseId() => "PLG-" + RandomNumberGenerator.GetString(Crockford, 10);
 
-    static CommandOutcome Outcome(CaseState state, HistoryEntry entry) =>
-        entry.Refusal is null ? new(CommandStatus.Accepted, state, null) : new(CommandStatus.Refused, state, entry.Refusal);
+    /// <summary>Whether the case orchestration exists, and its custom status once it has published one.</summary>
+    async Task<(bool Exists, CaseStatus? Status)> GetStatusAsync(string caseId, CancellationToken ct)
+    {
+        var meta = await client.GetInstanceAsync(caseId, getInputsAndOutputs: true, ct);
+        if (meta is null || meta.Name != nameof(CaseOrchestration))
+        {
+            return (false, null);
+        }
+
+        // Before the first SetCustomStatus the provider reports the JSON literal null.
+        return (true, meta.SerializedCustomStatus is { } json ? JsonSerializer.Deserialize<CaseStatus>(json, PulangJson.Options) : null);
+    }
+
+    async Task<CaseState?> ReadViewAsync(string caseId, CancellationToken ct)
+    {
+        try
+        {
+            var blob = await storage.CaseViews.GetBlobClient($"{caseId}.json").DownloadContentAsync(ct);
+            return blob.Value.Content.ToObjectFromJson<CaseState>(PulangJson.Options);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
 }

@@ -43,7 +43,78 @@ public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient cli
     /// Stores <paramref name="body"/> as a new document of <paramref name="state"/>'s case and starts reading it.
     /// </summary>
     /// <exception cref="UploadRejectedException">415 unsupported or lying media type, 413 too large, 400 empty; nothing is stored.</exception>
-    public async Task<StoredScan> UploadAsync(CaseState state, DocumentKind kind, Stream body, string? contentType, long? declaredLength, Actor actor, CancellationToken ct)
+    public Task<StoredScan> UploadAsync(CaseState state, DocumentKind kind, Stream body, string? contentType, long? declaredLength, Actor actor, CancellationToken ct) =>
+        StoreAndScheduleAsync(state, kind, NewDocumentId(), body, contentType, declaredLength, actor, imported: false, ct);
+
+    /// <summary>
+    /// Takes a scan that a scanner or another system wrote straight into blob storage (the Functions app's
+    /// <c>incoming</c> container): the same checks, the same <c>scans/{caseId}/{documentId}</c> blob and the same
+    /// scan orchestration as <see cref="UploadAsync"/>. The document ID is derived from <paramref name="sourceKey"/>
+    /// (e.g. the blob's URI and ETag), so the same blob seen twice is stored and analyzed once: a second call finds
+    /// the scan and its orchestration and only schedules the orchestration if it never started.
+    /// </summary>
+    /// <param name="state">The case (not finished).</param>
+    /// <param name="kind">Document kind.</param>
+    /// <param name="sourceKey">What identifies this version of the source blob.</param>
+    /// <param name="open">Opens the source bytes (called only when the scan is not stored yet).</param>
+    /// <param name="contentType">Media type of the source (from its properties or its file extension).</param>
+    /// <param name="declaredLength">Source length in bytes.</param>
+    /// <param name="actor">Who the scan is recorded as uploaded by (e.g. <c>system:blob-import</c>).</param>
+    /// <param name="ct">Cancels the import.</param>
+    /// <exception cref="UploadRejectedException">As for <see cref="UploadAsync"/>; nothing is stored.</exception>
+    public async Task<StoredScan> ImportAsync(CaseState state, DocumentKind kind, string sourceKey, Func<CancellationToken, Task<Stream>> open, string? contentType, long? declaredLength, Actor actor, CancellationToken ct)
+    {
+        var documentId = DocumentIdFor(state.CaseId, sourceKey);
+        var blobName = $"{state.CaseId}/{documentId}";
+        var instanceId = ScanOrchestration.InstanceId(documentId);
+        try
+        {
+            var existing = await storage.Scans.GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: ct);
+            if (existing.Value.Metadata.TryGetValue("sha256", out var sha))
+            {
+                // Stored before: schedule the reading only if it never started (a crash between the two steps).
+                var request = new ScanRequest(state.CaseId, documentId, kind, blobName, existing.Value.ContentType, sha, existing.Value.ContentLength, actor.Id, state.Intake.Subject);
+                await ScheduleOnceAsync(request, instanceId, ct);
+                return new StoredScan(documentId, blobName, sha, existing.Value.ContentLength, existing.Value.ContentType, instanceId);
+            }
+
+            // A partial blob from an interrupted import (no sha256 yet): replace it.
+            await storage.Scans.GetBlobClient(blobName).DeleteIfExistsAsync(cancellationToken: ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+        }
+
+        await using var body = await open(ct);
+        return await StoreAndScheduleAsync(state, kind, documentId, body, contentType, declaredLength, actor, imported: true, ct);
+    }
+
+    /// <summary>The document ID an imported blob gets: <c>DOC-</c> + 12 Crockford base32 characters of SHA-256(case ID, source key).</summary>
+    public static string DocumentIdFor(string caseId, string sourceKey)
+    {
+        var hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{caseId}\n{sourceKey}"));
+        var chars = new char[12];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = Crockford[hash[i] & 31];
+        }
+
+        return "DOC-" + new string(chars);
+    }
+
+    const string Crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+    static string NewDocumentId() => "DOC-" + RandomNumberGenerator.GetString(Crockford, 12);
+
+    async Task ScheduleOnceAsync(ScanRequest request, string instanceId, CancellationToken ct)
+    {
+        if (await client.GetInstanceAsync(instanceId, ct) is null)
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(ScanOrchestration), request, new StartOrchestrationOptions(instanceId), ct);
+        }
+    }
+
+    async Task<StoredScan> StoreAndScheduleAsync(CaseState state, DocumentKind kind, string documentId, Stream body, string? contentType, long? declaredLength, Actor actor, bool imported, CancellationToken ct)
     {
         var mediaType = contentType?.Split(';')[0].Trim().ToLowerInvariant();
         if (mediaType is null || !MediaTypes.Contains(mediaType))
@@ -69,7 +140,6 @@ public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient cli
             throw new UploadRejectedException(415, "upload.content-mismatch", $"The bytes are not {mediaType}; the Content-Type must say what the file is.");
         }
 
-        var documentId = "DOC-" + RandomNumberGenerator.GetString("0123456789ABCDEFGHJKMNPQRSTVWXYZ", 12);
         var blobName = $"{state.CaseId}/{documentId}";
         var blob = storage.Scans.GetBlobClient(blobName);
         using var hashing = new HashingStream(head.AsMemory(0, headLength), body, max);
@@ -100,7 +170,16 @@ public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient cli
 
         var request = new ScanRequest(state.CaseId, documentId, kind, blobName, mediaType, sha256, hashing.Count, actor.Id, state.Intake.Subject);
         var instanceId = ScanOrchestration.InstanceId(documentId);
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(ScanOrchestration), request, new StartOrchestrationOptions(instanceId), ct);
+        if (imported)
+        {
+            await ScheduleOnceAsync(request, instanceId, ct);
+        }
+        else
+        {
+            // A fresh random document ID: its instance cannot exist yet.
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(ScanOrchestration), request, new StartOrchestrationOptions(instanceId), ct);
+        }
+
         await audit.AppendAsync(state.CaseId, audit.Record($"{state.CaseId}:upload:{documentId}", actor, "upload", AuditRecord.Accepted, target: documentId), CancellationToken.None);
         return new StoredScan(documentId, blobName, sha256, hashing.Count, mediaType, instanceId);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Http;
+using Pulang.Workflows.Storage;
 
 namespace Pulang.Workflows.Cases;
 
@@ -17,8 +18,39 @@ public sealed record PoisonIntakeMessage(string Reason, string OriginalMessage, 
 /// Handles <c>case-intake</c> messages (the same JSON as <c>POST /api/cases</c>) for both hosts: the self-host's
 /// queue listener and the Functions queue trigger.
 /// </summary>
-public sealed class IntakeQueue(CaseService cases)
+public sealed class IntakeQueue(CaseService cases, PulangStorage storage)
 {
+    /// <summary>Attempts before a message that keeps failing (storage errors, not bad content) is poisoned.</summary>
+    public const int MaxDequeueCount = 5;
+
+    /// <summary>
+    /// Handles one delivery of a message and never leaves a bad one behind: a message with a
+    /// <see cref="IntakeMessageOutcome.PoisonReason"/>, or one that failed on its last attempt
+    /// (<paramref name="dequeueCount"/> ≥ <see cref="MaxDequeueCount"/>), is written to <c>case-intake-poison</c> as a
+    /// <see cref="PoisonIntakeMessage"/> with the reason. Earlier failures throw, so the queue delivers the message again.
+    /// The caller deletes the message when this returns (the Functions queue trigger does so by completing).
+    /// </summary>
+    public async Task<IntakeMessageOutcome> HandleOrPoisonAsync(string message, long dequeueCount, CancellationToken ct)
+    {
+        IntakeMessageOutcome outcome;
+        try
+        {
+            outcome = await HandleAsync(message, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && dequeueCount >= MaxDequeueCount)
+        {
+            outcome = new(null, false, $"Failed {dequeueCount} times; last error: {e.GetType().Name}: {e.Message}");
+        }
+
+        if (outcome.PoisonReason is { } reason)
+        {
+            var poison = storage.Queues.GetQueueClient(PulangStorage.IntakePoisonQueue);
+            await poison.SendMessageAsync(JsonSerializer.Serialize(new PoisonIntakeMessage(reason, message, DateTimeOffset.UtcNow), PulangJson.Options), ct);
+        }
+
+        return outcome;
+    }
+
     /// <summary>Most characters read from a message (Azure queue messages are at most 64 KiB).</summary>
     public const int MaxMessageChars = 64 * 1024;
 

@@ -140,6 +140,8 @@ public sealed record CaseState
     public ImmutableList<Hold> Holds { get; init; } = [];
     /// <summary>The digest that sign-offs must name (set while the asesmen is approved), else null.</summary>
     public string? DossierDigest { get; init; }
+    /// <summary>Commands decided so far (accepted or refused; repeats do not count).</summary>
+    public int Version { get; init; }
     /// <summary>How many times an asesmen was approved; part of the dossier digest, so a dossier re-approved after a rejection is a new dossier.</summary>
     public int DossierRevision { get; init; }
     /// <summary>Reminders sent so far (numbers the reminder events).</summary>

@@ -112,6 +112,7 @@ public static class Decider
 
         next = next with
         {
+            Version = state.Version + 1,
             UpdatedAt = next == state ? state.UpdatedAt : now,
             History = Append(next.History, new(now, command.CommandId, command.Name, command.Actor.Id, result.Detail)),
             ProcessedCommands = Remember(next.ProcessedCommands, key),
@@ -459,6 +460,7 @@ public static class Decider
     {
         var next = state with
         {
+            Version = state.Version + 1,
             History = Append(state.History, new(now, command.CommandId, command.Name, command.Actor.Id, message, new Refusal(kind, code, message))),
             ProcessedCommands = Remember(state.ProcessedCommands, $"{command.CommandId}|{command.Name}"),
         };

@@ -1,3 +1,4 @@
+using Azure;
 using Microsoft.AspNetCore.Http;
 using Pulang.Workflows.Domain;
 
@@ -41,6 +42,23 @@ public static class Problems
         RefusalKind.Invalid => Of(400, refusal.Code, "Invalid command", refusal.Message),
         _ => Of(409, refusal.Code, "Conflict with the case's state", refusal.Message),
     };
+
+    /// <summary>
+    /// The answer to an unhandled error, for both hosts: 503 <c>storage.unavailable</c> (with <c>Retry-After: 5</c>
+    /// set on <paramref name="response"/>) while storage is unreachable, else 500 <c>server.error</c>; details only in the log.
+    /// </summary>
+    public static IResult Unhandled(Exception? error, HttpResponse response)
+    {
+        var storageDown = error is RequestFailedException { Status: 0 or >= 500 } or HttpRequestException
+            || error?.InnerException is RequestFailedException { Status: 0 or >= 500 } or HttpRequestException;
+        if (!storageDown)
+        {
+            return Of(500, "server.error", "Unexpected error", "Pulang failed to handle the request; nothing was lost. The error is in the server log.");
+        }
+
+        response.Headers.RetryAfter = "5";
+        return Of(503, "storage.unavailable", "Storage unavailable", "Pulang cannot reach its storage right now; nothing was changed. Try again shortly.");
+    }
 
     /// <summary>Cuts user input echoed in a message to 64 printable characters.</summary>
     public static string Shorten(string? value)

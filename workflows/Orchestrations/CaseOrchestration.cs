@@ -39,9 +39,14 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
             var opened = Decider.Open(input.CaseId, input.Intake, context.CurrentUtcDateTime);
             state = opened.State;
             await RunEffectsAsync(context, input.Audited ? opened with { Effects = opened.Effects.Add(AuditTrail.Opened(input.CaseId, context.CurrentUtcDateTime)) } : opened);
+            await PublishAsync(context, state);
+        }
+        else
+        {
+            // A new generation (continue-as-new) starts without custom status; the view blob is already current.
+            context.SetCustomStatus(CaseStatus.Of(state));
         }
 
-        context.SetCustomStatus(state);
         Task<CaseCommand>? waiting = null;
         var handled = 0;
         while (!state.IsFinished)
@@ -78,11 +83,15 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
                 decision = decision with { Effects = decision.Effects.InsertRange(0, AuditTrail.For(state, command, decision, context.CurrentUtcDateTime)) };
             }
 
+            var changed = decision.State.Version != state.Version;
             state = decision.State;
 
             // Effects first, then the new state: whoever reads "Released" finds the release record.
             await RunEffectsAsync(context, decision);
-            context.SetCustomStatus(state);
+            if (changed)
+            {
+                await PublishAsync(context, state);
+            }
 
             if (++handled >= CommandsPerGeneration && waiting is null && !state.IsFinished)
             {
@@ -95,12 +104,21 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
     }
 
     /// <summary>
+    /// Writes the case view blob (the whole state, for readers), then sets the small custom status that says
+    /// which commands are decided. A reader that sees a command in the status finds the view at least as new.
+    /// </summary>
+    static async Task PublishAsync(TaskOrchestrationContext context, CaseState state)
+    {
+        await CallUntilDoneAsync(context, ActivityNames.SaveCaseView, state);
+        context.SetCustomStatus(CaseStatus.Of(state));
+    }
+
+    /// <summary>
     /// Runs each effect as its activity. Effects must happen: an activity that still fails after its retries
     /// (storage down for minutes) is tried again after a durable 5-minute timer, for as long as it takes.
     /// </summary>
     static async Task RunEffectsAsync(TaskOrchestrationContext context, Decision decision)
     {
-        var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 8, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(1)));
         foreach (var effect in decision.Effects)
         {
             var (activity, input) = effect switch
@@ -111,17 +129,23 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
                 AppendAudit e => (ActivityNames.AppendAudit, e),
                 _ => throw new InvalidOperationException($"No activity for effect {effect.GetType().Name}."),
             };
-            while (true)
+            await CallUntilDoneAsync(context, activity, input);
+        }
+    }
+
+    static async Task CallUntilDoneAsync(TaskOrchestrationContext context, string activity, object input)
+    {
+        var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 8, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(1)));
+        while (true)
+        {
+            try
             {
-                try
-                {
-                    await context.CallActivityAsync(activity, input, retry);
-                    break;
-                }
-                catch (TaskFailedException)
-                {
-                    await context.CreateTimer(TimeSpan.FromMinutes(5), CancellationToken.None);
-                }
+                await context.CallActivityAsync(activity, input, retry);
+                return;
+            }
+            catch (TaskFailedException)
+            {
+                await context.CreateTimer(TimeSpan.FromMinutes(5), CancellationToken.None);
             }
         }
     }

@@ -24,5 +24,6 @@ public static class WorkflowRegistry
         [ActivityNames.WriteReleaseRecord] = typeof(WriteReleaseRecordActivity),
         [ActivityNames.AppendAudit] = typeof(AppendAuditActivity),
         [ActivityNames.AnalyzeDocument] = typeof(AnalyzeDocumentActivity),
+        [ActivityNames.SaveCaseView] = typeof(SaveCaseViewActivity),
     };
 }

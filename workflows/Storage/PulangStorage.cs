@@ -7,7 +7,8 @@ namespace Pulang.Workflows.Storage;
 
 /// <summary>
 /// Pulang's Azure Storage resources (all private): blob containers <c>scans</c> (scans and analyses,
-/// <c>{caseId}/{documentId}</c>) and <c>releases</c> (<c>{caseId}.json</c>) and <c>audit</c> (<c>{caseId}.log</c>, append blobs); tables <c>PulangCases</c> (case index)
+/// <c>{caseId}/{documentId}</c>), <c>cases</c> (case views, <c>{caseId}.json</c>), <c>releases</c> (<c>{caseId}.json</c>), <c>audit</c> (<c>{caseId}.log</c>, append blobs) and <c>incoming</c> (scans written straight to
+/// storage, <c>{caseId}/{kind}/{fileName}</c>); tables <c>PulangCases</c> (case index)
 /// and <c>PulangIntake</c> (one row per external reference); queues <c>case-intake</c>, <c>case-intake-poison</c>
 /// and <c>case-events</c>.
 /// </summary>
@@ -15,15 +16,19 @@ public sealed class PulangStorage
 {
     /// <summary>Blob container for scans and their analysis JSON.</summary>
     public const string ScansContainer = "scans";
+    /// <summary>Blob container for case views (<c>{caseId}.json</c>: the whole state, for readers).</summary>
+    public const string CasesContainer = "cases";
     /// <summary>Blob container for release records.</summary>
     public const string ReleasesContainer = "releases";
     /// <summary>Blob container for the audit trail: one append blob per case, <c>{caseId}.log</c>.</summary>
     public const string AuditContainer = "audit";
+    /// <summary>Blob container scanners and other systems write scans to, as <c>{caseId}/{kind}/{fileName}</c>.</summary>
+    public const string IncomingContainer = "incoming";
     /// <summary>Queue other systems write intake messages to.</summary>
     public const string IntakeQueue = "case-intake";
     /// <summary>Where unreadable intake messages go, with the reason.</summary>
     public const string IntakePoisonQueue = "case-intake-poison";
-    /// <summary>Outgoing events (<c>case.released</c>, <c>case.on-hold</c>, ...).</summary>
+    /// <summary>Default name of the outgoing events queue (<c>case.released</c>, <c>case.on-hold</c>, ...).</summary>
     public const string EventsQueue = "case-events";
     /// <summary>Case index table.</summary>
     public const string CasesTable = "PulangCases";
@@ -53,6 +58,8 @@ public sealed class PulangStorage
 
     /// <summary>The <c>scans</c> container.</summary>
     public BlobContainerClient Scans => Blobs.GetBlobContainerClient(ScansContainer);
+    /// <summary>The <c>cases</c> container (case views).</summary>
+    public BlobContainerClient CaseViews => Blobs.GetBlobContainerClient(CasesContainer);
     /// <summary>The <c>releases</c> container.</summary>
     public BlobContainerClient Releases => Blobs.GetBlobContainerClient(ReleasesContainer);
     /// <summary>The <c>audit</c> container.</summary>
@@ -62,12 +69,15 @@ public sealed class PulangStorage
     /// <summary>The intake table.</summary>
     public TableClient Intake => Tables.GetTableClient(IntakeTable);
     /// <summary>The outgoing events queue.</summary>
-    public QueueClient Events => Queues.GetQueueClient(EventsQueue);
+    public QueueClient Events => Queues.GetQueueClient(EventsQueueName);
+
+    /// <summary>Name of the outgoing events queue (<see cref="PulangOptions.EventsQueue"/>, default <c>case-events</c>).</summary>
+    public string EventsQueueName { get; init; } = EventsQueue;
 
     /// <summary>Creates every container, table and queue that does not exist yet (idempotent; private access).</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var c in new[] { ScansContainer, ReleasesContainer, AuditContainer })
+        foreach (var c in new[] { ScansContainer, CasesContainer, ReleasesContainer, IncomingContainer, AuditContainer })
         {
             await Blobs.GetBlobContainerClient(c).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
@@ -77,7 +87,7 @@ public sealed class PulangStorage
             await Tables.GetTableClient(t).CreateIfNotExistsAsync(cancellationToken);
         }
 
-        foreach (var q in new[] { IntakeQueue, IntakePoisonQueue, EventsQueue })
+        foreach (var q in new[] { IntakeQueue, IntakePoisonQueue, EventsQueueName })
         {
             await Queues.GetQueueClient(q).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }

@@ -11,7 +11,7 @@ public class LogSafeTests
     [Fact]
     public async Task Intake_poison_reasons_echo_the_sample_persons_data_but_their_logged_form_does_not()
     {
-        var intake = new IntakeQueue(null!);
+        var intake = new IntakeQueue(null!, null!);
         var messages = new[]
         {
             JsonSerializer.Serialize(new { externalReference = "KL-SPLP/0457", fullName = "SRI RAHAYU WULANDARI", sex = "F", birthDate = "14-08-1992", originRegion = "r", placementCountry = "c", arrivalDate = "2025-10-02", nik = "3507125408920003X" }),

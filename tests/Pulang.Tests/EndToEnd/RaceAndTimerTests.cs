@@ -5,6 +5,7 @@ using Pulang.Tests.Infrastructure;
 using Pulang.Workflows;
 using Pulang.Workflows.Activities;
 using Pulang.Workflows.Domain;
+using Pulang.Workflows.Orchestrations;
 using Pulang.Workflows.Storage;
 
 namespace Pulang.Tests.EndToEnd;
@@ -45,6 +46,33 @@ public sealed class RaceAndTimerTests(TestStorage storage)
     }
 
     [Fact]
+    public async Task A_long_case_continues_as_new_without_losing_state_or_commands()
+    {
+        await using var host = new SelfHostProcess(storage.ConnectionString, TestStorage.NewTaskHub("long"));
+        await host.StartAsync();
+        var created = (await host.Client.JsonAsync(HttpMethod.Post, "/api/cases", host.Tokens.MintDemo("embassy-kl-manifest"), EndToEndTests.Intake($"LONG-{Guid.NewGuid():N}"), ct: Ct)).EnsureSuccess();
+        var caseId = created.Json.GetProperty("caseId").GetString()!;
+        var investigator = host.Tokens.MintDemo("police-liaison");
+        var rounds = CaseOrchestration.CommandsPerGeneration + 5; // 2 commands a round: crosses two generations
+
+        for (var i = 0; i < rounds; i++)
+        {
+            var placed = (await host.Client.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/holds", investigator, new { reason = $"round {i}" }, ct: Ct)).EnsureSuccess();
+            Assert.Equal(HttpStatusCode.OK, placed.Status);
+            var holdId = placed.Case.Holds.Last().HoldId;
+            var lifted = (await host.Client.SendAsync(HttpMethod.Delete, $"/api/cases/{caseId}/holds/{holdId}", investigator, ct: Ct)).EnsureSuccess();
+            Assert.Equal(HttpStatusCode.OK, lifted.Status);
+        }
+
+        var state = (await host.Client.GetAsync($"/api/cases/{caseId}", host.Tokens.MintDemo("bp3mi-reader"), Ct)).EnsureSuccess().Case;
+        Assert.Equal(Stage.DocumentsPending, state.Stage);
+        Assert.Equal(rounds, state.Holds.Count);
+        Assert.All(state.Holds, h => Assert.False(h.IsOpen));
+        Assert.Equal(Math.Min(2 * rounds, CaseState.HistoryLimit), state.History.Count);
+        Assert.Equal(2 * rounds, state.Version);
+    }
+
+    [Fact]
     public async Task A_reminder_goes_out_per_interval_and_the_case_still_takes_its_next_command()
     {
         await using var host = new SelfHostProcess(storage.ConnectionString, TestStorage.NewTaskHub("remind"), new Dictionary<string, string>
@@ -55,12 +83,15 @@ public sealed class RaceAndTimerTests(TestStorage storage)
         var created = (await host.Client.JsonAsync(HttpMethod.Post, "/api/cases", host.Tokens.MintDemo("embassy-kl-manifest"), EndToEndTests.Intake($"REMIND-{Guid.NewGuid():N}"), ct: Ct)).EnsureSuccess();
         var caseId = created.Json.GetProperty("caseId").GetString()!;
 
+        var queue = new QueueClient(storage.ConnectionString, SelfHostProcess.EventsQueueFor(host.TaskHub), new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var reminders = new List<CaseEventMessage>();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (reminders.Count < 2 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(500, Ct);
-            reminders = [.. (await CaseEventsQueue.ReadAsync(storage.ConnectionString, caseId, Ct)).Where(e => e.Type == "case.reminder")];
+            reminders = [.. (await queue.PeekMessagesAsync(32, Ct)).Value
+                .Select(m => JsonSerializer.Deserialize<CaseEventMessage>(m.Body.ToString(), PulangJson.Options)!)
+                .Where(e => e.CaseId == caseId && e.Type == "case.reminder")];
         }
 
         Assert.True(reminders.Count >= 2, $"expected two reminders, got {reminders.Count}");

@@ -28,6 +28,7 @@ public sealed class SelfHostProcess : IAsyncDisposable
         {
             ["Pulang__StorageConnectionString"] = storageConnectionString,
             ["Pulang__TaskHub"] = taskHub,
+            ["Pulang__EventsQueue"] = EventsQueueFor(taskHub),
             ["Pulang__Auth__SigningKey"] = Convert.ToBase64String(key),
             ["Pulang__DataDirectory"] = Path.Combine(Path.GetTempPath(), "pulang-test-" + taskHub),
             ["Pulang__Engine__WorkerId"] = $"test-{taskHub}",
@@ -38,6 +39,9 @@ public sealed class SelfHostProcess : IAsyncDisposable
             environment[k] = v;
         }
     }
+
+    /// <summary>The events queue of a test task hub (one per process, so tests do not read each other's events).</summary>
+    public static string EventsQueueFor(string taskHub) => $"events-{taskHub.ToLowerInvariant()}";
 
     /// <summary>The task hub.</summary>
     public string TaskHub { get; }

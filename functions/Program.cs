@@ -1,0 +1,11 @@
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+using Pulang.Functions.Hosting;
+
+// Pulang as Durable Functions: the ASP.NET Core integration (HttpRequest in, IResult out, as the shared
+// handlers expect), the shared services, and the App Service Authentication principal as HttpContext.User.
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<AppServiceAuthenticationMiddleware>();
+builder.Services.AddPulangFunctions(builder.Configuration);
+builder.Build().Run();

@@ -1,0 +1,76 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.DependencyInjection;
+using Pulang.Workflows.Activities;
+using Pulang.Workflows.Domain;
+using Pulang.Workflows.Orchestrations;
+
+namespace Pulang.Functions.Triggers;
+
+/// <summary>
+/// One orchestration trigger per <see cref="WorkflowRegistry.Orchestrators"/> entry and one activity trigger per
+/// <see cref="WorkflowRegistry.Activities"/> entry, under the same names, each delegating to the same class the
+/// self-host runs. No workflow logic lives here.
+/// </summary>
+public static class WorkflowTriggers
+{
+    /// <summary>The case orchestration (instance ID = case ID).</summary>
+    [Function(nameof(CaseOrchestration))]
+    public static Task<CaseState> RunCaseOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new CaseOrchestration().RunAsync(context, context.GetInput<CaseOrchestrationInput>()!);
+
+    /// <summary>The scan orchestration (instance ID <c>scan:{documentId}</c>).</summary>
+    [Function(nameof(ScanOrchestration))]
+    public static Task<ScanResult> RunScanOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new ScanOrchestration().RunAsync(context, context.GetInput<ScanRequest>()!);
+
+    /// <summary><see cref="IndexCaseActivity"/>.</summary>
+    [Function(ActivityNames.IndexCase)]
+    public static Task<bool> RunIndexCase([ActivityTrigger] IndexCase input, FunctionContext context) =>
+        RunActivityAsync<IndexCaseActivity, IndexCase, bool>(ActivityNames.IndexCase, input, context);
+
+    /// <summary><see cref="PublishCaseEventActivity"/>.</summary>
+    [Function(ActivityNames.PublishCaseEvent)]
+    public static Task<bool> RunPublishCaseEvent([ActivityTrigger] PublishCaseEvent input, FunctionContext context) =>
+        RunActivityAsync<PublishCaseEventActivity, PublishCaseEvent, bool>(ActivityNames.PublishCaseEvent, input, context);
+
+    /// <summary><see cref="WriteReleaseRecordActivity"/>.</summary>
+    [Function(ActivityNames.WriteReleaseRecord)]
+    public static Task<string> RunWriteReleaseRecord([ActivityTrigger] ReleaseRecord input, FunctionContext context) =>
+        RunActivityAsync<WriteReleaseRecordActivity, ReleaseRecord, string>(ActivityNames.WriteReleaseRecord, input, context);
+
+    /// <summary><see cref="AnalyzeDocumentActivity"/>.</summary>
+    [Function(ActivityNames.AnalyzeDocument)]
+    public static Task<ScanResult> RunAnalyzeDocument([ActivityTrigger] ScanRequest input, FunctionContext context) =>
+        RunActivityAsync<AnalyzeDocumentActivity, ScanRequest, ScanResult>(ActivityNames.AnalyzeDocument, input, context);
+
+    /// <summary><see cref="AppendAuditActivity"/>.</summary>
+    [Function(ActivityNames.AppendAudit)]
+    public static Task<long> RunAppendAudit([ActivityTrigger] AppendAudit input, FunctionContext context) =>
+        RunActivityAsync<AppendAuditActivity, AppendAudit, long>(ActivityNames.AppendAudit, input, context);
+
+    /// <summary><see cref="SaveCaseViewActivity"/>.</summary>
+    [Function(ActivityNames.SaveCaseView)]
+    public static Task<int> RunSaveCaseView([ActivityTrigger] CaseState input, FunctionContext context) =>
+        RunActivityAsync<SaveCaseViewActivity, CaseState, int>(ActivityNames.SaveCaseView, input, context);
+
+    /// <summary>
+    /// Builds the activity class from the invocation's services (as the self-host builds it from its container)
+    /// and runs it with a <see cref="TaskActivityContext"/> carrying the activity name and the calling instance ID.
+    /// </summary>
+    public static Task<TOutput> RunActivityAsync<TActivity, TInput, TOutput>(string name, TInput input, FunctionContext context)
+        where TActivity : TaskActivity<TInput, TOutput>
+    {
+        var activity = ActivatorUtilities.CreateInstance<TActivity>(context.InstanceServices);
+        var instanceId = context.BindingContext.BindingData.TryGetValue("instanceId", out var id) ? id?.ToString() ?? "" : "";
+        return activity.RunAsync(new FunctionsActivityContext(name, instanceId), input);
+    }
+
+    /// <summary>The <see cref="TaskActivityContext"/> an activity class sees when Durable Functions runs it.</summary>
+    sealed class FunctionsActivityContext(TaskName name, string instanceId) : TaskActivityContext
+    {
+        public override TaskName Name { get; } = name;
+
+        public override string InstanceId { get; } = instanceId;
+    }
+}
