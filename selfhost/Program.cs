@@ -2,7 +2,7 @@ using System.CommandLine;
 using Pulang.SelfHost;
 using Pulang.SelfHost.Hosting;
 
-// pulang [serve] | demo | token | users | accuracy — see README.md.
+// pulang [serve] | demo | token | users | accuracy | audit-verify — see README.md.
 var root = new RootCommand("Pulang self-host: the case workflow service on Durable Task + Azure Storage (Azurite by default).");
 
 var serve = new Command("serve", "Run the service (default). Listens on " + PulangHost.DefaultUrl + " unless --urls is given.");
@@ -97,8 +97,23 @@ accuracy.SetAction(async (parse, ct) =>
     }
 });
 
+
+var connection = new Option<string?>("--connection") { Description = "Storage connection string (default: Pulang__StorageConnectionString, else the local Azurite)." };
+var auditVerify = new Command("audit-verify", "Verify every case's audit trail (hash chain) in a storage account; exit code 1 if any log was tampered with.") { connection };
+auditVerify.TreatUnmatchedTokensAsErrors = false;
+auditVerify.SetAction(async (parse, ct) =>
+{
+    var config = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine([.. parse.UnmatchedTokens]).Build();
+    var storage = parse.GetValue(connection) is { Length: > 0 } c ? c
+        : config["Pulang:StorageConnectionString"] is { Length: > 0 } configured ? configured
+        : Azurite.ConnectionStringFor(config.GetValue("Pulang:AzuritePort", PulangHost.DefaultAzuritePort));
+    return await AuditVerifyCommand.RunAsync(storage, Console.Out, ct);
+});
+
+
 root.Subcommands.Add(serve);
 root.Subcommands.Add(accuracy);
+root.Subcommands.Add(auditVerify);
 root.Subcommands.Add(demo);
 root.Subcommands.Add(token);
 root.Subcommands.Add(users);

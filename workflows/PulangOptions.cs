@@ -30,6 +30,15 @@ public sealed class PulangOptions
 
     /// <summary>Reminder intervals per stage; a stage without an entry has no reminder.</summary>
     public ReminderOptions Reminders { get; set; } = new();
+
+    /// <summary>How long a signed download link stays valid (default 5 minutes, at most 1 hour).</summary>
+    public TimeSpan DownloadLinkLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Base64 key (at least 32 bytes) that signs download links. Empty: a random key per process, so links only
+    /// work on the replica that issued them; set it when running several replicas.
+    /// </summary>
+    public string? DownloadLinkKey { get; set; }
 }
 
 /// <summary>

@@ -21,6 +21,8 @@ public static class PulangServices
         services.Configure<PulangOptions>(configuration.GetSection(PulangOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CaseIndex>();
+        services.TryAddSingleton<Audit.AuditLog>();
+        services.TryAddSingleton<Http.DownloadLinks>();
         services.TryAddScoped<CaseService>();
         services.TryAddScoped<DocumentUploads>();
         services.TryAddScoped<IntakeQueue>();

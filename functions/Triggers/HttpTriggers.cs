@@ -43,6 +43,16 @@ public static class HttpTriggers
     public static Task<IResult> GetRelease([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cases/{caseId}/release")] HttpRequest req, string caseId, [DurableClient] DurableTaskClient client) =>
         Handle(req, client, http => CaseEndpoints.GetRelease(http, caseId));
 
+    /// <summary><c>GET /api/cases/{caseId}/audit</c>: <see cref="CaseEndpoints.GetAudit"/>.</summary>
+    [Function("GetAudit")]
+    public static Task<IResult> GetAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cases/{caseId}/audit")] HttpRequest req, string caseId, [DurableClient] DurableTaskClient client) =>
+        Handle(req, client, http => CaseEndpoints.GetAudit(http, caseId));
+
+    /// <summary><c>GET /api/cases/{caseId}/documents/{documentId}/content</c>: <see cref="CaseEndpoints.GetDocumentLink"/>.</summary>
+    [Function("GetDocumentLink")]
+    public static Task<IResult> GetDocumentLink([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cases/{caseId}/documents/{documentId}/content")] HttpRequest req, string caseId, string documentId, [DurableClient] DurableTaskClient client) =>
+        Handle(req, client, http => CaseEndpoints.GetDocumentLink(http, caseId, documentId));
+
     /// <summary><c>PUT /api/cases/{caseId}/documents/{kind}</c>: <see cref="CaseEndpoints.UploadDocument"/>.</summary>
     [Function("UploadDocument")]
     public static Task<IResult> UploadDocument([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "cases/{caseId}/documents/{kind}")] HttpRequest req, string caseId, string kind, [DurableClient] DurableTaskClient client) =>

@@ -35,7 +35,7 @@ public static class StorageTriggers
         }
         else
         {
-            logger.LogWarning("Incoming {Kind} scan for case {CaseId} not taken: {Reason}", kind, caseId, outcome.Rejection);
+            logger.LogWarning("Incoming {Kind} scan for case {CaseId} not taken: {Reason}", kind, caseId, Pulang.Workflows.LogSafe.Mask(outcome.Rejection));
         }
     }
 
@@ -54,7 +54,7 @@ public static class StorageTriggers
         var logger = context.GetLogger("Pulang.Functions.CaseIntake");
         if (outcome.PoisonReason is { } reason)
         {
-            logger.LogWarning("Intake message {MessageId} moved to {Queue}: {Reason}", message.MessageId, PulangStorage.IntakePoisonQueue, reason);
+            logger.LogWarning("Intake message {MessageId} moved to {Queue}: {Reason}", message.MessageId, PulangStorage.IntakePoisonQueue, Pulang.Workflows.LogSafe.Mask(reason));
         }
         else
         {

@@ -44,6 +44,11 @@ public static class WorkflowTriggers
     public static Task<ScanResult> RunAnalyzeDocument([ActivityTrigger] ScanRequest input, FunctionContext context) =>
         RunActivityAsync<AnalyzeDocumentActivity, ScanRequest, ScanResult>(ActivityNames.AnalyzeDocument, input, context);
 
+    /// <summary><see cref="AppendAuditActivity"/>.</summary>
+    [Function(ActivityNames.AppendAudit)]
+    public static Task<long> RunAppendAudit([ActivityTrigger] AppendAudit input, FunctionContext context) =>
+        RunActivityAsync<AppendAuditActivity, AppendAudit, long>(ActivityNames.AppendAudit, input, context);
+
     /// <summary><see cref="SaveCaseViewActivity"/>.</summary>
     [Function(ActivityNames.SaveCaseView)]
     public static Task<int> RunSaveCaseView([ActivityTrigger] CaseState input, FunctionContext context) =>

@@ -26,7 +26,7 @@ public sealed class IntakeQueueListener(PulangStorage storage, IServiceScopeFact
                     var outcome = await scope.ServiceProvider.GetRequiredService<IntakeQueue>().HandleOrPoisonAsync(m.Body.ToString(), m.DequeueCount, stoppingToken);
                     if (outcome.PoisonReason is { } reason)
                     {
-                        logger.LogWarning("Intake message {MessageId} moved to {Queue}: {Reason}", m.MessageId, PulangStorage.IntakePoisonQueue, reason);
+                        logger.LogWarning("Intake message {MessageId} moved to {Queue}: {Reason}", m.MessageId, PulangStorage.IntakePoisonQueue, Pulang.Workflows.LogSafe.Mask(reason));
                     }
                     else
                     {
@@ -44,7 +44,7 @@ public sealed class IntakeQueueListener(PulangStorage storage, IServiceScopeFact
             }
             catch (Exception e)
             {
-                logger.LogWarning("Intake queue poll failed: {Error}", e.Message);
+                logger.LogWarning("Intake queue poll failed: {Error}", Pulang.Workflows.LogSafe.Mask(e.Message));
                 idle = TimeSpan.FromSeconds(5);
             }
 

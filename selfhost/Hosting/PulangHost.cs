@@ -34,8 +34,15 @@ public static class PulangHost
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.Logging.AddFilter("DurableTask", LogLevel.Warning).AddFilter("Microsoft.DurableTask", LogLevel.Warning).AddFilter("Azure", LogLevel.Warning)
-            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Quiet defaults for chatty libraries; an explicit Logging:LogLevel:{category} in configuration wins.
+        foreach (var category in new[] { "DurableTask", "Microsoft.DurableTask", "Azure", "Microsoft.AspNetCore" })
+        {
+            if (string.IsNullOrEmpty(builder.Configuration[$"Logging:LogLevel:{category}"]))
+            {
+                builder.Logging.AddFilter(category, LogLevel.Warning);
+            }
+        }
+
         configure?.Invoke(builder);
 
         var config = builder.Configuration;
@@ -109,6 +116,7 @@ public static class PulangHost
         app.UseAuthorization();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapPulangApi().RequireAuthorization();
+        app.MapPulangDownloads().AllowAnonymous();
 
         await app.Services.GetRequiredService<PulangStorage>().EnsureCreatedAsync();
         return app;

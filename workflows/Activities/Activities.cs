@@ -3,6 +3,7 @@ using Azure;
 using Azure.Storage.Blobs.Models;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
+using Pulang.Workflows.Audit;
 using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Ocr;
@@ -20,6 +21,8 @@ public static class ActivityNames
     public const string PublishCaseEvent = "PublishCaseEvent";
     /// <summary><see cref="WriteReleaseRecordActivity"/>.</summary>
     public const string WriteReleaseRecord = "WriteReleaseRecord";
+    /// <summary><see cref="AppendAuditActivity"/>.</summary>
+    public const string AppendAudit = "AppendAudit";
     /// <summary><see cref="AnalyzeDocumentActivity"/>.</summary>
     public const string AnalyzeDocument = "AnalyzeDocument";
     /// <summary><see cref="SaveCaseViewActivity"/>.</summary>
@@ -81,6 +84,17 @@ public sealed class PublishCaseEventActivity(PulangStorage storage) : TaskActivi
 }
 
 /// <summary>
+/// Appends one entry to the case's audit trail. Idempotent: <see cref="AuditLog.AppendAsync"/> writes an entry ID
+/// once, so a retried or re-run activity does not duplicate it. Returns the entry's sequence number.
+/// </summary>
+public sealed class AppendAuditActivity(AuditLog audit) : TaskActivity<AppendAudit, long>
+{
+    /// <inheritdoc/>
+    public override Task<long> RunAsync(TaskActivityContext context, AppendAudit input) =>
+        audit.AppendAsync(input.CaseId, input.Record, CancellationToken.None);
+}
+
+/// <summary>
 /// Writes the release record to <c>releases/{caseId}.json</c> once: an existing record is never overwritten
 /// (a retried activity finds it and succeeds). Returns the blob name.
 /// </summary>
@@ -128,7 +142,7 @@ public sealed class AnalyzeDocumentActivity(PulangStorage storage, IOcrEngine oc
         }
         catch (OcrException e) when (e.IsPermanent)
         {
-            logger.LogWarning("Scan {DocumentId} ({Kind}) of case {CaseId} is unreadable: {Reason}", input.DocumentId, input.Kind, input.CaseId, e.Message);
+            logger.LogWarning("Scan {DocumentId} ({Kind}) of case {CaseId} is unreadable: {Reason}", input.DocumentId, input.Kind, input.CaseId, LogSafe.Mask(e.Message));
             return new ScanResult(0, new Dictionary<string, string>(), [new Finding("ocr.unreadable", $"The scan could not be read: {e.Message}")], null);
         }
 

@@ -20,7 +20,8 @@ public sealed record IntakeOutcome(string CaseId, bool Created);
 /// <param name="Status">How it ended.</param>
 /// <param name="State">The case state after it (null when the case was not found).</param>
 /// <param name="Refusal">Why it was refused (when <paramref name="Status"/> is Refused).</param>
-public sealed record CommandOutcome(CommandStatus Status, CaseState? State, Refusal? Refusal);
+/// <param name="PreChecked">True when the refusal came from the client-side pre-check: the command never reached the case (nor its audit trail).</param>
+public sealed record CommandOutcome(CommandStatus Status, CaseState? State, Refusal? Refusal, bool PreChecked = false);
 
 /// <summary>How a command ended.</summary>
 public enum CommandStatus
@@ -77,7 +78,7 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
         await index.AddAsync(caseId, intake, now, ct);
         if (created || await client.GetInstanceAsync(caseId, ct) is null)
         {
-            var input = new CaseOrchestrationInput(caseId, intake, options.Value.Reminders);
+            var input = new CaseOrchestrationInput(caseId, intake, options.Value.Reminders, Audited: true);
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(CaseOrchestration), input, new StartOrchestrationOptions(caseId), ct);
             logger.LogInformation("Case {CaseId} started", caseId);
         }
@@ -143,7 +144,7 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
             var precheck = Decider.Decide(state, command, time.GetUtcNow());
             if (precheck.Refusal is { } refusal)
             {
-                return new(CommandStatus.Refused, state, refusal);
+                return new(CommandStatus.Refused, state, refusal, PreChecked: true);
             }
 
             if (precheck.State == state)

@@ -32,9 +32,9 @@ public sealed record StoredScan(string DocumentId, string BlobName, string Sha25
 /// Takes scans: streams the body into blob storage (<c>scans/{caseId}/{documentId}</c>), hashing it on the
 /// way (SHA-256) and never overwriting a blob, then schedules the scan orchestration. Accepted media types:
 /// <c>image/jpeg</c>, <c>image/png</c>, <c>image/tiff</c>, <c>application/pdf</c>; the first bytes must match
-/// the declared type. Size limit: <see cref="PulangOptions.MaxUploadBytes"/>.
+/// the declared type. Size limit: <see cref="PulangOptions.MaxUploadBytes"/>. Every stored upload gets an audit entry.
 /// </summary>
-public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient client, IOptions<PulangOptions> options)
+public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient client, IOptions<PulangOptions> options, Audit.AuditLog audit)
 {
     /// <summary>The media types Pulang reads.</summary>
     public static readonly IReadOnlyList<string> MediaTypes = ["image/jpeg", "image/png", "image/tiff", "application/pdf"];
@@ -180,6 +180,7 @@ public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient cli
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(ScanOrchestration), request, new StartOrchestrationOptions(instanceId), ct);
         }
 
+        await audit.AppendAsync(state.CaseId, audit.Record($"{state.CaseId}:upload:{documentId}", actor, "upload", AuditRecord.Accepted, target: documentId), CancellationToken.None);
         return new StoredScan(documentId, blobName, sha256, hashing.Count, mediaType, instanceId);
     }
 

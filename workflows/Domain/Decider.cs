@@ -124,7 +124,7 @@ public static class Decider
 
     /// <summary>
     /// The dossier digest: lower-case hex SHA-256 over the case (<c>case:{caseId}\n</c>), the revision (<c>revision:{n}\n</c>), the counting
-    /// documents (sorted by kind then hash, as <c>doc:{kind}:{sha256}\n</c>) and the approved asesmen
+    /// documents except restricted ones (investigation papers are not part of the dossier) (sorted by kind then hash, as <c>doc:{kind}:{sha256}\n</c>) and the approved asesmen
     /// (<c>assessment:{submittedBy}:{decidedBy}:{sha256(summary\nrecommendation)}\n</c>). The revision makes a
     /// dossier approved again after a rejection a new dossier, even with the same documents and text.
     /// </summary>
@@ -133,7 +133,7 @@ public static class Decider
         var text = new StringBuilder();
         text.Append("case:").Append(caseId).Append('\n');
         text.Append("revision:").Append(revision).Append('\n');
-        foreach (var d in documents.Where(d => d.Counts).OrderBy(d => d.Kind).ThenBy(d => d.Sha256, StringComparer.Ordinal))
+        foreach (var d in documents.Where(d => d.Counts && !d.Kind.IsRestricted()).OrderBy(d => d.Kind).ThenBy(d => d.Sha256, StringComparer.Ordinal))
         {
             text.Append("doc:").Append(d.Kind.ToRoute()).Append(':').Append(d.Sha256).Append('\n');
         }
@@ -178,7 +178,7 @@ public static class Decider
         }
 
         var doc = state.Documents.FirstOrDefault(d => d.DocumentId == c.DocumentId);
-        if (doc is null)
+        if (doc is null || !doc.Kind.VisibleTo(c.Actor))
         {
             return Outcome.Refused(RefusalKind.NotFound, "document.unknown", $"The case has no document {c.DocumentId}.");
         }
@@ -442,7 +442,7 @@ public static class Decider
             next.Intake.Subject,
             now,
             next.DossierDigest!,
-            [.. next.Documents.Where(d => d.Counts).Select(d => new DossierDocument(d.DocumentId, d.Kind, d.Sha256, d.VerifiedBy))],
+            [.. next.Documents.Where(d => d.Counts && !d.Kind.IsRestricted()).Select(d => new DossierDocument(d.DocumentId, d.Kind, d.Sha256, d.VerifiedBy))],
             next.Assessment!,
             next.SignOffs,
             next.Holds);

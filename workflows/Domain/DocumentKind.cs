@@ -3,7 +3,7 @@ namespace Pulang.Workflows.Domain;
 /// <summary>
 /// The kinds of scanned paper a case can hold. The route segment is the lower-case kebab name
 /// (<c>passport</c>, <c>splp</c>, <c>ktp</c>, <c>kk</c>, <c>health-screening</c>, <c>assessment-form</c>,
-/// <c>pickup-letter</c>, <c>other</c>).
+/// <c>pickup-letter</c>, <c>other</c>, <c>investigation</c>).
 /// </summary>
 public enum DocumentKind
 {
@@ -23,6 +23,11 @@ public enum DocumentKind
     PickupLetter,
     /// <summary>Anything else worth keeping with the case.</summary>
     Other,
+    /// <summary>
+    /// Investigation papers (e.g. a statement to police): restricted. Only investigators and admins upload or see
+    /// them; they are left out of case views for everyone else, and out of the dossier and the release record.
+    /// </summary>
+    Investigation,
 }
 
 /// <summary>Route names of <see cref="DocumentKind"/> and the rules about which kinds a case needs.</summary>
@@ -38,6 +43,7 @@ public static class DocumentKinds
         ["assessment-form"] = DocumentKind.AssessmentForm,
         ["pickup-letter"] = DocumentKind.PickupLetter,
         ["other"] = DocumentKind.Other,
+        ["investigation"] = DocumentKind.Investigation,
     };
 
     /// <summary>All route names, in declaration order.</summary>
@@ -49,6 +55,13 @@ public static class DocumentKinds
 
     /// <summary>The route segment of <paramref name="kind"/>.</summary>
     public static string ToRoute(this DocumentKind kind) => ByRoute.First(p => p.Value == kind).Key;
+
+    /// <summary>True for restricted kinds (<see cref="DocumentKind.Investigation"/>): visible only to investigators and admins.</summary>
+    public static bool IsRestricted(this DocumentKind kind) => kind == DocumentKind.Investigation;
+
+    /// <summary>True when <paramref name="actor"/> may upload and see documents of <paramref name="kind"/>.</summary>
+    public static bool VisibleTo(this DocumentKind kind, Actor actor) =>
+        !kind.IsRestricted() || actor.Has(Roles.Investigator) || actor.Has(Roles.Admin);
 
     /// <summary>True for the kinds that identify the person for travel (passport or SPLP).</summary>
     public static bool IsIdentityDocument(this DocumentKind kind) => kind is DocumentKind.Passport or DocumentKind.Splp;

@@ -7,6 +7,7 @@ namespace Pulang.Workflows.Domain;
 [JsonDerivedType(typeof(IndexCase), "indexCase")]
 [JsonDerivedType(typeof(PublishCaseEvent), "publishCaseEvent")]
 [JsonDerivedType(typeof(WriteReleaseRecord), "writeReleaseRecord")]
+[JsonDerivedType(typeof(AppendAudit), "appendAudit")]
 public abstract record Effect;
 
 /// <summary>Update the case's row in the case index table (listing and inbox).</summary>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Pulang.Workflows.Audit;
 using Pulang.Workflows.Cases;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Storage;
@@ -39,7 +40,63 @@ public static class CaseEndpoints
         api.MapPost("/cases/{caseId}/holds", PlaceHold);
         api.MapDelete("/cases/{caseId}/holds/{holdId}", LiftHold);
         api.MapPost("/cases/{caseId}/withdraw", Withdraw);
+        api.MapGet("/cases/{caseId}/audit", GetAudit);
+        api.MapGet("/cases/{caseId}/documents/{documentId}/content", GetDocumentLink);
         return api;
+    }
+
+    /// <summary>
+    /// Maps <c>GET /downloads/{caseId}/{documentId}</c>: the target of signed download links. It takes no bearer
+    /// token (the host must map it outside the authenticated <c>/api</c> group); the link's signature and expiry are
+    /// the permission.
+    /// </summary>
+    public static IEndpointConventionBuilder MapPulangDownloads(this IEndpointRouteBuilder app) =>
+        app.MapGet("/downloads/{caseId}/{documentId}", Download);
+
+    /// <summary>
+    /// <c>GET /api/cases/{caseId}/documents/{documentId}/content</c> (any role that may see the document;
+    /// investigation papers: investigators and admins): a short-lived signed link to the scan,
+    /// <c>{"url","expiresAt"}</c>. Unknown or hidden documents: 404. Each link issued is audited as a download.
+    /// </summary>
+    public static async Task<IResult> GetDocumentLink(HttpContext http, string caseId, string documentId)
+    {
+        if (Authorize(http, out var actor, AnyRole) is { } denied) return denied;
+        var state = await Service(http).GetAsync(caseId, http.RequestAborted);
+        if (state is null) return Problems.CaseNotFound(caseId);
+        if (!CaseView.CanSee(state, actor!, documentId))
+        {
+            return Problems.Of(404, "document.unknown", "No such document", $"The case has no document '{Problems.Shorten(documentId)}'.");
+        }
+
+        var link = http.RequestServices.GetRequiredService<DownloadLinks>().Create(caseId, documentId);
+        var audit = Audit(http);
+        await audit.AppendAsync(caseId, audit.Record($"{caseId}:download:{Guid.NewGuid():N}", actor!, "download", AuditRecord.Accepted, target: documentId), CancellationToken.None);
+        http.Response.Headers.CacheControl = "no-store";
+        return Json(link);
+    }
+
+    /// <summary><c>GET /downloads/{caseId}/{documentId}?expires=&amp;sig=</c>: the scan's bytes for a valid, unexpired link; 403 otherwise.</summary>
+    public static async Task<IResult> Download(HttpContext http, string caseId, string documentId, long? expires, string? sig)
+    {
+        var problem = expires is { } e ? http.RequestServices.GetRequiredService<DownloadLinks>().Check(caseId, documentId, e, sig) : "link.invalid";
+        if (problem is not null)
+        {
+            return Problems.Of(403, problem, problem == "link.expired" ? "Link expired" : "Invalid link", problem == "link.expired"
+                ? "The download link has expired; ask Pulang for a new one."
+                : "The download link is not valid.");
+        }
+
+        var blob = http.RequestServices.GetRequiredService<PulangStorage>().Scans.GetBlobClient($"{caseId}/{documentId}");
+        try
+        {
+            var download = await blob.DownloadStreamingAsync(cancellationToken: http.RequestAborted);
+            http.Response.Headers.CacheControl = "no-store";
+            return Results.Stream(download.Value.Content, download.Value.Details.ContentType ?? "application/octet-stream");
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return Problems.Of(404, "document.unknown", "No such document", "The scan does not exist.");
+        }
     }
 
     /// <summary><c>POST /api/cases</c> (roles intake, admin): starts a case; 201 new, 200 with the existing case for a known external reference.</summary>
@@ -80,12 +137,34 @@ public static class CaseEndpoints
         return Json(new { cases = rows });
     }
 
-    /// <summary><c>GET /api/cases/{caseId}</c>: stage, checklist, documents with fields and findings, decisions, history (any role).</summary>
+    /// <summary>
+    /// <c>GET /api/cases/{caseId}</c>: stage, checklist, documents with fields and findings, decisions, history
+    /// (any role; restricted documents only for investigators and admins, see <see cref="CaseView"/>).
+    /// </summary>
     public static async Task<IResult> GetCase(HttpContext http, string caseId)
     {
-        if (Authorize(http, out _, AnyRole) is { } denied) return denied;
+        if (Authorize(http, out var actor, AnyRole) is { } denied) return denied;
         var state = await Service(http).GetAsync(caseId, http.RequestAborted);
-        return state is null ? Problems.CaseNotFound(caseId) : Json(state);
+        return state is null ? Problems.CaseNotFound(caseId) : Json(CaseView.For(state, actor!));
+    }
+
+    /// <summary>Roles that may read a case's audit trail.</summary>
+    public static readonly IReadOnlyList<string> AuditReaders = [Roles.Admin, Roles.Investigator];
+
+    /// <summary>
+    /// <c>GET /api/cases/{caseId}/audit</c> (roles admin, investigator): the case's audit entries and the result of
+    /// verifying the hash chain (<c>verification.valid</c>, else the first broken entry's sequence number and why).
+    /// </summary>
+    public static async Task<IResult> GetAudit(HttpContext http, string caseId)
+    {
+        if (Authorize(http, out _, [.. AuditReaders]) is { } denied) return denied;
+        if (!CaseService.IsCaseId(caseId) || await http.RequestServices.GetRequiredService<CaseIndex>().GetAsync(caseId, http.RequestAborted) is null)
+        {
+            return Problems.CaseNotFound(caseId);
+        }
+
+        var (entries, verification) = await Audit(http).ReadAsync(caseId, http.RequestAborted);
+        return Json(new { caseId, entries, verification });
     }
 
     /// <summary><c>GET /api/cases/{caseId}/release</c>: the release record (any role); 404 until released.</summary>
@@ -105,20 +184,33 @@ public static class CaseEndpoints
     }
 
     /// <summary>
-    /// <c>PUT /api/cases/{caseId}/documents/{kind}</c> (roles uploader, admin): the body is the scan (JPEG, PNG,
-    /// TIFF or PDF, with that Content-Type). 202 with the document ID; reading happens in the background.
+    /// <c>PUT /api/cases/{caseId}/documents/{kind}</c> (roles uploader, admin; kind <c>investigation</c>: roles
+    /// investigator, admin): the body is the scan (JPEG, PNG, TIFF or PDF, with that Content-Type). 202 with the
+    /// document ID; reading happens in the background. Uploads and refused uploads of a known case are audited.
     /// </summary>
     public static async Task<IResult> UploadDocument(HttpContext http, string caseId, string kind)
     {
-        if (Authorize(http, out var actor, Roles.Uploader, Roles.Admin) is { } denied) return denied;
-        if (!DocumentKinds.TryParse(kind, out var documentKind))
+        var restricted = DocumentKinds.TryParse(kind, out var documentKind) && documentKind.IsRestricted();
+        string[] roles = restricted ? [Roles.Investigator, Roles.Admin] : [Roles.Uploader, Roles.Admin];
+        if (Authorize(http, out var actor, roles) is { } denied)
+        {
+            await AuditRefusalAsync(http, caseId, actor, "upload", "role.required");
+            return denied;
+        }
+
+        if (!DocumentKinds.TryParse(kind, out documentKind))
         {
             return Problems.Of(400, "document.kind", "Unknown document kind", $"'{Problems.Shorten(kind)}' is not a document kind; use one of {string.Join(", ", DocumentKinds.RouteNames)}.");
         }
 
         var state = await Service(http).GetAsync(caseId, http.RequestAborted);
         if (state is null) return Problems.CaseNotFound(caseId);
-        if (state.IsFinished) return Problems.Of(409, "case.finished", "Case finished", $"The case is {state.Stage}; it takes no more documents.");
+        if (state.IsFinished)
+        {
+            await AuditRefusalAsync(http, caseId, actor, "upload", "case.finished");
+            return Problems.Of(409, "case.finished", "Case finished", $"The case is {state.Stage}; it takes no more documents.");
+        }
+
         try
         {
             var stored = await http.RequestServices.GetRequiredService<DocumentUploads>()
@@ -136,26 +228,27 @@ public static class CaseEndpoints
         }
         catch (UploadRejectedException e)
         {
+            await AuditRefusalAsync(http, caseId, actor, "upload", e.Code);
             return Problems.Of(e.Status, e.Code, e.Status switch { 413 => "Scan too large", 415 => "Unsupported scan", _ => "Bad scan" }, e.Message);
         }
     }
 
     /// <summary><c>POST .../documents/{documentId}/verification</c> (role verifier): confirm or correct a document that needs review.</summary>
     public static Task<IResult> VerifyDocument(HttpContext http, string caseId, string documentId) =>
-        CommandAsync<VerificationRequest>(http, caseId, [Roles.Verifier], (r, _) =>
+        CommandAsync<VerificationRequest>(http, caseId, "documentVerified", [Roles.Verifier], (r, _) =>
             r.Corrections is { } c && c.Keys.Any(k => k.Length is 0 or > 64) ? Fail("corrections", "Field names must be 1..64 characters.") :
             new DocumentVerified(documentId, r.Corrections, r.Note));
 
     /// <summary><c>POST .../assessment</c> (role assessor): submit the asesmen.</summary>
     public static Task<IResult> SubmitAssessment(HttpContext http, string caseId) =>
-        CommandAsync<AssessmentRequest>(http, caseId, [Roles.Assessor], (r, _) =>
+        CommandAsync<AssessmentRequest>(http, caseId, "assessmentSubmitted", [Roles.Assessor], (r, _) =>
             string.IsNullOrWhiteSpace(r.Summary) ? Fail("summary", "summary is required.") :
             string.IsNullOrWhiteSpace(r.Recommendation) ? Fail("recommendation", "recommendation is required.") :
             new AssessmentSubmitted(r.Summary, r.Recommendation));
 
     /// <summary><c>POST .../assessment/decision</c> (role assessment-approver): approve, or send back with a reason.</summary>
     public static Task<IResult> DecideAssessment(HttpContext http, string caseId) =>
-        CommandAsync<AssessmentDecisionRequest>(http, caseId, [Roles.AssessmentApprover], (r, _) =>
+        CommandAsync<AssessmentDecisionRequest>(http, caseId, "assessmentDecided", [Roles.AssessmentApprover], (r, _) =>
             r.Approve is not { } approve ? Fail("approve", "approve (true or false) is required.") :
             !approve && string.IsNullOrWhiteSpace(r.Reason) ? Fail("reason", "A reason is required to send the asesmen back.") :
             new AssessmentDecided(approve, r.Reason));
@@ -168,7 +261,7 @@ public static class CaseEndpoints
             return Task.FromResult(Problems.Of(404, "ministry.unknown", "Unknown ministry", $"'{Problems.Shorten(ministry)}' is not a ministry; use kemenp2mi or kemensos."));
         }
 
-        return CommandAsync<SignOffRequest>(http, caseId, [Roles.P2miSigner, Roles.KemensosSigner], (r, _) =>
+        return CommandAsync<SignOffRequest>(http, caseId, "signOff", [Roles.P2miSigner, Roles.KemensosSigner], (r, _) =>
             r.Approve is not { } approve ? Fail("approve", "approve (true or false) is required.") :
             string.IsNullOrWhiteSpace(r.DossierDigest) || r.DossierDigest.Length != 64 ? Fail("dossierDigest", "dossierDigest (64 hex characters, from GET /api/cases/{id}) is required.") :
             !approve && string.IsNullOrWhiteSpace(r.Reason) ? Fail("reason", "A reason is required to reject.") :
@@ -177,17 +270,17 @@ public static class CaseEndpoints
 
     /// <summary><c>POST .../holds</c> (role investigator): place an investigation hold; the answer names the hold ID.</summary>
     public static Task<IResult> PlaceHold(HttpContext http, string caseId) =>
-        CommandAsync<HoldRequest>(http, caseId, [Roles.Investigator], (r, commandId) =>
+        CommandAsync<HoldRequest>(http, caseId, "holdPlaced", [Roles.Investigator], (r, commandId) =>
             string.IsNullOrWhiteSpace(r.Reason) ? Fail("reason", "reason is required.") :
             new HoldPlaced("HOLD-" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(commandId)))[..10], r.Reason));
 
     /// <summary><c>DELETE .../holds/{holdId}</c> (role investigator): lift a hold; optional JSON body with a reason.</summary>
     public static Task<IResult> LiftHold(HttpContext http, string caseId, string holdId) =>
-        CommandAsync<ReasonRequest>(http, caseId, [Roles.Investigator], (r, _) => new HoldLifted(holdId, r.Reason), bodyOptional: true);
+        CommandAsync<ReasonRequest>(http, caseId, "holdLifted", [Roles.Investigator], (r, _) => new HoldLifted(holdId, r.Reason), bodyOptional: true);
 
     /// <summary><c>POST .../withdraw</c> (role admin): withdraw the case with a reason.</summary>
     public static Task<IResult> Withdraw(HttpContext http, string caseId) =>
-        CommandAsync<ReasonRequest>(http, caseId, [Roles.Admin], (r, _) =>
+        CommandAsync<ReasonRequest>(http, caseId, "withdraw", [Roles.Admin], (r, _) =>
             string.IsNullOrWhiteSpace(r.Reason) ? Fail("reason", "reason is required.") : new Withdraw(r.Reason));
 
     /// <summary>The caller as an <see cref="Actor"/>: <c>oid</c> or <c>sub</c> claim, and <c>roles</c> claims. Null when not authenticated.</summary>
@@ -227,10 +320,34 @@ public static class CaseEndpoints
 
     static CaseCommand Fail(string field, string message) => new Invalid(field, message);
 
-    static async Task<IResult> CommandAsync<TRequest>(HttpContext http, string caseId, string[] roles, Func<TRequest, string, CaseCommand> build, bool bodyOptional = false)
+    static AuditLog Audit(HttpContext http) => http.RequestServices.GetRequiredService<AuditLog>();
+
+    /// <summary>
+    /// Audits a refusal that never reaches the case orchestration (role check, pre-check, upload checks), for an
+    /// authenticated caller and a case that exists. <paramref name="entryKey"/> makes the entry ID stable for a
+    /// repeated request (the Idempotency-Key based command ID), else each refusal is its own entry.
+    /// </summary>
+    static async Task AuditRefusalAsync(HttpContext http, string caseId, Actor? actor, string action, string code, string? entryKey = null, string? target = null)
+    {
+        if (actor is null || !CaseService.IsCaseId(caseId) || await http.RequestServices.GetRequiredService<CaseIndex>().GetAsync(caseId, http.RequestAborted) is null)
+        {
+            return;
+        }
+
+        var audit = Audit(http);
+        var id = $"{caseId}:http:{entryKey ?? Guid.NewGuid().ToString("N")}:{action}";
+        await audit.AppendAsync(caseId, audit.Record(id, actor, action, AuditRecord.Refused, code, target), CancellationToken.None);
+    }
+
+    static async Task<IResult> CommandAsync<TRequest>(HttpContext http, string caseId, string action, string[] roles, Func<TRequest, string, CaseCommand> build, bool bodyOptional = false)
         where TRequest : class
     {
-        if (Authorize(http, out var actor, roles) is { } denied) return denied;
+        if (Authorize(http, out var actor, roles) is { } denied)
+        {
+            await AuditRefusalAsync(http, caseId, actor, action, "role.required");
+            return denied;
+        }
+
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         if (key.Length > 100 || key.Any(char.IsControl))
         {
@@ -258,12 +375,17 @@ public static class CaseEndpoints
 
         command = command with { CommandId = commandId, Actor = actor! };
         var outcome = await Service(http).SendAsync(caseId, command, http.RequestAborted);
+        if (outcome is { Status: CommandStatus.Refused, PreChecked: true })
+        {
+            await AuditRefusalAsync(http, caseId, actor, command.Name, outcome.Refusal!.Code, key.Length > 0 ? commandId : null, AuditTrail.TargetOf(command));
+        }
+
         return outcome.Status switch
         {
             CommandStatus.NotFound => Problems.CaseNotFound(caseId),
             CommandStatus.Refused => Problems.Refused(outcome.Refusal!),
             CommandStatus.Pending => Json(new { commandId, status = "pending", location = $"/api/cases/{caseId}" }, 202),
-            _ => Json(outcome.State),
+            _ => Json(CaseView.For(outcome.State!, actor!)),
         };
     }
 

@@ -9,7 +9,11 @@ namespace Pulang.Workflows.Orchestrations;
 /// <param name="Intake">What intake declared.</param>
 /// <param name="Reminders">Reminder intervals per stage (fixed at intake so replays stay deterministic).</param>
 /// <param name="State">Null on first start; the carried state after continue-as-new.</param>
-public sealed record CaseOrchestrationInput(string CaseId, CaseIntake Intake, ReminderOptions Reminders, CaseState? State = null);
+/// <param name="Audited">
+/// True when this generation writes the audit trail. Set for new cases; an instance started before the audit trail
+/// existed replays without it (its history has no audit activities) and turns it on at its next continue-as-new.
+/// </param>
+public sealed record CaseOrchestrationInput(string CaseId, CaseIntake Intake, ReminderOptions Reminders, CaseState? State = null, bool Audited = false);
 
 /// <summary>
 /// One instance per case (instance ID = case ID). Waits for the next command (external event
@@ -34,7 +38,7 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
         {
             var opened = Decider.Open(input.CaseId, input.Intake, context.CurrentUtcDateTime);
             state = opened.State;
-            await RunEffectsAsync(context, opened);
+            await RunEffectsAsync(context, input.Audited ? opened with { Effects = opened.Effects.Add(AuditTrail.Opened(input.CaseId, context.CurrentUtcDateTime)) } : opened);
             await PublishAsync(context, state);
         }
         else
@@ -72,6 +76,13 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
             }
 
             var decision = Decider.Decide(state, command, context.CurrentUtcDateTime);
+
+            // Every decided command (accepted or refused) gets its audit entry, written before the other effects.
+            if (input.Audited)
+            {
+                decision = decision with { Effects = decision.Effects.InsertRange(0, AuditTrail.For(state, command, decision, context.CurrentUtcDateTime)) };
+            }
+
             var changed = decision.State.Version != state.Version;
             state = decision.State;
 
@@ -84,7 +95,7 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
 
             if (++handled >= CommandsPerGeneration && waiting is null && !state.IsFinished)
             {
-                context.ContinueAsNew(input with { State = state }, preserveUnprocessedEvents: true);
+                context.ContinueAsNew(input with { State = state, Audited = true }, preserveUnprocessedEvents: true);
                 return state;
             }
         }
@@ -115,6 +126,7 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
                 IndexCase e => (ActivityNames.IndexCase, (object)e),
                 PublishCaseEvent e => (ActivityNames.PublishCaseEvent, e),
                 WriteReleaseRecord e => (ActivityNames.WriteReleaseRecord, e.Record),
+                AppendAudit e => (ActivityNames.AppendAudit, e),
                 _ => throw new InvalidOperationException($"No activity for effect {effect.GetType().Name}."),
             };
             await CallUntilDoneAsync(context, activity, input);

@@ -22,6 +22,7 @@ public static class WorkflowRegistry
         [ActivityNames.IndexCase] = typeof(IndexCaseActivity),
         [ActivityNames.PublishCaseEvent] = typeof(PublishCaseEventActivity),
         [ActivityNames.WriteReleaseRecord] = typeof(WriteReleaseRecordActivity),
+        [ActivityNames.AppendAudit] = typeof(AppendAuditActivity),
         [ActivityNames.AnalyzeDocument] = typeof(AnalyzeDocumentActivity),
         [ActivityNames.SaveCaseView] = typeof(SaveCaseViewActivity),
     };

@@ -7,7 +7,7 @@ namespace Pulang.Workflows.Storage;
 
 /// <summary>
 /// Pulang's Azure Storage resources (all private): blob containers <c>scans</c> (scans and analyses,
-/// <c>{caseId}/{documentId}</c>), <c>cases</c> (case views, <c>{caseId}.json</c>), <c>releases</c> (<c>{caseId}.json</c>) and <c>incoming</c> (scans written straight to
+/// <c>{caseId}/{documentId}</c>), <c>cases</c> (case views, <c>{caseId}.json</c>), <c>releases</c> (<c>{caseId}.json</c>), <c>audit</c> (<c>{caseId}.log</c>, append blobs) and <c>incoming</c> (scans written straight to
 /// storage, <c>{caseId}/{kind}/{fileName}</c>); tables <c>PulangCases</c> (case index)
 /// and <c>PulangIntake</c> (one row per external reference); queues <c>case-intake</c>, <c>case-intake-poison</c>
 /// and <c>case-events</c>.
@@ -20,6 +20,8 @@ public sealed class PulangStorage
     public const string CasesContainer = "cases";
     /// <summary>Blob container for release records.</summary>
     public const string ReleasesContainer = "releases";
+    /// <summary>Blob container for the audit trail: one append blob per case, <c>{caseId}.log</c>.</summary>
+    public const string AuditContainer = "audit";
     /// <summary>Blob container scanners and other systems write scans to, as <c>{caseId}/{kind}/{fileName}</c>.</summary>
     public const string IncomingContainer = "incoming";
     /// <summary>Queue other systems write intake messages to.</summary>
@@ -60,6 +62,8 @@ public sealed class PulangStorage
     public BlobContainerClient CaseViews => Blobs.GetBlobContainerClient(CasesContainer);
     /// <summary>The <c>releases</c> container.</summary>
     public BlobContainerClient Releases => Blobs.GetBlobContainerClient(ReleasesContainer);
+    /// <summary>The <c>audit</c> container.</summary>
+    public BlobContainerClient Audit => Blobs.GetBlobContainerClient(AuditContainer);
     /// <summary>The case index table.</summary>
     public TableClient Cases => Tables.GetTableClient(CasesTable);
     /// <summary>The intake table.</summary>
@@ -73,7 +77,7 @@ public sealed class PulangStorage
     /// <summary>Creates every container, table and queue that does not exist yet (idempotent; private access).</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var c in new[] { ScansContainer, CasesContainer, ReleasesContainer, IncomingContainer })
+        foreach (var c in new[] { ScansContainer, CasesContainer, ReleasesContainer, IncomingContainer, AuditContainer })
         {
             await Blobs.GetBlobContainerClient(c).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }

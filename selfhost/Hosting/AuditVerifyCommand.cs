@@ -1,0 +1,35 @@
+using Pulang.Workflows.Audit;
+using Pulang.Workflows.Storage;
+
+namespace Pulang.SelfHost.Hosting;
+
+/// <summary><c>pulang audit-verify</c>: verifies every case's audit trail in a storage account and prints one line per case.</summary>
+public static class AuditVerifyCommand
+{
+    /// <summary>
+    /// Verifies every audit blob of the account behind <paramref name="connectionString"/>, writing
+    /// <c>ok {caseId} {n} entries</c> or <c>BROKEN {caseId} entry {seq} [{entryId}]: {reason}</c> per case and a summary.
+    /// Returns 0 when every log is intact, 1 when any is broken.
+    /// </summary>
+    public static async Task<int> RunAsync(string connectionString, TextWriter output, CancellationToken ct)
+    {
+        var log = new AuditLog(new PulangStorage(connectionString), TimeProvider.System);
+        int ok = 0, broken = 0;
+        await foreach (var v in log.VerifyAllAsync(ct))
+        {
+            if (v.Valid)
+            {
+                ok++;
+                await output.WriteLineAsync($"ok     {v.CaseId} {v.Entries} entries");
+            }
+            else
+            {
+                broken++;
+                await output.WriteLineAsync($"BROKEN {v.CaseId} entry {v.BrokenSequence}{(v.BrokenEntryId is { } id ? $" [{id}]" : "")}: {v.Reason}");
+            }
+        }
+
+        await output.WriteLineAsync($"{ok + broken} audit log(s): {ok} intact, {broken} broken");
+        return broken == 0 ? 0 : 1;
+    }
+}

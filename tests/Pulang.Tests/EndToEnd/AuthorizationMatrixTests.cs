@@ -1,0 +1,219 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Pulang.SelfHost;
+using Pulang.Tests.Infrastructure;
+using Pulang.Workflows;
+using Pulang.Workflows.Domain;
+
+namespace Pulang.Tests.EndToEnd;
+
+/// <summary>One self-host for the authorization and restricted-document tests.</summary>
+public sealed class AuthHost(TestStorage storage) : IAsyncLifetime
+{
+    /// <summary>The running self-host.</summary>
+    public SelfHostProcess Host { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Host = new SelfHostProcess(storage.ConnectionString, TestStorage.NewTaskHub("authz"));
+        await Host.StartAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await Host.DisposeAsync();
+}
+
+/// <summary>
+/// Every endpoint x every role (and no token), with the exact status expected, on a case in DocumentsPending;
+/// every refused call leaves the case exactly as it was. Calls that change the case run last, in order.
+/// </summary>
+public sealed class AuthorizationMatrixTests(AuthHost fixture) : IClassFixture<AuthHost>
+{
+    SelfHostProcess Host => fixture.Host;
+    PulangClient Api => Host.Client;
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>The demo user holding each role; null = no token.</summary>
+    static readonly (string Role, string? User)[] Callers =
+    [
+        ("none", null),
+        (Roles.Intake, "embassy-kl-manifest"),
+        (Roles.Uploader, "sentra-intake-officer"),
+        (Roles.Verifier, "sentra-verifier"),
+        (Roles.Assessor, "sentra-social-worker"),
+        (Roles.AssessmentApprover, "sentra-supervisor"),
+        (Roles.P2miSigner, "p2mi-official"),
+        (Roles.KemensosSigner, "kemensos-official"),
+        (Roles.Investigator, "police-liaison"),
+        (Roles.Reader, "bp3mi-reader"),
+        (Roles.Admin, "pulang-admin"),
+    ];
+
+    /// <summary>An endpoint: how to call it on a case, the status per role (default for roles not listed), and whether a 2xx changes the case.</summary>
+    sealed record Endpoint(string Name, Func<string, HttpRequestMessage> Request, int Default, Dictionary<string, int> Allowed, bool Mutates = false);
+
+    static HttpRequestMessage Json(HttpMethod method, string path, object body) => new(method, path) { Content = JsonContent.Create(body, options: PulangJson.Options) };
+
+    static HttpRequestMessage Scan(string path)
+    {
+        var content = new ByteArrayContent(File.ReadAllBytes(TestPaths.Scan("ktp_300dpi.jpg")));
+        content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        return new HttpRequestMessage(HttpMethod.Put, path) { Content = content };
+    }
+
+    static readonly string Digest = new('a', 64);
+    const int Forbidden = 403;
+
+    /// <summary>The expected matrix, as data. Roles not named get <see cref="Endpoint.Default"/>; no token always gets 401.</summary>
+    static readonly Endpoint[] Matrix =
+    [
+        new("list cases", id => new(HttpMethod.Get, "/api/cases"), 200, []),
+        new("get case", id => new(HttpMethod.Get, $"/api/cases/{id}"), 200, []),
+        new("get release (not released)", id => new(HttpMethod.Get, $"/api/cases/{id}/release"), 404, []),
+        new("get audit", id => new(HttpMethod.Get, $"/api/cases/{id}/audit"), Forbidden, new() { [Roles.Investigator] = 200, [Roles.Admin] = 200 }),
+        new("verify unknown document", id => Json(HttpMethod.Post, $"/api/cases/{id}/documents/DOC-000000000000/verification", new { note = "n" }), Forbidden, new() { [Roles.Verifier] = 404 }),
+        new("submit asesmen too early", id => Json(HttpMethod.Post, $"/api/cases/{id}/assessment", new { summary = "s", recommendation = "r" }), Forbidden, new() { [Roles.Assessor] = 409 }),
+        new("decide asesmen (none submitted)", id => Json(HttpMethod.Post, $"/api/cases/{id}/assessment/decision", new { approve = true }), Forbidden, new() { [Roles.AssessmentApprover] = 409 }),
+        new("sign kemenp2mi too early", id => Json(HttpMethod.Post, $"/api/cases/{id}/signoffs/kemenp2mi", new { approve = true, dossierDigest = Digest }), Forbidden, new() { [Roles.P2miSigner] = 409, [Roles.KemensosSigner] = 403 }),
+        new("sign kemensos too early", id => Json(HttpMethod.Post, $"/api/cases/{id}/signoffs/kemensos", new { approve = true, dossierDigest = Digest }), Forbidden, new() { [Roles.KemensosSigner] = 409, [Roles.P2miSigner] = 403 }),
+        new("link to unknown document", id => new(HttpMethod.Get, $"/api/cases/{id}/documents/DOC-000000000000/content"), 404, []),
+        new("lift unknown hold", id => new(HttpMethod.Delete, $"/api/cases/{id}/holds/HOLD-UNKNOWN"), Forbidden, new() { [Roles.Investigator] = 404 }),
+        // Calls that change the case: refused roles first (state compared), then the allowed ones in this order.
+        // The same external reference each time: intake creates it (201), the admin then finds it (200).
+        new("start case", id => Json(HttpMethod.Post, "/api/cases", EndToEndTests.Intake($"AUTHZ-{id}")), Forbidden, new() { [Roles.Intake] = 201, [Roles.Admin] = 200 }, Mutates: true),
+        new("upload other", id => Scan($"/api/cases/{id}/documents/other"), Forbidden, new() { [Roles.Uploader] = 202, [Roles.Admin] = 202 }, Mutates: true),
+        new("upload investigation", id => Scan($"/api/cases/{id}/documents/investigation"), Forbidden, new() { [Roles.Investigator] = 202, [Roles.Admin] = 202 }, Mutates: true),
+        new("place hold", id => Json(HttpMethod.Post, $"/api/cases/{id}/holds", new { reason = "fictional TPPO check" }), Forbidden, new() { [Roles.Investigator] = 200 }, Mutates: true),
+        new("withdraw", id => Json(HttpMethod.Post, $"/api/cases/{id}/withdraw", new { reason = "matrix test" }), Forbidden, new() { [Roles.Admin] = 200 }, Mutates: true),
+    ];
+
+    async Task<HttpStatusCode> CallAsync(Endpoint e, string caseId, string? user)
+    {
+        using var request = e.Request(caseId);
+        if (user is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Host.Tokens.MintDemo(user));
+        }
+
+        using var response = await Api.Http.SendAsync(request, Ct);
+        return response.StatusCode;
+    }
+
+    async Task<string> SnapshotAsync(string caseId)
+    {
+        var state = (await Api.GetAsync($"/api/cases/{caseId}", Host.Tokens.MintDemo("pulang-admin"), Ct)).EnsureSuccess().Body;
+        var started = (await Api.GetAsync("/api/cases?max=1000", Host.Tokens.MintDemo("pulang-admin"), Ct)).EnsureSuccess().Json.GetProperty("cases")
+            .EnumerateArray().Any(c => c.GetProperty("externalReference").GetString() == $"AUTHZ-{caseId}");
+        return $"{state}\nstarted:{started}";
+    }
+
+    [Fact]
+    public async Task Every_endpoint_answers_every_role_with_the_exact_status_and_refusals_change_nothing()
+    {
+        var created = (await Api.JsonAsync(HttpMethod.Post, "/api/cases", Host.Tokens.MintDemo("embassy-kl-manifest"), EndToEndTests.Intake($"MATRIX-{Guid.NewGuid():N}"), ct: Ct)).EnsureSuccess();
+        var caseId = created.Json.GetProperty("caseId").GetString()!;
+        await Api.WaitForAsync(caseId, Host.Tokens.MintDemo("bp3mi-reader"), s => s.Stage == Stage.DocumentsPending, TimeSpan.FromSeconds(60), Ct);
+
+        var failures = new List<string>();
+        var calls = 0;
+        int Expected(Endpoint e, string role) => role == "none" ? 401 : e.Allowed.TryGetValue(role, out var s) ? s : e.Default;
+
+        // Phase 1: everything that must not change the case, with the state compared around each call.
+        foreach (var e in Matrix)
+        {
+            foreach (var (role, user) in Callers)
+            {
+                var expected = Expected(e, role);
+                if (e.Mutates && expected < 400)
+                {
+                    continue;
+                }
+
+                var before = await SnapshotAsync(caseId);
+                var status = (int)await CallAsync(e, caseId, user);
+                calls++;
+                if (status != expected)
+                {
+                    failures.Add($"{e.Name} as {role}: expected {expected}, got {status}");
+                }
+
+                if (expected >= 400 && await SnapshotAsync(caseId) != before)
+                {
+                    failures.Add($"{e.Name} as {role}: refused with {status} but the case changed");
+                }
+            }
+        }
+
+        // Refusals that never reached the case are in its audit trail, and the trail verifies.
+        var audit = (await Api.GetAsync($"/api/cases/{caseId}/audit", Host.Tokens.MintDemo("pulang-admin"), Ct)).EnsureSuccess().Json;
+        Assert.True(audit.GetProperty("verification").GetProperty("valid").GetBoolean(), audit.ToString());
+        var refused = audit.GetProperty("entries").EnumerateArray().Where(x => x.GetProperty("outcome").GetString() == "refused")
+            .Select(x => (x.GetProperty("action").GetString(), x.GetProperty("code").GetString(), x.GetProperty("actor").GetString())).ToList();
+        Assert.Contains(("assessmentSubmitted", "stage.not-assessment", "sentra-social-worker"), refused);
+        Assert.Contains(("withdraw", "role.required", "bp3mi-reader"), refused);
+        Assert.Contains(("signOff", "role.required", "kemensos-official"), refused);
+
+        // Phase 2: the calls that change the case, in matrix order.
+        foreach (var e in Matrix.Where(e => e.Mutates))
+        {
+            foreach (var (role, user) in Callers.Where(c => Expected(e, c.Role) < 400))
+            {
+                var status = (int)await CallAsync(e, caseId, user);
+                calls++;
+                if (status != Expected(e, role))
+                {
+                    failures.Add($"{e.Name} as {role}: expected {Expected(e, role)}, got {status}");
+                }
+            }
+        }
+
+        Assert.Equal(Matrix.Length * Callers.Length, calls);
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+        var final = (await Api.GetAsync($"/api/cases/{caseId}", Host.Tokens.MintDemo("pulang-admin"), Ct)).EnsureSuccess().Case;
+        Assert.Equal(Stage.Withdrawn, final.Stage);
+    }
+}
+
+/// <summary>Investigation papers are visible only to investigators and admins; the audit trail of a case records uploads, scans and refusals and verifies.</summary>
+public sealed class RestrictedDocumentAndAuditTests(AuthHost fixture) : IClassFixture<AuthHost>
+{
+    SelfHostProcess Host => fixture.Host;
+    PulangClient Api => Host.Client;
+    string T(string user) => Host.Tokens.MintDemo(user);
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Investigation_papers_are_hidden_from_other_roles_and_the_audit_trail_records_and_verifies()
+    {
+        var caseId = (await Api.JsonAsync(HttpMethod.Post, "/api/cases", T("embassy-kl-manifest"), EndToEndTests.Intake($"RESTRICT-{Guid.NewGuid():N}"), ct: Ct)).EnsureSuccess().Json.GetProperty("caseId").GetString()!;
+        await Api.WaitForAsync(caseId, T("bp3mi-reader"), s => s.Stage == Stage.DocumentsPending, TimeSpan.FromSeconds(60), Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await Api.UploadAsync(caseId, "investigation", TestPaths.Scan("ktp_300dpi.jpg"), T("sentra-intake-officer"), Ct)).Status);
+        var statement = (await Api.UploadAsync(caseId, "investigation", TestPaths.Scan("ktp_300dpi.jpg"), T("police-liaison"), Ct)).EnsureSuccess().Json.GetProperty("documentId").GetString()!;
+        var ktp = (await Api.UploadAsync(caseId, "ktp", TestPaths.Scan("ktp_300dpi.jpg"), T("sentra-intake-officer"), Ct)).EnsureSuccess().Json.GetProperty("documentId").GetString()!;
+
+        var full = await Api.WaitForAsync(caseId, T("pulang-admin"), s => s.Documents.Count == 2, TimeSpan.FromMinutes(3), Ct);
+        Assert.Contains(full.Documents, d => d.DocumentId == statement && d.Kind == DocumentKind.Investigation);
+        Assert.Equal(2, (await Api.GetAsync($"/api/cases/{caseId}", T("police-liaison"), Ct)).EnsureSuccess().Case.Documents.Count);
+        foreach (var user in new[] { "bp3mi-reader", "sentra-intake-officer", "sentra-verifier", "p2mi-official" })
+        {
+            var body = (await Api.GetAsync($"/api/cases/{caseId}", T(user), Ct)).EnsureSuccess().Body;
+            Assert.DoesNotContain(statement, body);
+            Assert.DoesNotContain("investigation", body);
+            Assert.Contains(ktp, body);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync($"/api/cases/{caseId}/documents/{statement}/content", T("bp3mi-reader"), Ct)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Api.GetAsync($"/api/cases/{caseId}/documents/{statement}/content", T("police-liaison"), Ct)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Api.GetAsync($"/api/cases/{caseId}/audit", T("bp3mi-reader"), Ct)).Status);
+        var audit = (await Api.GetAsync($"/api/cases/{caseId}/audit", T("pulang-admin"), Ct)).EnsureSuccess().Json;
+        Assert.True(audit.GetProperty("verification").GetProperty("valid").GetBoolean(), audit.ToString());
+        var entries = audit.GetProperty("entries").EnumerateArray().Select(e => (Action: e.GetProperty("action").GetString(), Outcome: e.GetProperty("outcome").GetString(), Code: e.TryGetProperty("code", out var code) ? code.GetString() : null, Actor: e.GetProperty("actor").GetString(), Seq: e.GetProperty("seq").GetInt64())).ToList();
+        Assert.Equal(Enumerable.Range(1, entries.Count).Select(i => (long)i), entries.Select(e => e.Seq));
+        Assert.Equal("caseOpened", entries[0].Action);
+        Assert.Contains(("upload", "refused", "role.required", "sentra-intake-officer"), entries.Select(e => (e.Action, e.Outcome, e.Code, e.Actor)));
+        Assert.Contains(("upload", "accepted", (string?)null, "police-liaison"), entries.Select(e => (e.Action, e.Outcome, e.Code, e.Actor)));
+        Assert.Equal(2, entries.Count(e => e.Action == "documentScanned" && e.Outcome == "accepted"));
+        Assert.Contains(("download", "accepted", (string?)null, "police-liaison"), entries.Select(e => (e.Action, e.Outcome, e.Code, e.Actor)));
+    }
+}
