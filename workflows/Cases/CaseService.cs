@@ -55,7 +55,7 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
     /// </summary>
     public async Task<IntakeOutcome> StartAsync(CaseIntake intake, CancellationToken ct)
     {
-        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(intake.ExternalReference)));
+        var key = Identifiers.Sha256Hex(intake.ExternalReference);
         var now = time.GetUtcNow();
         var caseId = NewCaseId();
         bool created;
@@ -171,13 +171,10 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
     }
 
     /// <summary>True for IDs that <see cref="NewCaseId"/> can produce: <c>PLG-</c> and 10 Crockford base32 characters.</summary>
-    public static bool IsCaseId(string? id) =>
-        id is { Length: 14 } && id.StartsWith("PLG-", StringComparison.Ordinal) && id.AsSpan(4).IndexOfAnyExcept(Crockford) < 0;
-
-    const string Crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    public static bool IsCaseId(string? id) => Identifiers.Matches(id, "PLG-", 10);
 
     /// <summary>A new random case ID: <c>PLG-</c> and 10 Crockford base32 characters (50 bits).</summary>
-    public static string NewCaseId() => "PLG-" + RandomNumberGenerator.GetString(Crockford, 10);
+    public static string NewCaseId() => Identifiers.Random("PLG-", 10);
 
     /// <summary>Whether the case orchestration exists, and its custom status once it has published one.</summary>
     async Task<(bool Exists, CaseStatus? Status)> GetStatusAsync(string caseId, CancellationToken ct)

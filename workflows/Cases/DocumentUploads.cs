@@ -90,21 +90,9 @@ public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient cli
     }
 
     /// <summary>The document ID an imported blob gets: <c>DOC-</c> + 12 Crockford base32 characters of SHA-256(case ID, source key).</summary>
-    public static string DocumentIdFor(string caseId, string sourceKey)
-    {
-        var hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{caseId}\n{sourceKey}"));
-        var chars = new char[12];
-        for (var i = 0; i < chars.Length; i++)
-        {
-            chars[i] = Crockford[hash[i] & 31];
-        }
+    public static string DocumentIdFor(string caseId, string sourceKey) => Identifiers.Derived("DOC-", $"{caseId}\n{sourceKey}", 12);
 
-        return "DOC-" + new string(chars);
-    }
-
-    const string Crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-    static string NewDocumentId() => "DOC-" + RandomNumberGenerator.GetString(Crockford, 12);
+    static string NewDocumentId() => Identifiers.Random("DOC-", 12);
 
     async Task ScheduleOnceAsync(ScanRequest request, string instanceId, CancellationToken ct)
     {

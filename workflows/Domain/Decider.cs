@@ -139,8 +139,8 @@ public static class Decider
         }
 
         text.Append("assessment:").Append(assessment.SubmittedBy).Append(':').Append(assessment.DecidedBy).Append(':')
-            .Append(Sha256Hex(assessment.Summary + "\n" + assessment.Recommendation)).Append('\n');
-        return Sha256Hex(text.ToString());
+            .Append(Identifiers.Sha256Hex(assessment.Summary + "\n" + assessment.Recommendation)).Append('\n');
+        return Identifiers.Sha256Hex(text.ToString());
     }
 
     static Outcome OnDocumentScanned(CaseState state, DocumentScanned c, DateTimeOffset now)
@@ -487,8 +487,6 @@ public static class Decider
     static string StageText(CaseState s) => s.Stage == Stage.OnHold ? $"OnHold (in {s.StageBeforeHold})" : s.Stage.ToString();
 
     static string Short(string? digest) => digest is { Length: >= 12 } ? digest[..12] : digest ?? "(none)";
-
-    static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     readonly record struct Outcome(CaseState? State, ImmutableList<Effect> Effects, Refusal? Refusal, string Detail)
     {

@@ -272,7 +272,7 @@ public static class CaseEndpoints
     public static Task<IResult> PlaceHold(HttpContext http, string caseId) =>
         CommandAsync<HoldRequest>(http, caseId, "holdPlaced", [Roles.Investigator], (r, commandId) =>
             string.IsNullOrWhiteSpace(r.Reason) ? Fail("reason", "reason is required.") :
-            new HoldPlaced("HOLD-" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(commandId)))[..10], r.Reason));
+            new HoldPlaced("HOLD-" + Identifiers.Sha256Hex(commandId)[..10].ToUpperInvariant(), r.Reason));
 
     /// <summary><c>DELETE .../holds/{holdId}</c> (role investigator): lift a hold; optional JSON body with a reason.</summary>
     public static Task<IResult> LiftHold(HttpContext http, string caseId, string holdId) =>
