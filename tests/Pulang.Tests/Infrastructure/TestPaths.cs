@@ -8,7 +8,8 @@ public static class TestPaths
         ?? throw new DirectoryNotFoundException("Pulang.slnx not found above the test binaries.");
 
     /// <summary><c>PULANG_SAMPLES</c>, else <c>shared/samples</c> beside the repository (or above it).</summary>
-    public static string Samples { get; } = Environment.GetEnvironmentVariable("PULANG_SAMPLES") is { Length: > 0 } env ? env
+    /// <remarks>Looked up on use, so tests that need no sample scans still run where the samples are missing.</remarks>
+    public static string Samples => Environment.GetEnvironmentVariable("PULANG_SAMPLES") is { Length: > 0 } env ? env
         : FindUp(RepositoryRoot, d => Directory.Exists(Path.Combine(d, "shared", "samples"))) is { } root ? Path.Combine(root, "shared", "samples")
         : throw new DirectoryNotFoundException("shared/samples not found; set PULANG_SAMPLES.");
 
