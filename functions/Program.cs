@@ -6,6 +6,6 @@ using Pulang.Functions.Hosting;
 // handlers expect), the shared services, and the App Service Authentication principal as HttpContext.User.
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-builder.UseMiddleware<AppServiceAuthenticationMiddleware>();
+builder.UseMiddleware<CallerAuthenticationMiddleware>();
 builder.Services.AddPulangFunctions(builder.Configuration);
 builder.Build().Run();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Pulang.SelfHost;
 using Pulang.SelfHost.Hosting;
+using Pulang.Workflows.Http;
 
 // pulang [serve] | demo | token | users | accuracy | audit-verify — see README.md.
 var root = new RootCommand("Pulang self-host: the case workflow service on Durable Task + Azure Storage (Azurite by default).");

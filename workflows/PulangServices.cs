@@ -23,6 +23,7 @@ public static class PulangServices
         services.TryAddSingleton<CaseIndex>();
         services.TryAddSingleton<Audit.AuditLog>();
         services.TryAddSingleton<Http.DownloadLinks>();
+        services.TryAddSingleton<Http.IDownloadLinkIssuer>(sp => sp.GetRequiredService<Http.DownloadLinks>());
         services.TryAddScoped<CaseService>();
         services.TryAddScoped<DocumentUploads>();
         services.TryAddScoped<IntakeQueue>();

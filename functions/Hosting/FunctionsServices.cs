@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Pulang.Workflows;
+using Pulang.Workflows.Http;
 using Pulang.Workflows.Ocr;
 using Pulang.Workflows.Storage;
 
@@ -31,6 +32,8 @@ public static class FunctionsServices
     /// </summary>
     public static IServiceCollection AddPulangFunctions(this IServiceCollection services, IConfiguration configuration)
     {
+        // Scans are downloaded straight from Blob Storage with a SAS on one blob (user delegation in Azure).
+        services.TryAddSingleton<IDownloadLinkIssuer, BlobSasDownloadLinks>();
         services.AddPulangWorkflows(configuration);
 
         // The Durable extension builds its DataConverter from WorkerOptions.Serializer (and binds activity inputs
@@ -45,6 +48,13 @@ public static class FunctionsServices
         services.AddScoped<DurableClientScope>();
         // (Wrapped: the container disposes what a scoped factory returns; the extension's client is not ours.)
         services.AddScoped<DurableTaskClient>(sp => new BorrowedDurableTaskClient(sp.GetRequiredService<DurableClientScope>().Client));
+
+        // Bearer tokens validated in the worker as in the self-host, when an authority (Entra ID) is configured.
+        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        if (!string.IsNullOrWhiteSpace(auth.Authority))
+        {
+            services.AddPulangJwtBearer(auth);
+        }
 
         return services;
     }

@@ -3,30 +3,9 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 using Pulang.Workflows.Domain;
+using Pulang.Workflows.Http;
 
 namespace Pulang.SelfHost.Hosting;
-
-/// <summary>Authentication settings (configuration section <c>Pulang:Auth</c>).</summary>
-public sealed class AuthOptions
-{
-    /// <summary>Configuration section.</summary>
-    public const string Section = "Pulang:Auth";
-
-    /// <summary>
-    /// OpenID Connect authority (Entra ID: <c>https://login.microsoftonline.com/{tenant}/v2.0</c>). When set, tokens
-    /// are validated against it and the local issuer is off.
-    /// </summary>
-    public string? Authority { get; set; }
-
-    /// <summary>Expected audience (default <c>pulang</c>; in Entra ID the app ID URI or client ID).</summary>
-    public string Audience { get; set; } = "pulang";
-
-    /// <summary>
-    /// Local issuer's HMAC-SHA256 key, base64 (at least 32 bytes). Empty: a key is generated once and kept in
-    /// the data directory (<c>dev-signing-key</c>), so tokens minted by <c>pulang token</c> keep working.
-    /// </summary>
-    public string? SigningKey { get; set; }
-}
 
 /// <summary>
 /// The self-host's local token issuer (issuer <c>pulang-local</c>): HS256 JWTs with <c>sub</c> and <c>roles</c>

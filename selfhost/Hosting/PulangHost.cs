@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Azure;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.DurableTask.Client;
 using Pulang.SelfHost.Durable;
@@ -78,31 +77,7 @@ public static class PulangHost
             services.AddSingleton(local);
         }
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
-        {
-            o.MapInboundClaims = false;
-            if (local is not null)
-            {
-                o.TokenValidationParameters = local.ValidationParameters();
-            }
-            else
-            {
-                o.Authority = auth.Authority;
-                o.Audience = auth.Audience;
-                o.TokenValidationParameters.RoleClaimType = "roles";
-            }
-
-            o.Events = new JwtBearerEvents
-            {
-                OnChallenge = async context =>
-                {
-                    context.HandleResponse();
-                    context.Response.StatusCode = 401;
-                    context.Response.Headers.WWWAuthenticate = "Bearer";
-                    await Problems.Unauthenticated().ExecuteAsync(context.HttpContext);
-                },
-            };
-        });
+        services.AddPulangJwtBearer(auth, local?.ValidationParameters());
         services.AddAuthorization();
 
         var app = builder.Build();

@@ -68,7 +68,7 @@ public static class CaseEndpoints
             return Problems.Of(404, "document.unknown", "No such document", $"The case has no document '{Problems.Shorten(documentId)}'.");
         }
 
-        var link = http.RequestServices.GetRequiredService<DownloadLinks>().Create(caseId, documentId);
+        var link = await http.RequestServices.GetRequiredService<IDownloadLinkIssuer>().CreateAsync(caseId, documentId, http.RequestAborted);
         var audit = Audit(http);
         await audit.AppendAsync(caseId, audit.Record($"{caseId}:download:{Guid.NewGuid():N}", actor!, "download", AuditRecord.Accepted, target: documentId), CancellationToken.None);
         http.Response.Headers.CacheControl = "no-store";

@@ -5,9 +5,18 @@ using Microsoft.Extensions.Options;
 namespace Pulang.Workflows.Http;
 
 /// <summary>A short-lived, read-only link to one scan.</summary>
-/// <param name="Url">Relative URL of the download (no bearer token needed: the signature is the permission).</param>
+/// <param name="Url">URL of the download: relative to the self-host (<c>/downloads/...</c>), or absolute to the blob with a
+/// SAS in Azure. No bearer token is needed: the signature is the permission.</param>
 /// <param name="ExpiresAt">When the link stops working (UTC).</param>
 public sealed record DownloadLink(string Url, DateTimeOffset ExpiresAt);
+
+/// <summary>Issues short-lived, read-only download links, each scoped to one scan blob. Containers stay private.</summary>
+public interface IDownloadLinkIssuer
+{
+    /// <summary>A new link to the scan <paramref name="documentId"/> of <paramref name="caseId"/> (blob <c>scans/{caseId}/{documentId}</c>).</summary>
+    /// <exception cref="Azure.RequestFailedException">Storage refused to issue it (e.g. a user delegation key without the right role).</exception>
+    ValueTask<DownloadLink> CreateAsync(string caseId, string documentId, CancellationToken ct = default);
+}
 
 /// <summary>
 /// Signs and checks download links for scans: <c>/downloads/{caseId}/{documentId}?expires={unix seconds}&amp;sig={hex}</c>,
@@ -15,7 +24,7 @@ public sealed record DownloadLink(string Url, DateTimeOffset ExpiresAt);
 /// expires after <see cref="PulangOptions.DownloadLinkLifetime"/>. The self-host's equivalent of a user-delegation
 /// SAS; containers stay private.
 /// </summary>
-public sealed class DownloadLinks
+public sealed class DownloadLinks : IDownloadLinkIssuer
 {
     readonly byte[] key;
     readonly TimeSpan lifetime;
@@ -32,9 +41,16 @@ public sealed class DownloadLinks
             throw new InvalidOperationException("Pulang:DownloadLinkKey must be base64 of at least 32 bytes.");
         }
 
-        lifetime = o.DownloadLinkLifetime <= TimeSpan.Zero || o.DownloadLinkLifetime > TimeSpan.FromHours(1) ? TimeSpan.FromMinutes(5) : o.DownloadLinkLifetime;
+        lifetime = Lifetime(o);
         this.time = time;
     }
+
+    /// <summary><see cref="PulangOptions.DownloadLinkLifetime"/> when it is in (0, 1 h]; else 5 minutes.</summary>
+    public static TimeSpan Lifetime(PulangOptions options) =>
+        options.DownloadLinkLifetime <= TimeSpan.Zero || options.DownloadLinkLifetime > TimeSpan.FromHours(1) ? TimeSpan.FromMinutes(5) : options.DownloadLinkLifetime;
+
+    /// <inheritdoc/>
+    public ValueTask<DownloadLink> CreateAsync(string caseId, string documentId, CancellationToken ct = default) => ValueTask.FromResult(Create(caseId, documentId));
 
     /// <summary>A new link to the scan <paramref name="documentId"/> of <paramref name="caseId"/>.</summary>
     public DownloadLink Create(string caseId, string documentId)

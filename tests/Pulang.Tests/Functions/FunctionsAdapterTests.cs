@@ -189,11 +189,11 @@ public sealed class FunctionsAdapterTests(TestStorage storage) : IAsyncLifetime
     public void App_service_authentication_header_becomes_the_user_with_oid_and_roles()
     {
         var json = """{"auth_typ":"aad","claims":[{"typ":"http://schemas.microsoft.com/identity/claims/objectidentifier","val":"u-1"},{"typ":"roles","val":"intake"},{"typ":"roles","val":"reader"}]}""";
-        var user = AppServiceAuthenticationMiddleware.Parse(Convert.ToBase64String(Encoding.UTF8.GetBytes(json)))!;
+        var user = CallerAuthenticationMiddleware.Parse(Convert.ToBase64String(Encoding.UTF8.GetBytes(json)))!;
         var actor = Workflows.Http.CaseEndpoints.ActorOf(user)!;
         Assert.Equal("u-1", actor.Id);
         Assert.Equal([Roles.Intake, Roles.Reader], actor.Roles.Order());
-        Assert.Null(AppServiceAuthenticationMiddleware.Parse("not base64!"));
+        Assert.Null(CallerAuthenticationMiddleware.Parse("not base64!"));
     }
 
     async Task<(int Status, string Body)> InvokeAsync(Func<HttpContext, Task<IResult>> trigger, ClaimsPrincipal user)

@@ -1,26 +1,31 @@
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Configuration;
+using Pulang.Workflows.Http;
 
 namespace Pulang.Functions.Hosting;
 
 /// <summary>
-/// Makes the caller that App Service Authentication (Entra ID, "Easy Auth") validated the
-/// <see cref="Microsoft.AspNetCore.Http.HttpContext.User"/> the shared handlers read roles from.
-/// <para>
-/// App Service Authentication validates the bearer token (or session) in front of the worker, refuses
-/// unauthenticated calls (the Bicep sets <c>Return401</c>), strips any <c>X-MS-CLIENT-PRINCIPAL</c> a caller sent and
-/// forwards the caller's claims in that header (Base64 JSON). The header is trusted only when the platform says
+/// Makes the caller the <see cref="Microsoft.AspNetCore.Http.HttpContext.User"/> the shared handlers read roles from.
+/// <list type="number">
+/// <item>A bearer token, when <c>Pulang:Auth:Authority</c> is set (the Bicep sets Entra ID), is validated in the worker by
+/// <c>Microsoft.AspNetCore.Authentication.JwtBearer</c> exactly as the self-host does
+/// (<see cref="PulangAuthentication.AddPulangJwtBearer"/>: issuer, audience, lifetime, signature). A token that fails
+/// leaves the caller anonymous, so the handler answers 401 with problem details.</item>
+/// <item>Otherwise the principal App Service Authentication ("Easy Auth") forwards in <c>X-MS-CLIENT-PRINCIPAL</c>
+/// (Base64 JSON; the platform strips any such header a caller sent), trusted only when the platform says
 /// authentication is on (<c>WEBSITE_AUTH_ENABLED=True</c>) or, for local runs with a hand-made header,
-/// <c>Pulang:Auth:TrustClientPrincipalHeader=true</c>. Otherwise the caller stays anonymous and the handlers
-/// answer 401. Roles come from the <c>roles</c> claim (Entra app roles), the ID from the object ID
-/// (<c>oid</c>).
-/// </para>
+/// <c>Pulang:Auth:TrustClientPrincipalHeader=true</c>.</item>
+/// </list>
+/// Roles come from the <c>roles</c> claim (Entra app roles), the ID from the object ID (<c>oid</c>).
 /// </summary>
-public sealed class AppServiceAuthenticationMiddleware(IConfiguration configuration) : IFunctionsWorkerMiddleware
+public sealed class CallerAuthenticationMiddleware(IConfiguration configuration) : IFunctionsWorkerMiddleware
 {
     /// <summary>The header App Service Authentication forwards.</summary>
     public const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL";
@@ -28,9 +33,32 @@ public sealed class AppServiceAuthenticationMiddleware(IConfiguration configurat
     const string ObjectIdClaim = "http://schemas.microsoft.com/identity/claims/objectidentifier";
 
     /// <inheritdoc/>
-    public Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
-        if (context.GetHttpContext() is { } http && Trusted())
+        if (context.GetHttpContext() is { } http)
+        {
+            await AuthenticateAsync(http);
+        }
+
+        await next(context);
+    }
+
+    /// <summary>Sets <paramref name="http"/>'s user from its bearer token or the App Service principal; else leaves it anonymous.</summary>
+    public async Task AuthenticateAsync(HttpContext http)
+    {
+        var bearer = http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+        if (bearer && !string.IsNullOrEmpty(configuration[$"{AuthOptions.Section}:Authority"]))
+        {
+            var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
+            if (result.Succeeded)
+            {
+                http.User = result.Principal;
+            }
+
+            return;
+        }
+
+        if (Trusted())
         {
             var header = http.Request.Headers[PrincipalHeader].ToString();
             if (header.Length > 0 && Parse(header) is { } user)
@@ -38,8 +66,6 @@ public sealed class AppServiceAuthenticationMiddleware(IConfiguration configurat
                 http.User = user;
             }
         }
-
-        return next(context);
     }
 
     bool Trusted() =>
