@@ -33,8 +33,8 @@ param storageSku string = 'Standard_ZRS'
 @maxValue(365)
 param softDeleteDays int = 30
 
-@description('Put a time-based retention (WORM) policy on the releases and audit containers. Starts unlocked: lock it by hand once reviewed (a locked policy cannot be shortened or removed).')
-param enableImmutability bool = false
+@description('Put a time-based retention (WORM) policy on the releases and audit containers, so no audit entry or release record can be removed or changed (on by default in prod). Starts unlocked: lock it by hand once reviewed (a locked policy cannot be shortened or removed).')
+param enableImmutability bool = environmentName == 'prod'
 
 @description('Retention of the immutability policy, in days since each blob was written.')
 @minValue(1)
@@ -265,6 +265,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Pulang__Ocr__Engine', value: 'documentIntelligence' }
         { name: 'Pulang__Ocr__DocumentIntelligence__Endpoint', value: documentIntelligence.properties.endpoint }
         { name: 'Pulang__KeyVaultUri', value: vault.properties.vaultUri }
+        // The worker validates bearer tokens itself too (JwtBearer, as the self-host), against the same Entra app.
+        { name: 'Pulang__Auth__Authority', value: '${environment().authentication.loginEndpoint}${authTenantId}/v2.0' }
+        { name: 'Pulang__Auth__Audience', value: 'api://${authClientId}' }
+        { name: 'Pulang__Auth__ExtraAudiences__0', value: authClientId }
       ]
     }
     functionAppConfig: {
@@ -284,7 +288,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
-// Entra ID in front of every request: no token, 401. The worker reads the caller's claims (roles) from the
+// Entra ID in front of every request: no token, 401. The worker validates bearer tokens again (Pulang__Auth__*) and reads the caller's claims (roles) from them or from the
 // X-MS-CLIENT-PRINCIPAL header this sets. Durable's management webhooks additionally need the system key.
 resource auth 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app

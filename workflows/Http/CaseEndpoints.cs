@@ -283,7 +283,10 @@ public static class CaseEndpoints
         CommandAsync<ReasonRequest>(http, caseId, "withdraw", [Roles.Admin], (r, _) =>
             string.IsNullOrWhiteSpace(r.Reason) ? Fail("reason", "reason is required.") : new Withdraw(r.Reason));
 
-    /// <summary>The caller as an <see cref="Actor"/>: <c>oid</c> or <c>sub</c> claim, and <c>roles</c> claims. Null when not authenticated.</summary>
+    /// <summary>
+    /// The caller as an <see cref="Actor"/>: <c>oid</c> or <c>sub</c> claim, and the <c>roles</c> claims that are Pulang
+    /// roles; an app-only token (<c>idtyp</c> = <c>app</c>) keeps only <see cref="Roles.Intake"/>. Null when not authenticated.
+    /// </summary>
     public static Actor? ActorOf(ClaimsPrincipal user)
     {
         if (user.Identity?.IsAuthenticated != true)
@@ -298,6 +301,12 @@ public static class CaseEndpoints
         }
 
         var roles = user.FindAll("roles").Concat(user.FindAll(ClaimTypes.Role)).Select(c => c.Value).Where(Roles.All.Contains).Distinct().ToList();
+        if (user.FindFirst("idtyp")?.Value == "app")
+        {
+            // A machine caller (Entra app-only token, optional claim idtyp): the intake role only, whatever else it holds.
+            roles.RemoveAll(r => r != Roles.Intake);
+        }
+
         return new Actor(id, roles);
     }
 

@@ -72,6 +72,10 @@ public sealed class EntraAuthenticationTests(TestStorage storage) : IAsyncLifeti
         Assert.Equal("u-signer", actor.Id);
         Assert.Equal([Roles.P2miSigner], actor.Roles);
 
+        // A machine caller (app-only token) keeps the intake role only, even if granted more.
+        var machine = await CallerOf(provider.Mint(Audience, "app-embassy", [Roles.Intake, Roles.P2miSigner], tokenType: "app"));
+        Assert.Equal([Roles.Intake], machine!.Roles);
+
         Assert.Null(await CallerOf(null));
         foreach (var (name, token) in BadTokens())
         {

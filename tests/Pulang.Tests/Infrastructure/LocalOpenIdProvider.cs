@@ -61,9 +61,10 @@ public sealed class LocalOpenIdProvider : IAsyncDisposable
     /// <summary>
     /// An access token for <paramref name="audience"/> with the caller's object ID and app roles. <paramref name="lifetime"/>
     /// may be negative (an expired token); <paramref name="signingKey"/> replaces the published key (a forged token);
-    /// <paramref name="issuer"/> replaces the authority.
+    /// <paramref name="issuer"/> replaces the authority; <paramref name="tokenType"/> is the <c>idtyp</c> claim (<c>app</c> for an
+    /// application's own token).
     /// </summary>
-    public string Mint(string audience, string objectId, string[] roles, TimeSpan? lifetime = null, SecurityKey? signingKey = null, string? issuer = null)
+    public string Mint(string audience, string objectId, string[] roles, TimeSpan? lifetime = null, SecurityKey? signingKey = null, string? issuer = null, string? tokenType = null)
     {
         var now = DateTime.UtcNow;
         var expires = now + (lifetime ?? TimeSpan.FromMinutes(10));
@@ -74,7 +75,9 @@ public sealed class LocalOpenIdProvider : IAsyncDisposable
             IssuedAt = expires < now ? expires.AddMinutes(-10) : now,
             NotBefore = expires < now ? expires.AddMinutes(-10) : now,
             Expires = expires,
-            Claims = new Dictionary<string, object> { ["oid"] = objectId, ["sub"] = "pairwise-" + objectId, ["tid"] = Tenant, ["roles"] = roles },
+            Claims = tokenType is null
+                ? new Dictionary<string, object> { ["oid"] = objectId, ["sub"] = "pairwise-" + objectId, ["tid"] = Tenant, ["roles"] = roles }
+                : new Dictionary<string, object> { ["oid"] = objectId, ["sub"] = "pairwise-" + objectId, ["tid"] = Tenant, ["roles"] = roles, ["idtyp"] = tokenType },
             SigningCredentials = new SigningCredentials(signingKey ?? key, SecurityAlgorithms.RsaSha256),
         });
     }
