@@ -10,7 +10,7 @@ using Pulang.Workflows.Storage;
 
 namespace Pulang.Workflows.Cases;
 
-/// <summary>An upload that cannot be taken; <see cref="Status"/> is the HTTP status (400, 409, 413, 415).</summary>
+/// <summary>An upload that cannot be taken; <see cref="Status"/> is the HTTP status (400, 409, 413, 415, 422).</summary>
 public sealed class UploadRejectedException(int status, string code, string message) : Exception(message)
 {
     /// <summary>HTTP status to answer with.</summary>

@@ -32,7 +32,7 @@ public sealed class BadInputHost(TestStorage storage) : IAsyncLifetime
     /// <summary>A token unique to this run, put in every external reference the corpus sends (<c>{run}</c>).</summary>
     public string Run { get; } = Guid.NewGuid().ToString("N")[..12];
 
-    /// <summary>Case IDs by role in the corpus: <c>open</c>, <c>signoff</c>, <c>released</c>.</summary>
+    /// <summary>Case IDs by role in the corpus: <c>open</c>, <c>signoff</c>, <c>released</c>; <c>limits</c> takes the uploads that are within the limits.</summary>
     public Dictionary<string, string> Cases { get; } = [];
 
     /// <summary>The dossier digest of the released case (valid once, now finished) and of the sign-off case.</summary>
@@ -63,9 +63,11 @@ public sealed class BadInputHost(TestStorage storage) : IAsyncLifetime
     async Task PrepareCasesAsync()
     {
         var open = NewCaseAsync("open");
+        var limits = NewCaseAsync("limits");
         var signoff = CaseAtSignOffAsync("signoff");
         var released = CaseAtSignOffAsync("released");
         Cases["open"] = await open;
+        Cases["limits"] = await limits;
         (Cases["signoff"], Digests["signoff"]) = await signoff;
         (Cases["released"], Digests["released"]) = await released;
         var id = Cases["released"];
@@ -231,6 +233,48 @@ public sealed class BadInputCorpusTests(BadInputHost fixture) : IClassFixture<Ba
         }
 
         Assert.Empty(await CasesOfThisRunAsync());
+    }
+
+    [Fact]
+    public async Task Upload_limits_take_what_is_within_them_and_refuse_what_is_over()
+    {
+        var id = fixture.Cases["limits"];
+        var uploader = Host.Tokens.MintDemo("sentra-intake-officer");
+        async Task<ApiResponse> PutAsync(byte[] bytes, string type)
+        {
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new MediaTypeHeaderValue(type);
+            return await Api.SendAsync(HttpMethod.Put, $"/api/cases/{id}/documents/other", uploader, content, ct: Ct);
+        }
+
+        byte[] File(string name) => System.IO.File.ReadAllBytes(System.IO.Path.Combine(CorpusFiles.Folder, "files", name));
+        string Code(ApiResponse r) => r.Json.GetProperty("code").GetString()!;
+
+        // Pages (limit 3): 3 are taken, 4 are not.
+        Assert.Equal(HttpStatusCode.Accepted, (await PutAsync(File("valid-3-pages.pdf"), "application/pdf")).Status);
+        var four = await PutAsync(File("valid-4-pages.pdf"), "application/pdf");
+        Assert.Equal((HttpStatusCode)422, four.Status);
+        Assert.Equal("upload.too-many-pages", Code(four));
+        Assert.Contains("4 pages; at most 3", four.Body);
+
+        // Pixels (limit 4,000,000): 320 x 200 is taken, 2100 x 2100 is not.
+        Assert.Equal(HttpStatusCode.Accepted, (await PutAsync(File("valid.png"), "image/png")).Status);
+        var big = await PutAsync(File("png-2100x2100.png"), "image/png");
+        Assert.Equal((HttpStatusCode)422, big.Status);
+        Assert.Equal("upload.too-many-pixels", Code(big));
+
+        // Size (limit 1 MiB): a body of exactly the limit passes the size check (and is then refused as no real JPEG);
+        // one byte more is refused for its size.
+        var atLimit = new byte[BadInputHost.MaxUploadBytes];
+        atLimit[0] = 0xFF; atLimit[1] = 0xD8; atLimit[2] = 0xFF;
+        var at = await PutAsync(atLimit, "image/jpeg");
+        Assert.Equal("upload.unreadable", Code(at));
+        var over = await PutAsync([.. atLimit, 0], "image/jpeg");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, over.Status);
+        Assert.Equal("upload.too-large", Code(over));
+
+        var state = (await Api.GetAsync($"/api/cases/{id}", Host.Tokens.MintDemo("pulang-admin"), Ct)).EnsureSuccess().Case;
+        Assert.True(state.Documents.Count <= 2, "only the two uploads within the limits may become documents");
     }
 
     /// <summary>What must not change: version, stage, documents, scan blobs, accepted audit entries (refusals are audited by design).</summary>
