@@ -22,8 +22,24 @@ public sealed class PulangOptions
     /// <summary>Largest accepted scan, bytes (default 50 MiB). Larger uploads get 413.</summary>
     public long MaxUploadBytes { get; set; } = 50L * 1024 * 1024;
 
-    /// <summary>Most pages read from one PDF (default 20). More is refused as unreadable, for review.</summary>
+    /// <summary>
+    /// Most pages of one scan (PDF pages, TIFF images; default 20). An upload with more is refused with 422
+    /// <c>upload.too-many-pages</c> before it is stored; the OCR engine refuses more too.
+    /// </summary>
     public int MaxPagesPerDocument { get; set; } = 20;
+
+    /// <summary>
+    /// Most pixels (width x height) of one page (default 100,000,000: an A3 page at 600 dpi is 70 million). Checked from the
+    /// image header before any decoding (PDF pages at 300 dpi); larger gets 422 <c>upload.too-many-pixels</c>. This is
+    /// what stops a decompression bomb: a small file that declares a huge image.
+    /// </summary>
+    public long MaxImagePixels { get; set; } = 100_000_000;
+
+    /// <summary>
+    /// Most OCR jobs at once in one host process (default: the processor count): documents being analyzed, and for
+    /// Tesseract also the external processes (tesseract, pdftoppm, pdfinfo) running at once. Others wait their turn.
+    /// </summary>
+    public int MaxConcurrentOcrJobs { get; set; } = Environment.ProcessorCount;
 
     /// <summary>How long an HTTP command waits for its case to process it before answering 202 (default 15 s).</summary>
     public TimeSpan CommandWaitTimeout { get; set; } = TimeSpan.FromSeconds(15);

@@ -36,15 +36,31 @@ public static class PulangServices
     /// The OCR engine from configuration, <c>Pulang:Ocr:Engine</c>:
     /// <list type="bullet">
     /// <item><c>tesseract</c> (the default): settings from <c>Pulang:Ocr:Tesseract</c> (<see cref="TesseractOptions"/>), with
-    /// <c>MaxPages</c> from <c>Pulang:MaxPagesPerDocument</c>.</item>
+    /// <c>MaxPages</c> from <c>Pulang:MaxPagesPerDocument</c> and <c>MaxConcurrency</c> (external processes at once) from
+    /// <c>Pulang:MaxConcurrentOcrJobs</c>.</item>
     /// <item><c>documentintelligence</c>: Azure AI Document Intelligence REST <c>2024-11-30</c>, settings from
     /// <c>Pulang:Ocr:DocumentIntelligence</c> (<see cref="DocumentIntelligenceOptions"/>): with <c>Key</c> set, key authentication;
     /// else Entra ID through a managed identity (<c>ManagedIdentityClientId</c> for a user-assigned one) or, outside Azure,
     /// the developer credential chain.</item>
     /// </list>
+    /// Either engine is wrapped in a <see cref="ConcurrencyLimitedOcrEngine"/> that lets <c>Pulang:MaxConcurrentOcrJobs</c>
+    /// (default: the processor count) analyses run at once.
     /// </summary>
-    /// <exception cref="InvalidOperationException">An unknown engine is configured, or Document Intelligence without an endpoint.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// An unknown engine is configured, Document Intelligence without an endpoint, or <c>Pulang:MaxConcurrentOcrJobs</c> below 1.
+    /// </exception>
     public static IOcrEngine CreateOcrEngine(IConfiguration configuration)
+    {
+        var jobs = configuration.GetValue(PulangOptions.Section + ":" + nameof(PulangOptions.MaxConcurrentOcrJobs), Environment.ProcessorCount);
+        if (jobs < 1)
+        {
+            throw new InvalidOperationException($"Pulang:MaxConcurrentOcrJobs is {jobs}; it must be at least 1.");
+        }
+
+        return new ConcurrencyLimitedOcrEngine(CreateEngine(configuration, jobs), jobs);
+    }
+
+    static IOcrEngine CreateEngine(IConfiguration configuration, int jobs)
     {
         var engine = configuration["Pulang:Ocr:Engine"] ?? "tesseract";
         if (string.Equals(engine, "documentintelligence", StringComparison.OrdinalIgnoreCase))
@@ -64,6 +80,7 @@ public static class PulangServices
 
         var options = configuration.GetSection("Pulang:Ocr:Tesseract").Get<TesseractOptions>() ?? new TesseractOptions();
         options.MaxPages = configuration.GetValue("Pulang:MaxPagesPerDocument", options.MaxPages);
+        options.MaxConcurrency = jobs;
         return new TesseractOcrEngine(options);
     }
 }

@@ -68,7 +68,7 @@ public static class PulangHost
         services.AddHostedService(sp => sp.GetRequiredService<DurableEngine>());
         services.AddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<DurableEngine>().Client);
         services.AddHostedService<IntakeQueueListener>();
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = FrameworkProblem);
 
         var auth = config.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         var local = string.IsNullOrEmpty(auth.Authority) ? LocalTokens.Load(auth, dataDirectory) : null;
@@ -87,6 +87,7 @@ public static class PulangHost
         }
 
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteUnhandledAsync });
+        app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
@@ -102,6 +103,35 @@ public static class PulangHost
         config["Pulang:DataDirectory"] is { Length: > 0 } d ? Path.GetFullPath(d)
         : Azurite.RepositoryRoot() is { } root ? Path.Combine(root, ".pulang")
         : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pulang");
+
+    /// <summary>
+    /// Errors that ASP.NET Core answers itself, before or around Pulang's handlers (no route, wrong method, a route or query
+    /// value of the wrong form), get a stable <c>code</c>, a <c>urn:pulang:problem:</c> type and a detail like Pulang's own;
+    /// problems Pulang wrote (they have a <c>code</c>) are left as they are.
+    /// </summary>
+    static void FrameworkProblem(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Extensions.ContainsKey("code"))
+        {
+            return;
+        }
+
+        var request = context.HttpContext.Request;
+        var route = $"{request.Method} {Problems.Shorten(request.Path.Value)}";
+        var (code, detail) = (problem.Status ?? context.HttpContext.Response.StatusCode) switch
+        {
+            404 => ("route.unknown", $"No API route matches {route}; see the API table in the README."),
+            405 => ("method.not-allowed", $"{route}: this route does not take {request.Method}."),
+            400 => ("request.malformed", $"{route}: a route or query value has the wrong form (for example max must be a whole number)."),
+            413 => ("request.too-large", "The request body is larger than the server accepts."),
+            415 => ("request.media-type", "The request's Content-Type is not accepted here."),
+            var other => ($"http.{other}", problem.Title ?? "The request was refused."),
+        };
+        problem.Type = $"urn:pulang:problem:{code}";
+        problem.Detail ??= detail;
+        problem.Extensions["code"] = code;
+    }
 
     /// <summary>Unhandled errors as problem details: 503 while storage is unreachable, else 500 (details only in the log).</summary>
     static async Task WriteUnhandledAsync(HttpContext http) =>

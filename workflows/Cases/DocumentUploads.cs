@@ -10,7 +10,7 @@ using Pulang.Workflows.Storage;
 
 namespace Pulang.Workflows.Cases;
 
-/// <summary>An upload that cannot be taken; <see cref="Status"/> is the HTTP status (400, 409, 413, 415).</summary>
+/// <summary>An upload that cannot be taken; <see cref="Status"/> is the HTTP status (400, 409, 413, 415, 422).</summary>
 public sealed class UploadRejectedException(int status, string code, string message) : Exception(message)
 {
     /// <summary>HTTP status to answer with.</summary>
@@ -32,7 +32,9 @@ public sealed record StoredScan(string DocumentId, string BlobName, string Sha25
 /// Takes scans: streams the body into blob storage (<c>scans/{caseId}/{documentId}</c>), hashing it on the
 /// way (SHA-256) and never overwriting a blob, then schedules the scan orchestration. Accepted media types:
 /// <c>image/jpeg</c>, <c>image/png</c>, <c>image/tiff</c>, <c>application/pdf</c>; the first bytes must match
-/// the declared type. Size limit: <see cref="PulangOptions.MaxUploadBytes"/>. Every stored upload gets an audit entry.
+/// the declared type. Size limit: <see cref="PulangOptions.MaxUploadBytes"/>. The body is spooled to a temporary local file and
+/// inspected whole (<see cref="ScanInspection"/>: corrupt or truncated data, page count, pixels per page) before anything is
+/// stored. Every stored upload gets an audit entry.
 /// </summary>
 public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient client, IOptions<PulangOptions> options, Audit.AuditLog audit)
 {
@@ -42,7 +44,11 @@ public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient cli
     /// <summary>
     /// Stores <paramref name="body"/> as a new document of <paramref name="state"/>'s case and starts reading it.
     /// </summary>
-    /// <exception cref="UploadRejectedException">415 unsupported or lying media type, 413 too large, 400 empty; nothing is stored.</exception>
+    /// <exception cref="UploadRejectedException">
+    /// 415 unsupported or lying media type; 413 larger than <see cref="PulangOptions.MaxUploadBytes"/>; 400 empty, corrupt or
+    /// truncated; 422 more pages than <see cref="PulangOptions.MaxPagesPerDocument"/> or a page of more pixels than
+    /// <see cref="PulangOptions.MaxImagePixels"/> (see <see cref="ScanInspection"/>). Nothing is stored.
+    /// </exception>
     public Task<StoredScan> UploadAsync(CaseState state, DocumentKind kind, Stream body, string? contentType, long? declaredLength, Actor actor, CancellationToken ct) =>
         StoreAndScheduleAsync(state, kind, NewDocumentId(), body, contentType, declaredLength, actor, imported: false, ct);
 
@@ -128,24 +134,23 @@ public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient cli
             throw new UploadRejectedException(415, "upload.content-mismatch", $"The bytes are not {mediaType}; the Content-Type must say what the file is.");
         }
 
+        // Spool to a local file first (hashing and counting on the way, refusing past the limit), inspect the whole
+        // file, and only then store it: a refused scan never reaches storage.
+        using var hashing = new HashingStream(head.AsMemory(0, headLength), body, max);
+        await using var spool = new FileStream(Path.Combine(Path.GetTempPath(), "pulang-upload-" + Guid.NewGuid().ToString("N")), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        await hashing.CopyToAsync(spool, ct);
+        await spool.FlushAsync(ct);
+        ScanInspection.Inspect(spool.Name, mediaType, options.Value.MaxImagePixels, options.Value.MaxPagesPerDocument);
+        spool.Position = 0;
+
         var blobName = $"{state.CaseId}/{documentId}";
         var blob = storage.Scans.GetBlobClient(blobName);
-        using var hashing = new HashingStream(head.AsMemory(0, headLength), body, max);
-        try
+        await blob.UploadAsync(spool, new BlobUploadOptions
         {
-            await blob.UploadAsync(hashing, new BlobUploadOptions
-            {
-                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                HttpHeaders = new BlobHttpHeaders { ContentType = mediaType },
-                Metadata = new Dictionary<string, string> { ["caseId"] = state.CaseId, ["kind"] = kind.ToRoute(), ["uploadedBy"] = Uri.EscapeDataString(actor.Id) },
-            }, ct);
-        }
-        catch (Exception e) when (Rejection(e) is { } rejected)
-        {
-            // The SDK may wrap what the stream threw; the blob is uncommitted or partial: remove it.
-            await blob.DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
-            throw rejected;
-        }
+            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            HttpHeaders = new BlobHttpHeaders { ContentType = mediaType },
+            Metadata = new Dictionary<string, string> { ["caseId"] = state.CaseId, ["kind"] = kind.ToRoute(), ["uploadedBy"] = Uri.EscapeDataString(actor.Id) },
+        }, ct);
 
         var sha256 = hashing.HashHex();
         await blob.SetMetadataAsync(new Dictionary<string, string>
@@ -171,14 +176,6 @@ public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient cli
         await audit.AppendAsync(state.CaseId, audit.Record($"{state.CaseId}:upload:{documentId}", actor, "upload", AuditRecord.Accepted, target: documentId), CancellationToken.None);
         return new StoredScan(documentId, blobName, sha256, hashing.Count, mediaType, instanceId);
     }
-
-    static UploadRejectedException? Rejection(Exception? e) => e switch
-    {
-        null => null,
-        UploadRejectedException r => r,
-        AggregateException a => a.InnerExceptions.Select(Rejection).FirstOrDefault(r => r is not null),
-        _ => Rejection(e.InnerException),
-    };
 
     /// <summary>True when <paramref name="head"/> starts with the signature of <paramref name="mediaType"/>.</summary>
     public static bool LooksLike(string mediaType, ReadOnlySpan<byte> head) => mediaType switch

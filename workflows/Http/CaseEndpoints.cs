@@ -229,7 +229,7 @@ public static class CaseEndpoints
         catch (UploadRejectedException e)
         {
             await AuditRefusalAsync(http, caseId, actor, "upload", e.Code);
-            return Problems.Of(e.Status, e.Code, e.Status switch { 413 => "Scan too large", 415 => "Unsupported scan", _ => "Bad scan" }, e.Message);
+            return Problems.Of(e.Status, e.Code, e.Status switch { 413 => "Scan too large", 415 => "Unsupported scan", 422 => "Scan over a limit", _ => "Bad scan" }, e.Message);
         }
     }
 

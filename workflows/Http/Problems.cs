@@ -35,13 +35,18 @@ public static class Problems
         Of(403, "role.required", "Not allowed", $"This needs one of the roles: {string.Join(", ", roles)}.");
 
     /// <summary>The problem for a decider refusal: 403, 409, 404 or 400 by <see cref="Refusal.Kind"/>.</summary>
-    public static IResult Refused(Refusal refusal) => refusal.Kind switch
+    /// <remarks>Control characters that came into the message from the request (IDs in the path) are left out.</remarks>
+    public static IResult Refused(Refusal refusal)
     {
-        RefusalKind.Forbidden => Of(403, refusal.Code, "Not allowed", refusal.Message),
-        RefusalKind.NotFound => Of(404, refusal.Code, "Not found", refusal.Message),
-        RefusalKind.Invalid => Of(400, refusal.Code, "Invalid command", refusal.Message),
-        _ => Of(409, refusal.Code, "Conflict with the case's state", refusal.Message),
-    };
+        var message = new string([.. refusal.Message.Where(c => !char.IsControl(c))]);
+        return refusal.Kind switch
+        {
+            RefusalKind.Forbidden => Of(403, refusal.Code, "Not allowed", message),
+            RefusalKind.NotFound => Of(404, refusal.Code, "Not found", message),
+            RefusalKind.Invalid => Of(400, refusal.Code, "Invalid command", message),
+            _ => Of(409, refusal.Code, "Conflict with the case's state", message),
+        };
+    }
 
     /// <summary>
     /// The answer to an unhandled error, for both hosts: 503 <c>storage.unavailable</c> (with <c>Retry-After: 5</c>

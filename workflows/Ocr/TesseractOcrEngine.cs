@@ -47,6 +47,22 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
     /// <inheritdoc />
     public void Dispose() => slots.Dispose();
 
+    int runningProcesses;
+    int peakProcesses;
+    int processesStarted;
+
+    /// <summary>The most external processes (tesseract, pdftoppm, pdfinfo) this engine lets run at once (<see cref="TesseractOptions.MaxConcurrency"/>).</summary>
+    public int MaxConcurrency => options.MaxConcurrency;
+
+    /// <summary>External processes running now.</summary>
+    public int RunningProcesses => Volatile.Read(ref runningProcesses);
+
+    /// <summary>Most external processes seen running at once since this engine was made.</summary>
+    public int PeakProcesses => Volatile.Read(ref peakProcesses);
+
+    /// <summary>External processes started since this engine was made.</summary>
+    public int ProcessesStarted => Volatile.Read(ref processesStarted);
+
     /// <inheritdoc />
     public async Task<AnalyzeResult> AnalyzeAsync(Stream content, string contentType, DocumentKind kind, CancellationToken cancellationToken)
     {
@@ -370,25 +386,39 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
                 throw new OcrException($"Cannot start '{Path.GetFileName(fileName)}'; is it installed?", isPermanent: false, e);
             }
 
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(options.ProcessTimeout);
-            var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+            Interlocked.Increment(ref processesStarted);
+            ConcurrencyLimitedOcrEngine.InterlockedMax(ref peakProcesses, Interlocked.Increment(ref runningProcesses));
             try
             {
-                await process.WaitForExitAsync(timeout.Token);
-                return new ProcessResult(process.ExitCode, await stdout, await stderr);
+                return await WaitAsync(process, fileName, ct);
             }
-            catch (OperationCanceledException)
+            finally
             {
-                try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-                if (ct.IsCancellationRequested) throw;
-                throw new OcrException($"'{Path.GetFileName(fileName)}' timed out after {options.ProcessTimeout}.", isPermanent: false);
+                Interlocked.Decrement(ref runningProcesses);
             }
         }
         finally
         {
             slots.Release();
+        }
+    }
+
+    async Task<ProcessResult> WaitAsync(Process process, string fileName, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.ProcessTimeout);
+        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+            return new ProcessResult(process.ExitCode, await stdout, await stderr);
+        }
+        catch (OperationCanceledException)
+        {
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            if (ct.IsCancellationRequested) throw;
+            throw new OcrException($"'{Path.GetFileName(fileName)}' timed out after {options.ProcessTimeout}.", isPermanent: false);
         }
     }
 }

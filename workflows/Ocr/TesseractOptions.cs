@@ -24,7 +24,10 @@ public sealed class TesseractOptions
     /// <summary>PDFs with more pages are refused with a permanent <see cref="OcrException"/>. Default 20.</summary>
     public int MaxPages { get; set; } = 20;
 
-    /// <summary>How many OCR processes (tesseract, pdftoppm) run at once in this process. Default: processor count.</summary>
+    /// <summary>
+    /// How many OCR processes (tesseract, pdftoppm, pdfinfo) run at once in this process. Default: processor count. The hosts
+    /// set it from <c>Pulang:MaxConcurrentOcrJobs</c> (see <see cref="PulangServices.CreateOcrEngine"/>).
+    /// </summary>
     public int MaxConcurrency { get; set; } = Environment.ProcessorCount;
 
     /// <summary>Resolution in dots per inch at which PDF pages are rasterized. Default 300.</summary>

@@ -408,7 +408,7 @@ public class DocumentIntelligenceOcrEngineTests
             ["Pulang:Ocr:DocumentIntelligence:Key"] = Key,
             ["Pulang:Ocr:DocumentIntelligence:ModelIds:assessment-form"] = "custom-asesmen",
         }).Build();
-        var engine = Assert.IsType<DocumentIntelligenceOcrEngine>(PulangServices.CreateOcrEngine(config));
+        var engine = Assert.IsType<DocumentIntelligenceOcrEngine>(Assert.IsType<ConcurrencyLimitedOcrEngine>(PulangServices.CreateOcrEngine(config)).Inner);
         Assert.Equal("prebuilt-idDocument", engine.ModelFor(DocumentKind.Passport));
         Assert.Equal("custom-asesmen", engine.ModelFor(DocumentKind.AssessmentForm));
         Assert.Equal("prebuilt-read", engine.ModelFor(DocumentKind.Kk));
@@ -418,7 +418,7 @@ public class DocumentIntelligenceOcrEngineTests
             ["Pulang:Ocr:Engine"] = "documentintelligence",
             ["Pulang:Ocr:DocumentIntelligence:Endpoint"] = "https://example.invalid/",
         }).Build();
-        Assert.IsType<DocumentIntelligenceOcrEngine>(PulangServices.CreateOcrEngine(managed));
+        Assert.IsType<DocumentIntelligenceOcrEngine>(Assert.IsType<ConcurrencyLimitedOcrEngine>(PulangServices.CreateOcrEngine(managed)).Inner);
 
         var missing = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Pulang:Ocr:Engine"] = "documentintelligence" }).Build();
         Assert.Throws<InvalidOperationException>(() => PulangServices.CreateOcrEngine(missing));
