@@ -51,12 +51,20 @@ public sealed class MrzCellReader
     const int Shift = 2;      // shift search, grid pixels each way
     const int Oversample = 4; // template rendering resolution
 
+    readonly double advanceGrid; // OCR-B advance (the pitch) in grid pixels when the cap height is CapGrid
+
     readonly SKTypeface typeface;
     readonly Dictionary<int, Dictionary<char, float[]>> templates = [];
 
     /// <summary>Creates a reader with the OCR-B font at <paramref name="fontPath"/> (see <see cref="OcrBFont.Locate"/>).</summary>
     /// <exception cref="OcrException">The font cannot be read.</exception>
-    public MrzCellReader(string fontPath) => typeface = OcrBFont.Load(fontPath);
+    public MrzCellReader(string fontPath)
+    {
+        typeface = OcrBFont.Load(fontPath);
+        using var font = new SKFont(typeface, 100);
+        font.MeasureText("H", out var hBounds);
+        advanceGrid = font.MeasureText("H") * CapGrid / hBounds.Height;
+    }
 
     /// <summary>
     /// Reads an MRZ of <paramref name="pattern"/>'s shape from <paramref name="page"/>.
@@ -91,11 +99,30 @@ public sealed class MrzCellReader
             var (b0, b1) = Fit(tall.Select(m => (m.Xr, -m.Cx * s + (m.MaxY + 1) * c)).ToList());
             var lineCells = new MrzCell[n];
             var sb = new char[n];
+            // Glyph scale (page pixels per grid pixel): horizontally from the pitch (fitted over the whole line, unbiased by blur: the
+            // cell is one OCR-B advance wide); vertically, printers do not keep OCR-B's height-to-pitch ratio exactly and blur widens
+            // the inked cap band, so it is searched between the two estimates (pitch and cap height): the one whose glyphs match
+            // every fourth cell best on average wins.
+            var midX = origin + pitch * (n - 1) / 2;
+            var capScale = (b0 + b1 * midX - (t0 + t1 * midX)) / CapGrid;
+            var pitchScale = pitch / advanceGrid;
+            double lo = Math.Min(capScale, pitchScale) * 0.94, hi = Math.Max(capScale, pitchScale) * 1.02;
+            double scale = pitchScale, bestMean = double.MinValue;
+            for (var step = 0; step <= 8; step++)
+            {
+                var candidate = lo * Math.Pow(hi / lo, step / 8.0);
+                double sum = 0;
+                for (var k = 0; k < n; k += 4)
+                {
+                    var xr = origin + pitch * k;
+                    sum += Classify(gray, w, h, xr, (t0 + t1 * xr + b0 + b1 * xr) / 2, pitchScale, candidate, c, s, pattern[li][k]).Score;
+                }
+                if (sum > bestMean) { bestMean = sum; scale = candidate; }
+            }
             for (var k = 0; k < n; k++)
             {
                 var xr = origin + pitch * k;
-                double top = t0 + t1 * xr, bottom = b0 + b1 * xr;
-                var cell = Classify(gray, w, h, xr, top, bottom, pitch, c, s, pattern[li][k]);
+                var cell = Classify(gray, w, h, xr, (t0 + t1 * xr + b0 + b1 * xr) / 2, pitchScale, scale, c, s, pattern[li][k]);
                 lineCells[k] = cell;
                 sb[k] = cell.Best;
             }
@@ -392,10 +419,13 @@ public sealed class MrzCellReader
         _ => "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<",
     };
 
-    MrzCell Classify(float[] g, int w, int h, double xr, double top, double bottom, double pitch, double c, double s, char code)
+    /// <summary>Classifies the cell centred at (<paramref name="xr"/>, <paramref name="midY"/>) in rotated page coordinates, at
+    /// <paramref name="scaleX"/> and <paramref name="scale"/> (vertical) page pixels per grid pixel.</summary>
+    MrzCell Classify(float[] g, int w, int h, double xr, double midY, double scaleX, double scale, double c, double s, char code)
     {
-        var scale = (bottom - top) / CapGrid; // page pixels per grid pixel
-        var gw = (int)Math.Round(pitch / scale) + 8;
+        // The cap band's middle (blur spreads it evenly up and down) places the glyph vertically.
+        var gw = (int)Math.Round(advanceGrid) + 8;
+        var top = midY - CapGrid / 2.0 * scale;
         var gh = CapGrid + 2 * MarginGrid;
         var tpl = Templates(gw);
         int sw = gw + 2 * Shift, sh = gh + 2 * Shift;
@@ -409,7 +439,7 @@ public sealed class MrzCellReader
             for (var sy = 0; sy < 2; sy++)
             for (var sx = 0; sx < 2; sx++)
             {
-                var dxr = (u - Shift - gw / 2.0 + (sx + 0.5) / 2) * scale;
+                var dxr = (u - Shift - gw / 2.0 + (sx + 0.5) / 2) * scaleX;
                 var yr = top + (v - Shift - MarginGrid + (sy + 0.5) / 2) * scale;
                 var x = (xr + dxr) * c - yr * s;
                 var y = (xr + dxr) * s + yr * c;

@@ -40,7 +40,7 @@ public static class OcrBFont
 
     /// <summary>The typeface of <paramref name="path"/>, loaded once per process.</summary>
     /// <exception cref="OcrException">The file is not a font Skia can read.</exception>
-    internal static SKTypeface Load(string path)
+    public static SKTypeface Load(string path)
     {
         lock (Typefaces)
         {

@@ -233,7 +233,7 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
     /// <summary>
     /// Turns a cell reading into the engine's MRZ answer: line 2 cells whose best glyph beats the runner-up by less than
     /// <see cref="TesseractOptions.MrzAmbiguityMargin"/> may take the runner-up where <see cref="Mrz.ResolveTd3"/> proves it by the
-    /// check digits; line 1 (names) is never changed, and a name cell under that margin marks the names unclear.
+    /// check digits; line 1 (names) is never changed, and a name cell under <see cref="TesseractOptions.MrzNameMargin"/> marks the names unclear.
     /// </summary>
     static MrzReading FromCells(MrzCellReading cells, DateOnly today, HashSet<string> pageWords, TesseractOptions options)
     {
@@ -242,7 +242,7 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
             if (cells.Cells[1][i] is { Second: not '\0' } c && c.Margin < options.MrzAmbiguityMargin) alternatives[i] = c.Second;
         var resolved = Mrz.ResolveTd3(cells.Lines[0], cells.Lines[1], alternatives, today);
         if (!resolved.IsValid) return new MrzReading(cells.Lines[0], cells.Lines[1], false, false);
-        var namesClear = cells.Cells[0].All(c => c.Second == '\0' || c.Margin >= options.MrzAmbiguityMargin / 2);
+        var namesClear = cells.Cells[0].All(c => c.Second == '\0' || c.Margin >= options.MrzNameMargin);
         var names = $"{resolved.Mrz!.Surname} {resolved.Mrz.GivenNames}".Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var confirmed = names.Length > 0 && names.All(pageWords.Contains);
         return new MrzReading(resolved.Mrz.Line1, resolved.Mrz.Line2, true, confirmed, namesClear);

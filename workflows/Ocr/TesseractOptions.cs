@@ -50,7 +50,13 @@ public sealed class TesseractOptions
 
     /// <summary>
     /// A line 2 cell whose best glyph beats the runner-up by less than this (correlation difference) is unclear: the runner-up may
-    /// replace it where the check digits prove it. A name cell under half of it makes the names unclear (review). Default 0.06.
+    /// replace it where the check digits prove it. Default 0.06.
     /// </summary>
     public double MrzAmbiguityMargin { get; set; } = 0.06;
+
+    /// <summary>
+    /// A line 1 cell (names; no check digit) whose best glyph beats the runner-up by less than this makes the names unclear: the
+    /// passport goes to review (<c>mrz.name-unclear</c>). Names are also compared with the visual zone. Default 0.01.
+    /// </summary>
+    public double MrzNameMargin { get; set; } = 0.01;
 }
