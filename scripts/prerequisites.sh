@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Pulang needs on a fresh Debian machine with the .NET 10 SDK, Node.js and npm:
-# Tesseract 5 with Indonesian and English data, poppler-utils (PDF pages), and Azurite (npm ci).
+# Tesseract 5 with Indonesian and English data, poppler-utils (PDF pages), the OCR-B font (fonts-ocr-b: the MRZ reader's
+# reference glyphs) and Azurite (npm ci).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ command -v tesseract >/dev/null || missing+=(tesseract-ocr)
 [ -f /usr/share/tesseract-ocr/5/tessdata/ind.traineddata ] || missing+=(tesseract-ocr-ind)
 [ -f /usr/share/tesseract-ocr/5/tessdata/eng.traineddata ] || missing+=(tesseract-ocr-eng)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+[ -f /usr/share/fonts/opentype/ocr-b/OCRB.otf ] || missing+=(fonts-ocr-b)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} (apt-get)..."
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

@@ -3,7 +3,7 @@ using Pulang.SelfHost;
 using Pulang.SelfHost.Hosting;
 using Pulang.Workflows.Http;
 
-// pulang [serve] | demo | token | users | accuracy | audit-verify — see README.md.
+// pulang [serve] | demo | token | users | accuracy | synth-passports | audit-verify — see README.md.
 var root = new RootCommand("Pulang self-host: the case workflow service on Durable Task + Azure Storage (Azurite by default).");
 
 var serve = new Command("serve", "Run the service (default). Listens on " + PulangHost.DefaultUrl + " unless --urls is given.");
@@ -98,6 +98,19 @@ accuracy.SetAction(async (parse, ct) =>
     }
 });
 
+var synthFolder = new Argument<DirectoryInfo>("folder") { Description = "Where to write the scans and ground_truth.json." };
+var synthCount = new Option<int>("--count") { Description = "How many passports (default 120).", DefaultValueFactory = _ => 120 };
+var synthSeed = new Option<int>("--seed") { Description = "Seed (default 1): the same seed gives the same set.", DefaultValueFactory = _ => 1 };
+var synthCorrupt = new Option<int>("--corrupt-every") { Description = "Every N-th passport gets one MRZ character changed in the image (default 4; 0: none).", DefaultValueFactory = _ => 4 };
+var synth = new Command("synth-passports", "Development: render fictional passport scans (TD3, OCR-B MRZ, 200/300 dpi, rotation, noise, JPEG) with a ground truth for 'accuracy'.")
+{
+    synthFolder, synthCount, synthSeed, synthCorrupt,
+};
+synth.SetAction(parse =>
+{
+    var truth = SyntheticPassports.WriteSet(parse.GetValue(synthFolder)!.FullName, parse.GetValue(synthCount), parse.GetValue(synthSeed), parse.GetValue(synthCorrupt));
+    Console.WriteLine(truth);
+});
 
 var connection = new Option<string?>("--connection") { Description = "Storage connection string (default: Pulang__StorageConnectionString, else the local Azurite)." };
 var auditVerify = new Command("audit-verify", "Verify every case's audit trail (hash chain) in a storage account; exit code 1 if any log was tampered with.") { connection };
@@ -114,6 +127,7 @@ auditVerify.SetAction(async (parse, ct) =>
 
 root.Subcommands.Add(serve);
 root.Subcommands.Add(accuracy);
+root.Subcommands.Add(synth);
 root.Subcommands.Add(auditVerify);
 root.Subcommands.Add(demo);
 root.Subcommands.Add(token);

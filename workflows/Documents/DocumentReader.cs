@@ -13,7 +13,9 @@ namespace Pulang.Workflows.Documents;
 /// MRZ names (no check digit covers them) not also printed in the visual zone: <c>mrz.name-unconfirmed</c>. A passport number printed
 /// in the visual zone within edit distance 2 of the MRZ's but not equal: <c>mrz.number-mismatch</c> (the 7-3-1 check digit misses
 /// changes by 10, e.g. 9/J, and a filler read as 0). Issuing state or nationality other than IDN: <c>mrz.not-indonesian</c>.
-/// Document type other than <c>P</c>: <c>mrz.document-type</c>.</item>
+/// Document type other than <c>P</c>: <c>mrz.document-type</c>. An <c>mrz.td3</c> zone from the offline MRZ reader with confidence 0
+/// (failed its check digits) is <c>mrz.invalid</c> without a second repair; with confidence below <see cref="MrzNamesUnclear"/>
+/// (a name cell read unclearly) <c>mrz.name-unclear</c>.</item>
 /// <item>KTP: NIK, name (Nama), place and date of birth (Tempat/Tgl Lahir), sex (Jenis Kelamin).</item>
 /// <item>SPLP: number (Nomor), name (Nama Lengkap), date of birth, sex, NIK, last passport number (Nomor Paspor Terakhir).</item>
 /// <item>Assessment form (asesmen): name, NIK, date of birth, registration number (No. Reg), assessment date, assessor (Petugas).</item>
@@ -30,6 +32,13 @@ public static partial class DocumentReader
 {
     /// <summary>Word confidence (0..1) under which a required field is reported as <c>field.low-confidence</c>.</summary>
     public const double LowConfidence = 0.5;
+
+    /// <summary>
+    /// Confidence of an <c>mrz.td3</c> zone below which (and above 0) the offline MRZ reader passed the check digits but read a name
+    /// cell unclearly: finding <c>mrz.name-unclear</c>. Confidence 0 means the reader's MRZ failed the check digits: <c>mrz.invalid</c>,
+    /// without a second repair attempt.
+    /// </summary>
+    public const double MrzNamesUnclear = 0.5;
 
     /// <summary>Reads <paramref name="result"/> as a <paramref name="kind"/> document and checks it against <paramref name="subject"/>, with today's UTC date for century rules.</summary>
     public static DocumentReading Read(DocumentKind kind, AnalyzeResult result, Subject subject) =>
@@ -174,9 +183,15 @@ public static partial class DocumentReader
     static void ReadPassport(Context ctx, AnalyzeResult result)
     {
         string? line1 = null, line2 = null;
-        var zone = result.Documents.Where(d => d.DocType.StartsWith("mrz", StringComparison.OrdinalIgnoreCase) || d.DocType.Contains("passport", StringComparison.OrdinalIgnoreCase))
-            .Select(d => d.Fields.TryGetValue("MachineReadableZone", out var f) ? f.Content : null)
-            .FirstOrDefault(c => !string.IsNullOrWhiteSpace(c));
+        var zoneField = result.Documents.Where(d => d.DocType.StartsWith("mrz", StringComparison.OrdinalIgnoreCase) || d.DocType.Contains("passport", StringComparison.OrdinalIgnoreCase))
+            .Select(d => (d.DocType, Field: d.Fields.TryGetValue("MachineReadableZone", out var f) ? f : null))
+            .FirstOrDefault(x => !string.IsNullOrWhiteSpace(x.Field?.Content));
+        var zone = zoneField.Field?.Content;
+        // The offline engine's own MRZ reader (doc type mrz.td3) reports confidence 0 when its reading fails the check digits: it
+        // has already tried every correction its cell scores allow, so its raw reading is not repaired again here; below
+        // MrzNamesUnclear it passed the check digits but a name cell was read unclearly (no check digit covers names).
+        var engineRejected = zoneField.DocType == "mrz.td3" && zoneField.Field is { Confidence: <= 0 };
+        var namesUnclear = zoneField.DocType == "mrz.td3" && zoneField.Field is { Confidence: > 0 and < MrzNamesUnclear };
         if (zone is not null)
         {
             var parts = zone.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -191,7 +206,7 @@ public static partial class DocumentReader
                 { (line1, line2) = (lines[i], lines[i + 1]); break; }
         }
 
-        var repair = Mrz.TryRepair(line1, line2, ctx.Today);
+        var repair = engineRejected ? new MrzRepairResult(null, false, 0, "check-digits") : Mrz.TryRepair(line1, line2, ctx.Today);
         if (!repair.IsValid || repair.Mrz is null)
         {
             ctx.Findings.Add(new Finding("mrz.invalid",
@@ -199,6 +214,7 @@ public static partial class DocumentReader
                 {
                     "ambiguous" => "The MRZ can be read in more than one way that passes the check digits.",
                     "check-digits" => "The MRZ check digits do not match what was read.",
+                    "format" => "The MRZ holds a character its format does not allow there (e.g. a digit in a name).",
                     _ => "No machine readable zone was found.",
                 },
                 FieldNames.MrzLine2, Actual: line1 is null ? null : $"{line1}\n{line2}"));
@@ -227,6 +243,9 @@ public static partial class DocumentReader
         if (nameTokens.Count == 0 || !nameTokens.All(vizWords.Contains))
             ctx.Findings.Add(new Finding("mrz.name-unconfirmed",
                 "The MRZ name (not covered by check digits) is not also printed in the visual zone.", FieldNames.FullName, Actual: mrz.FullName));
+        if (namesUnclear)
+            ctx.Findings.Add(new Finding("mrz.name-unclear",
+                "A character of the MRZ name (not covered by check digits) was read unclearly.", FieldNames.FullName, Actual: mrz.FullName));
 
         // The document number's check digit cannot see every change (ICAO 7-3-1 weights: characters whose values differ by 10,
         // e.g. 9 and J, or a trailing filler read as 0). When the visual zone prints a passport number close to the MRZ's but not

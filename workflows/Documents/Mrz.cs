@@ -58,7 +58,8 @@ public sealed record MrzTd3(
 /// <param name="Mrz">The parsed MRZ when <see cref="IsValid"/>; otherwise the best parse of the normalized input (if its shape allowed one), for review.</param>
 /// <param name="IsValid">True only when exactly one candidate reading passes every check digit including the composite.</param>
 /// <param name="Corrections">How many characters were changed beyond normalization (spaces, case, filler padding).</param>
-/// <param name="Reason">Why it is not valid (<c>shape</c>, <c>check-digits</c>, <c>ambiguous</c>), or null when valid.</param>
+/// <param name="Reason">Why it is not valid (<c>shape</c>, <c>check-digits</c>, <c>format</c>: only format errors such as a digit in a
+/// name, <c>ambiguous</c>), or null when valid.</param>
 public sealed record MrzRepairResult(MrzTd3? Mrz, bool IsValid, int Corrections, string? Reason);
 
 /// <summary>
@@ -69,6 +70,18 @@ public static class Mrz
 {
     /// <summary>Length of a TD3 line (ICAO 9303 Part 4).</summary>
     public const int Td3LineLength = 44;
+
+    /// <summary>
+    /// What each TD3 cell may hold by format (ICAO 9303 Part 4 §4.2.2), one code per cell: <c>9</c> a digit, <c>8</c> a digit or
+    /// '&lt;' (the optional data check digit), <c>A</c> a letter or '&lt;', <c>a</c> any of 0-9, A-Z, '&lt;', <c>s</c> F, M or '&lt;'.
+    /// Line 1: document code, issuing state, names (all letters or fillers); line 2: document number (alphanumeric), its check digit,
+    /// nationality, birth date and check digit, sex, expiry and check digit, optional data, its check digit, composite check digit.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Td3Pattern =
+    [
+        new string('A', 44),
+        "aaaaaaaaa" + "9" + "AAA" + "999999" + "9" + "s" + "999999" + "9" + "aaaaaaaaaaaaaa" + "8" + "9",
+    ];
 
     static readonly int[] Weights = [7, 3, 1];
 
@@ -222,15 +235,18 @@ public static class Mrz
     /// <list type="number">
     /// <item>Normalization: upper case; spaces and other whitespace removed; '«' read as '&lt;'; a line shorter than 44 is padded
     /// (and a longer one trimmed) only inside a run of '&lt;' fillers, trying each such run.</item>
-    /// <item>Line 1 name field: after the "&lt;&lt;" that ends the secondary identifier every position is a filler by format,
-    /// so letters read there become fillers (the names themselves are never changed except digit look-alikes).</item>
-    /// <item>Line 2: an optional data check digit read as '&lt;' means the optional data field is unused, so its 14 positions are
-    /// fillers by format.</item>
-    /// <item>Format-typed positions: in digit-only positions (check digits, dates) letters that OCR confuses with digits
-    /// (O/D/Q→0, I/L→1, Z→2, A→4, S→5, G→6, T→7, B→8) become digits; in letter-only positions (type, states, names)
-    /// digits become the matching letters. Anything else that breaks the format is not repaired.</item>
-    /// <item>Alphanumeric positions (document number, optional data) are not typed by the format: each confusable character
-    /// may be either reading, and a combination is accepted only when its check digits decide it.</item>
+    /// <item>Line 1 is never changed beyond normalization, except a digit look-alike in the document code or issuing state
+    /// (positions 1-5, letters by format): the name field is covered by no check digit, so a digit or stray letter read there is
+    /// left as read (a digit makes the MRZ invalid with reason <c>format</c>).</item>
+    /// <item>Format-typed positions of line 2: in digit-only positions (check digits, dates) letters that OCR confuses with digits
+    /// (O/D/Q→0, I/L→1, Z→2, A→4, S→5, G→6, T→7, B→8) become digits; in the nationality digits become the matching letters.
+    /// Anything else that breaks the format is not repaired.</item>
+    /// <item>Alphanumeric positions (document number, optional data) are not typed by the format: a confusable character
+    /// may be either reading, and the other reading is accepted only when its check digits decide it.</item>
+    /// <item>Proof per field: each field of line 2 that has a check digit (document number, birth date, expiry date, optional data,
+    /// each with its check digit, and the composite check digit) may differ from what was read in at most one character, and then
+    /// its own check digit and the composite must pass. A single changed character always changes an ICAO 7-3-1 check digit
+    /// (for the pairs tried here), so one change per field is proven; two changes in one field could cancel out and are refused.</item>
     /// </list>
     /// The reading as typed by the format is tried first; only if it fails are the alternative readings of alphanumeric
     /// positions tried. The result is valid only when exactly one distinct candidate passes every check digit including the
@@ -247,12 +263,15 @@ public static class Mrz
         var n2 = Normalize(line2);
 
         var typed = new List<(string L1, string L2, int Corrections)>();
+        var l2Of = new Dictionary<(string, string), string>();
         foreach (var l1 in FitLength(n1, endOnly: true))
         foreach (var l2 in FitLength(n2, endOnly: false))
         {
             var t1 = TypeLine1(l1, out var c1);
             var t2 = TypeLine2(l2, out var c2);
-            if (t1 is not null && t2 is not null) typed.Add((t1, t2, c1 + c2));
+            if (t1 is null || t2 is null) continue;
+            typed.Add((t1, t2, c1 + c2));
+            l2Of.TryAdd((t1, t2), l2);
         }
 
         // Phase 1: the reading as typed by the format. Phase 2, only if none passes: alternative readings of the
@@ -266,6 +285,7 @@ public static class Mrz
             {
                 var parsed = ParseTd3(t1, cand2, today);
                 if (parsed is null) continue;
+                if (parsed.IsValid && !ProvenPerField(l2Of[(t1, t2)], cand2)) continue;
                 if (parsed.IsValid)
                 {
                     var key = t1 + "\n" + cand2;
@@ -281,7 +301,71 @@ public static class Mrz
             }
             if (valid.Count > 1) return new(best, false, 0, "ambiguous");
         }
-        return new(best, false, 0, best is null ? "shape" : "check-digits");
+        return new(best, false, 0, best is null ? "shape" : best.Errors.All(e => e.StartsWith("format:", StringComparison.Ordinal)) ? "format" : "check-digits");
+    }
+
+    // TD3 line 2 fields covered by a check digit (0-based, inclusive; each with its check digit), then the composite check digit.
+    static readonly (int From, int To)[] Td3CheckedFields = [(0, 9), (13, 19), (21, 27), (28, 42), (43, 43)];
+
+    /// <summary>True when <paramref name="candidate"/> differs from <paramref name="read"/> in at most one character per check-digit field
+    /// and nowhere outside those fields except the nationality (letters by format).</summary>
+    static bool ProvenPerField(string read, string candidate)
+    {
+        foreach (var (from, to) in Td3CheckedFields)
+        {
+            var changed = 0;
+            for (var i = from; i <= to; i++) if (read[i] != candidate[i]) changed++;
+            if (changed > 1) return false;
+        }
+        return read[20] == candidate[20];
+    }
+
+    /// <summary>
+    /// Resolves a TD3 MRZ read cell by cell (<see cref="Ocr.MrzCellReader"/>): the best reading is taken as it is when every check
+    /// digit passes. Otherwise, cells of line 2 that were read unclearly (<paramref name="line2Alternatives"/>: position → the
+    /// runner-up character) may be replaced by their runner-up, at most one per check-digit field (document number, birth date,
+    /// expiry date, optional data, each with its own check digit, and the composite check digit), and a replacement counts only when
+    /// the whole MRZ then passes every check digit: a replaced field is proven by its own check digit and by the composite. Line 1
+    /// (document code, issuing state, names: no check digit) and the nationality and sex are never replaced.
+    /// Valid only when exactly one candidate passes; two or more are <c>ambiguous</c>.
+    /// </summary>
+    /// <param name="line1">Line 1 as read (44 characters).</param>
+    /// <param name="line2">Line 2 as read (44 characters).</param>
+    /// <param name="line2Alternatives">Runner-up characters of unclear line 2 cells, by 0-based position.</param>
+    /// <param name="today">Reference date for the century rules.</param>
+    /// <returns>The result; <see cref="MrzRepairResult.Corrections"/> counts replaced cells; reasons as in <see cref="TryRepair"/>.</returns>
+    public static MrzRepairResult ResolveTd3(string line1, string line2, IReadOnlyDictionary<int, char> line2Alternatives, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(line2Alternatives);
+        var parsed = ParseTd3(line1, line2, today);
+        if (parsed is null) return new(null, false, 0, "shape");
+        if (parsed.IsValid) return new(parsed, true, 0, null);
+
+        // Per field: no change, or one of its unclear cells replaced by the runner-up.
+        var options = Td3CheckedFields.Select(f =>
+            line2Alternatives.Where(a => a.Key >= f.From && a.Key <= f.To && a.Value != line2[a.Key]).Select(a => (int?)a.Key).Prepend(null).ToList()).ToList();
+        var valid = new List<(MrzTd3 Mrz, int Corrections)>();
+        var a = line2.ToCharArray();
+        void Walk(int field, int corrections)
+        {
+            if (field == options.Count)
+            {
+                if (corrections == 0) return;
+                var p = ParseTd3(line1, new string(a), today);
+                if (p is { IsValid: true }) valid.Add((p, corrections));
+                return;
+            }
+            foreach (var pos in options[field])
+            {
+                if (pos is { } i) a[i] = line2Alternatives[i];
+                Walk(field + 1, corrections + (pos is null ? 0 : 1));
+                if (pos is { } j) a[j] = line2[j];
+            }
+        }
+        Walk(0, 0);
+        if (valid.Count == 1) return new(valid[0].Mrz, true, valid[0].Corrections, null);
+        if (valid.Count > 1) return new(parsed, false, 0, "ambiguous");
+        return new(parsed, false, 0, parsed.Errors.All(e => e.StartsWith("format:", StringComparison.Ordinal)) ? "format" : "check-digits");
     }
 
     static string Normalize(string line)
@@ -340,23 +424,10 @@ public static class Mrz
     {
         corrections = 0;
         var a = s.ToCharArray();
-        for (var i = 0; i < a.Length; i++)
-        {
-            if (i == 0 && a[i] != 'P') return null;
+        if (a[0] != 'P') return null;
+        // Document code and issuing state (positions 1-5) are letters or fillers by format; the names are left as read.
+        for (var i = 1; i < 5; i++)
             if (!ToLetterOrFiller(ref a[i], ref corrections)) return null;
-        }
-        // Name field (Part 4 §4.2.2.1 and Part 3 §4.6): primary identifier, "<<", secondary identifier whose components are
-        // separated by single fillers, then fillers to the end. A second "<<" after the separator therefore ends the names,
-        // and every position after it is a filler by format: anything else read there is noise (OCR reads noisy '<' as K, S, E...).
-        var separator = s.IndexOf("<<", 5, StringComparison.Ordinal);
-        if (separator >= 0)
-        {
-            var end = new string(a).IndexOf("<<", separator + 2, StringComparison.Ordinal);
-            if (end < 0 && separator + 2 < a.Length && a[separator + 2] == '<') end = separator + 1;
-            if (end >= 0)
-                for (var i = end; i < a.Length; i++)
-                    if (a[i] != '<') { a[i] = '<'; corrections++; }
-        }
         return new string(a);
     }
 
@@ -378,11 +449,6 @@ public static class Mrz
             };
             if (!ok) return null;
         }
-        // Position 43 (the optional data check digit) is '<' only when the optional data field is unused (Part 4 §4.2.2.2):
-        // then positions 29-42 are fillers by format, and letters read there (noisy '<' read as K, S, E...) become fillers.
-        if (a[42] == '<')
-            for (var i = 28; i < 42; i++)
-                if (a[i] != '<') { a[i] = '<'; corrections++; }
         return new string(a);
     }
 
@@ -408,21 +474,17 @@ public static class Mrz
 
     static IEnumerable<(string Line, int Corrections)> AlphanumericCandidates(string line2)
     {
-        var positions = Enumerable.Range(0, 9).Concat(Enumerable.Range(28, 14))
-            .Where(i => Alternatives.ContainsKey(line2[i])).ToArray();
-        var count = 1L << positions.Length;
-        if (count > MaxCandidates) { yield return (line2, 0); yield break; }
-        var a = line2.ToCharArray();
-        for (long mask = 0; mask < count; mask++)
+        // At most one alternative reading per field (document number, optional data): see ProvenPerField.
+        var doc = Enumerable.Range(0, 9).Where(i => Alternatives.ContainsKey(line2[i])).Select(i => (int?)i).Prepend(null).ToList();
+        var opt = Enumerable.Range(28, 14).Where(i => Alternatives.ContainsKey(line2[i])).Select(i => (int?)i).Prepend(null).ToList();
+        if ((long)doc.Count * opt.Count > MaxCandidates) { yield return (line2, 0); yield break; }
+        foreach (var d in doc)
+        foreach (var o in opt)
         {
-            var changes = 0;
-            for (var k = 0; k < positions.Length; k++)
-            {
-                var p = positions[k];
-                if ((mask & (1L << k)) != 0) { a[p] = Alternatives[line2[p]][0]; changes++; }
-                else a[p] = line2[p];
-            }
-            yield return (new string(a), changes);
+            var a = line2.ToCharArray();
+            if (d is { } i) a[i] = Alternatives[line2[i]][0];
+            if (o is { } j) a[j] = Alternatives[line2[j]][0];
+            yield return (new string(a), (d is null ? 0 : 1) + (o is null ? 0 : 1));
         }
     }
 }

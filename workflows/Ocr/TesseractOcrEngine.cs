@@ -118,9 +118,9 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
                 }
                 if (best is not null)
                 {
-                    // 1: check digits pass and the names are also printed in the visual zone; 0.5: check digits pass, names
-                    // unconfirmed; 0: check digits fail (raw reading, for review).
-                    var confidence = best.Valid ? (best.NamesInVisualZone ? 1.0 : 0.5) : 0.0;
+                    // 1: check digits pass, names clear and printed in the visual zone; 0.5: names unconfirmed by the visual zone;
+                    // 0.25: a name cell read unclearly (DocumentReader.MrzNamesUnclear); 0: check digits fail (raw reading, for review).
+                    var confidence = !best.Valid ? 0.0 : !best.NamesClear ? 0.25 : best.NamesInVisualZone ? 1.0 : 0.5;
                     documents.Add(new AnalyzedDocument("mrz.td3", new Dictionary<string, DocumentField>
                     {
                         ["MachineReadableZone"] = new("mrz", best.Line1 + "\n" + best.Line2, confidence),
@@ -240,7 +240,29 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
         return rows;
     }
 
-    sealed record MrzReading(string Line1, string Line2, bool Valid, bool NamesInVisualZone);
+    sealed record MrzReading(string Line1, string Line2, bool Valid, bool NamesInVisualZone, bool NamesClear = true);
+
+    MrzCellReader? cellReader;
+
+    MrzCellReader CellReader => cellReader ??= new MrzCellReader(OcrBFont.Locate(options.MrzFontPath));
+
+    /// <summary>
+    /// Turns a cell reading into the engine's MRZ answer: line 2 cells whose best glyph beats the runner-up by less than
+    /// <see cref="TesseractOptions.MrzAmbiguityMargin"/> may take the runner-up where <see cref="Mrz.ResolveTd3"/> proves it by the
+    /// check digits; line 1 (names) is never changed, and a name cell under <see cref="TesseractOptions.MrzNameMargin"/> marks the names unclear.
+    /// </summary>
+    static MrzReading FromCells(MrzCellReading cells, DateOnly today, HashSet<string> pageWords, TesseractOptions options)
+    {
+        var alternatives = new Dictionary<int, char>();
+        for (var i = 0; i < cells.Cells[1].Count; i++)
+            if (cells.Cells[1][i] is { Second: not '\0' } c && c.Margin < options.MrzAmbiguityMargin) alternatives[i] = c.Second;
+        var resolved = Mrz.ResolveTd3(cells.Lines[0], cells.Lines[1], alternatives, today);
+        if (!resolved.IsValid) return new MrzReading(cells.Lines[0], cells.Lines[1], false, false);
+        var namesClear = cells.Cells[0].All(c => c.Second == '\0' || c.Margin >= options.MrzNameMargin);
+        var names = $"{resolved.Mrz!.Surname} {resolved.Mrz.GivenNames}".Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var confirmed = names.Length > 0 && names.All(pageWords.Contains);
+        return new MrzReading(resolved.Mrz.Line1, resolved.Mrz.Line2, true, confirmed, namesClear);
+    }
 
     async Task<MrzReading?> ReadMrzAsync(string image, List<TsvRow> pageRows, CancellationToken ct, string folder)
     {
@@ -252,6 +274,13 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
             .Select(r => new string(r.Text.ToUpperInvariant().Where(char.IsAsciiLetterUpper).ToArray()))
             .Where(w => w.Length > 0)
             .ToHashSet(StringComparer.Ordinal);
+        // 1. The OCR-B cell reader (exact on the fixed grid). When it finds the MRZ, its answer stands: valid (proven by the check
+        // digits), or its raw reading for review. Only when it finds no MRZ-shaped lines does Tesseract try the band.
+        var cells = CellReader.Read(bitmap, Mrz.Td3Pattern);
+        if (cells is not null && cells.MinScore >= options.MrzMinCellScore)
+            return FromCells(cells, today, pageWords, options);
+
+        // 2. Fallback: Tesseract on preprocessed variants of the band, through Mrz.TryRepair.
         MrzReading? firstValid = null, firstRaw = null;
         var seenLine1 = new HashSet<string>(StringComparer.Ordinal);
         var seenLine2 = new HashSet<string>(StringComparer.Ordinal);

@@ -41,4 +41,25 @@ public sealed class TesseractOptions
 
     /// <summary>Run the extra MRZ pass for <see cref="Domain.DocumentKind.Passport"/>. Default true.</summary>
     public bool MrzPass { get; set; } = true;
+
+    /// <summary>The OCR-B font file of the MRZ cell reader; null: found by <see cref="OcrBFont.Locate"/> (Debian <c>fonts-ocr-b</c>).</summary>
+    public string? MrzFontPath { get; set; }
+
+    /// <summary>
+    /// The MRZ cell reader's answer is used when every cell's best match scores at least this (normalized cross-correlation, -1..1);
+    /// below, the page is taken to have no readable MRZ grid and Tesseract reads the band instead. Default 0.5.
+    /// </summary>
+    public double MrzMinCellScore { get; set; } = 0.5;
+
+    /// <summary>
+    /// A line 2 cell whose best glyph beats the runner-up by less than this (correlation difference) is unclear: the runner-up may
+    /// replace it where the check digits prove it. Default 0.06.
+    /// </summary>
+    public double MrzAmbiguityMargin { get; set; } = 0.06;
+
+    /// <summary>
+    /// A line 1 cell (names; no check digit) whose best glyph beats the runner-up by less than this makes the names unclear: the
+    /// passport goes to review (<c>mrz.name-unclear</c>). Names are also compared with the visual zone. Default 0.01.
+    /// </summary>
+    public double MrzNameMargin { get; set; } = 0.01;
 }

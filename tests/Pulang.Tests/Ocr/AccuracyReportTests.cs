@@ -24,6 +24,8 @@ public class AccuracyReportTests
         Assert.Equal(9, passport.Documents);
         Assert.NotNull(passport.MrzExact);
         Assert.Equal(9, passport.MrzExact!.Total);
+        // The bar of issue #4: every sample passport's MRZ exact.
+        Assert.Equal(passport.MrzExact.Total, passport.MrzExact.Exact);
         Assert.Equal(
             [FieldNames.PassportNumber, FieldNames.FullName, FieldNames.BirthDate, FieldNames.Sex, FieldNames.ExpiryDate],
             passport.Fields.Keys);
