@@ -31,6 +31,7 @@ public static class CaseEndpoints
         api.MapPost("/cases", (Delegate)CreateCase);
         api.MapGet("/cases", ListCases);
         api.MapGet("/cases/{caseId}", GetCase);
+        api.MapGet("/inbox", GetInbox);
         api.MapGet("/cases/{caseId}/release", GetRelease);
         api.MapPut("/cases/{caseId}/documents/{kind}", UploadDocument);
         api.MapPost("/cases/{caseId}/documents/{documentId}/verification", VerifyDocument);
@@ -134,6 +135,24 @@ public static class CaseEndpoints
         }
 
         var rows = await http.RequestServices.GetRequiredService<CaseIndex>().ListAsync(filter, max ?? 100, http.RequestAborted);
+        return Json(new { cases = rows });
+    }
+
+    /// <summary>
+    /// <c>GET /api/inbox?max=100</c> (any role): the cases waiting for an action by one of the caller's roles
+    /// (<see cref="Inbox.AwaitingRoles"/>), oldest change first, each with the roles it waits for and, in
+    /// SignOffPending, the dossier digest to sign. Roles that never act on a case get an empty list.
+    /// </summary>
+    public static async Task<IResult> GetInbox(HttpContext http, int? max)
+    {
+        if (Authorize(http, out var actor, AnyRole) is { } denied) return denied;
+        if (max is < 1 or > 1000)
+        {
+            return Problems.Invalid(new Dictionary<string, string[]> { ["max"] = ["max must be 1..1000."] });
+        }
+
+        var rows = await http.RequestServices.GetRequiredService<CaseIndex>().ListAwaitingAsync([.. actor!.Roles], max ?? 100, http.RequestAborted);
+        http.Response.Headers.CacheControl = "no-store";
         return Json(new { cases = rows });
     }
 
