@@ -176,6 +176,9 @@ public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient cli
     {
         null => null,
         UploadRejectedException r => r,
+        // The web server's own body limit (set just above MaxUploadBytes by the upload endpoint; it counts bytes it
+        // buffered ahead of the reader).
+        Microsoft.AspNetCore.Http.BadHttpRequestException { StatusCode: 413 } => new UploadRejectedException(413, "upload.too-large", "The scan is larger than the upload limit."),
         AggregateException a => a.InnerExceptions.Select(Rejection).FirstOrDefault(r => r is not null),
         _ => Rejection(e.InnerException),
     };
@@ -211,7 +214,8 @@ public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient cli
             }
             else
             {
-                n = await body.ReadAsync(buffer, cancellationToken);
+                // Never read more than one byte past the limit: the server's own body limit sits just above it.
+                n = await body.ReadAsync(buffer[..(int)Math.Min(buffer.Length, max + 1 - Count)], cancellationToken);
             }
 
             Count += n;

@@ -3,8 +3,10 @@ using System.Text.Json;
 using Azure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Pulang.Workflows.Audit;
 using Pulang.Workflows.Cases;
 using Pulang.Workflows.Domain;
@@ -220,6 +222,13 @@ public static class CaseEndpoints
         if (!DocumentKinds.TryParse(kind, out documentKind))
         {
             return Problems.Of(400, "document.kind", "Unknown document kind", $"'{Problems.Shorten(kind)}' is not a document kind; use one of {string.Join(", ", DocumentKinds.RouteNames)}.");
+        }
+
+        // The server's own body limit (Kestrel: 30 MB by default) must not cut a scan short: Pulang enforces
+        // MaxUploadBytes itself, while streaming, and answers 413 with a problem.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = http.RequestServices.GetRequiredService<IOptions<PulangOptions>>().Value.MaxUploadBytes + 1024 * 1024;
         }
 
         var state = await Service(http).GetAsync(caseId, http.RequestAborted);
