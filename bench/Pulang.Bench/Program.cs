@@ -237,7 +237,7 @@ namespace Pulang.Bench
             var hub = Hub("benchone");
             await using var replica = await Replica.StartAsync(FirstReplicaPort, Settings(hub, FirstReplicaPort, "tesseract"));
             var clock = Stopwatch.StartNew();
-            var runs = await new BatchDriver([replica.Client], Tokens, log).RunAsync(cases, $"BENCH-{hub}", TimeSpan.FromMinutes(6));
+            var runs = await new BatchDriver([replica.Client], Tokens, log).RunAsync(cases, $"BENCH-{hub}", TimeSpan.FromMinutes(15));
             var wall = clock.Elapsed.TotalSeconds;
             Report("batch", "1 replica", runs, wall, baseline, "<= 1.10x", 1.10);
             if (runs.Any(r => r.Error is not null)) log.WriteLine(replica.Log);
@@ -250,7 +250,7 @@ namespace Pulang.Bench
             await using var a = await Replica.StartAsync(FirstReplicaPort, Settings(hub, FirstReplicaPort, "tesseract"));
             await using var b = await Replica.StartAsync(FirstReplicaPort + 1, Settings(hub, FirstReplicaPort + 1, "tesseract"));
             var clock = Stopwatch.StartNew();
-            var runs = await new BatchDriver([a.Client, b.Client], Tokens, log).RunAsync(cases, $"BENCH-{hub}", TimeSpan.FromMinutes(6));
+            var runs = await new BatchDriver([a.Client, b.Client], Tokens, log).RunAsync(cases, $"BENCH-{hub}", TimeSpan.FromMinutes(15));
             var wall = clock.Elapsed.TotalSeconds;
             Report("scaling", "2 replicas", runs, wall, oneReplica, null, null, "1 replica");
             var ids = runs.Where(r => r.CaseId is not null).Select(r => r.CaseId!).ToList();
