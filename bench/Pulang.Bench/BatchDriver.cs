@@ -267,17 +267,20 @@ public sealed class BatchDriver(IReadOnlyList<PulangClient> replicas, LocalToken
         }
     }));
 
-    /// <summary>Sends a command; retries a refusal that only means "not yet" (409 while the case catches up) for up to 30 s.</summary>
+    /// <summary>
+    /// Sends a command; retries a refusal that only means "not yet" (409: the case has not processed the previous command,
+    /// which was answered 202 pending) for up to 5 minutes, as a person would try again later.
+    /// </summary>
     async Task<CaseState?> CommandAsync(PulangClient api, string path, string user, object body, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddMinutes(5);
         while (true)
         {
             var r = await api.JsonAsync(HttpMethod.Post, path, T(user), body, ct: ct);
             if (r.Status == HttpStatusCode.OK) return r.Case;
             if (r.Status == HttpStatusCode.Accepted) return null;
             if (r.Status != HttpStatusCode.Conflict || DateTime.UtcNow > deadline) throw new HttpRequestException($"{path}: {(int)r.Status} {r.Body}");
-            await Task.Delay(250, ct);
+            await Task.Delay(1000, ct);
         }
     }
 }
