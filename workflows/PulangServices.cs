@@ -42,6 +42,8 @@ public static class PulangServices
     /// <c>Pulang:Ocr:DocumentIntelligence</c> (<see cref="DocumentIntelligenceOptions"/>): with <c>Key</c> set, key authentication;
     /// else Entra ID through a managed identity (<c>ManagedIdentityClientId</c> for a user-assigned one) or, outside Azure,
     /// the developer credential chain.</item>
+    /// <item><c>embedded-text</c>: for benchmarks and tests only, <see cref="EmbeddedTextOcrEngine"/> (returns the text embedded
+    /// in generated PNG scans; reads no pixels).</item>
     /// </list>
     /// Either engine is wrapped in a <see cref="ConcurrencyLimitedOcrEngine"/> that lets <c>Pulang:MaxConcurrentOcrJobs</c>
     /// (default: the processor count) analyses run at once.
@@ -73,9 +75,14 @@ public static class PulangServices
                 : new Azure.Identity.ManagedIdentityCredential(Azure.Identity.ManagedIdentityId.FromUserAssignedClientId(di.ManagedIdentityClientId));
             return new DocumentIntelligenceOcrEngine(di, credential);
         }
+        if (string.Equals(engine, "embedded-text", StringComparison.OrdinalIgnoreCase))
+        {
+            return new EmbeddedTextOcrEngine();
+        }
+
         if (!string.Equals(engine, "tesseract", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException($"Pulang:Ocr:Engine '{engine}' is not known; use 'tesseract' or 'documentintelligence'.");
+            throw new InvalidOperationException($"Pulang:Ocr:Engine '{engine}' is not known; use 'tesseract' or 'documentintelligence' ('embedded-text' for benchmarks and tests).");
         }
 
         var options = configuration.GetSection("Pulang:Ocr:Tesseract").Get<TesseractOptions>() ?? new TesseractOptions();

@@ -33,6 +33,18 @@ public static class HttpTriggers
                 : Task.FromResult(Problems.Invalid(new Dictionary<string, string[]> { ["max"] = ["max must be 1..1000."] }));
         });
 
+    /// <summary><c>GET /api/inbox?max=</c>: <see cref="CaseEndpoints.GetInbox"/>.</summary>
+    [Function("GetInbox")]
+    public static Task<IResult> GetInbox([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inbox")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        Handle(req, client, http =>
+        {
+            var max = http.Request.Query["max"].ToString();
+            if (max.Length == 0) return CaseEndpoints.GetInbox(http, null);
+            return int.TryParse(max, out var m)
+                ? CaseEndpoints.GetInbox(http, m)
+                : Task.FromResult(Problems.Invalid(new Dictionary<string, string[]> { ["max"] = ["max must be 1..1000."] }));
+        });
+
     /// <summary><c>GET /api/cases/{caseId}</c>: <see cref="CaseEndpoints.GetCase"/>.</summary>
     [Function("GetCase")]
     public static Task<IResult> GetCase([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cases/{caseId}")] HttpRequest req, string caseId, [DurableClient] DurableTaskClient client) =>

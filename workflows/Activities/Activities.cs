@@ -32,9 +32,10 @@ public static class ActivityNames
 /// <summary>
 /// Writes the case view blob <c>cases/{caseId}.json</c>: the whole <see cref="CaseState"/>, which readers
 /// (<c>GET /api/cases/{id}</c>) load instead of the orchestration's custom status. Overwrites: the orchestration
-/// awaits each write, so versions only grow; a repeated run writes the same version again.
+/// awaits each write, so versions only grow; a repeated run writes the same version again. Then records in the case
+/// index whom the case waits for (<see cref="CaseIndex.SetAwaitingAsync"/>, the inbox).
 /// </summary>
-public sealed class SaveCaseViewActivity(PulangStorage storage) : TaskActivity<CaseState, int>
+public sealed class SaveCaseViewActivity(PulangStorage storage, CaseIndex index) : TaskActivity<CaseState, int>
 {
     /// <inheritdoc/>
     public override async Task<int> RunAsync(TaskActivityContext context, CaseState input)
@@ -44,6 +45,7 @@ public sealed class SaveCaseViewActivity(PulangStorage storage) : TaskActivity<C
             HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
             Metadata = new Dictionary<string, string> { ["version"] = input.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         });
+        await index.SetAwaitingAsync(input, CancellationToken.None);
         return input.Version;
     }
 }

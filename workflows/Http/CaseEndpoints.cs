@@ -3,8 +3,10 @@ using System.Text.Json;
 using Azure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Pulang.Workflows.Audit;
 using Pulang.Workflows.Cases;
 using Pulang.Workflows.Domain;
@@ -31,6 +33,7 @@ public static class CaseEndpoints
         api.MapPost("/cases", (Delegate)CreateCase);
         api.MapGet("/cases", ListCases);
         api.MapGet("/cases/{caseId}", GetCase);
+        api.MapGet("/inbox", GetInbox);
         api.MapGet("/cases/{caseId}/release", GetRelease);
         api.MapPut("/cases/{caseId}/documents/{kind}", UploadDocument);
         api.MapPost("/cases/{caseId}/documents/{documentId}/verification", VerifyDocument);
@@ -138,6 +141,24 @@ public static class CaseEndpoints
     }
 
     /// <summary>
+    /// <c>GET /api/inbox?max=100</c> (any role): the cases waiting for an action by one of the caller's roles
+    /// (<see cref="Inbox.AwaitingRoles"/>), oldest change first, each with the roles it waits for and, in
+    /// SignOffPending, the dossier digest to sign. Roles that never act on a case get an empty list.
+    /// </summary>
+    public static async Task<IResult> GetInbox(HttpContext http, int? max)
+    {
+        if (Authorize(http, out var actor, AnyRole) is { } denied) return denied;
+        if (max is < 1 or > 1000)
+        {
+            return Problems.Invalid(new Dictionary<string, string[]> { ["max"] = ["max must be 1..1000."] });
+        }
+
+        var rows = await http.RequestServices.GetRequiredService<CaseIndex>().ListAwaitingAsync([.. actor!.Roles], max ?? 100, http.RequestAborted);
+        http.Response.Headers.CacheControl = "no-store";
+        return Json(new { cases = rows });
+    }
+
+    /// <summary>
     /// <c>GET /api/cases/{caseId}</c>: stage, checklist, documents with fields and findings, decisions, history
     /// (any role; restricted documents only for investigators and admins, see <see cref="CaseView"/>).
     /// </summary>
@@ -201,6 +222,13 @@ public static class CaseEndpoints
         if (!DocumentKinds.TryParse(kind, out documentKind))
         {
             return Problems.Of(400, "document.kind", "Unknown document kind", $"'{Problems.Shorten(kind)}' is not a document kind; use one of {string.Join(", ", DocumentKinds.RouteNames)}.");
+        }
+
+        // The server's own body limit (Kestrel: 30 MB by default) must not cut a scan short: Pulang enforces
+        // MaxUploadBytes itself, while streaming, and answers 413 with a problem.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = http.RequestServices.GetRequiredService<IOptions<PulangOptions>>().Value.MaxUploadBytes + 1024 * 1024;
         }
 
         var state = await Service(http).GetAsync(caseId, http.RequestAborted);

@@ -12,6 +12,15 @@ namespace Pulang.Workflows.Storage;
 /// <param name="UpdatedAt">Last index update.</param>
 public sealed record CaseIndexEntry(string CaseId, string ExternalReference, Stage Stage, DateTimeOffset OpenedAt, DateTimeOffset UpdatedAt);
 
+/// <summary>A case in someone's inbox: it waits for one of the caller's roles.</summary>
+/// <param name="CaseId">Case ID.</param>
+/// <param name="ExternalReference">Starting system's reference.</param>
+/// <param name="Stage">Current stage.</param>
+/// <param name="Awaiting">The caller's roles the case waits for (see <see cref="Inbox.AwaitingRoles"/>).</param>
+/// <param name="DossierDigest">The dossier digest a sign-off must name (SignOffPending), else null.</param>
+/// <param name="UpdatedAt">When the case last changed.</param>
+public sealed record InboxEntry(string CaseId, string ExternalReference, Stage Stage, IReadOnlyList<string> Awaiting, string? DossierDigest, DateTimeOffset UpdatedAt);
+
 /// <summary>
 /// The case index table (<c>PulangCases</c>, partition <c>case</c>, row key = case ID). Written by intake and by
 /// the <c>IndexCase</c> activity; read by <c>GET /api/cases?stage=</c>.
@@ -56,6 +65,63 @@ public sealed class CaseIndex(PulangStorage storage)
     /// <summary>Sets the stage of a case (merge; idempotent).</summary>
     public Task SetStageAsync(string caseId, Stage stage, DateTimeOffset now, CancellationToken ct) =>
         storage.Cases.UpsertEntityAsync(new TableEntity(Partition, caseId) { ["Stage"] = stage.ToString(), ["UpdatedAt"] = now }, TableUpdateMode.Merge, ct);
+
+    /// <summary>
+    /// Records whom the case waits for (<see cref="Inbox.AwaitingRoles"/>: one boolean column per role,
+    /// <c>Awaits{Role}</c>, so the inbox query filters in the table), the dossier digest and the state version.
+    /// Merge; written with every case view (the orchestration awaits each write, so versions only grow), so the
+    /// columns follow the state.
+    /// </summary>
+    public async Task SetAwaitingAsync(CaseState state, CancellationToken ct)
+    {
+        var awaiting = Inbox.AwaitingRoles(state);
+        var e = new TableEntity(Partition, state.CaseId)
+        {
+            ["DossierDigest"] = state.DossierDigest ?? "",
+            ["ViewVersion"] = state.Version,
+            ["UpdatedAt"] = state.UpdatedAt,
+        };
+        foreach (var role in Roles.All)
+        {
+            e[AwaitsColumn(role)] = awaiting.Contains(role);
+        }
+
+        await storage.Cases.UpsertEntityAsync(e, TableUpdateMode.Merge, ct);
+    }
+
+    /// <summary>
+    /// The inbox: cases waiting for any of <paramref name="roles"/>, oldest change first (work in the order it
+    /// came), at most <paramref name="max"/>. Empty for roles that never act on a case.
+    /// </summary>
+    public async Task<IReadOnlyList<InboxEntry>> ListAwaitingAsync(IReadOnlyCollection<string> roles, int max, CancellationToken ct)
+    {
+        var mine = Roles.All.Where(roles.Contains).ToList();
+        if (mine.Count == 0)
+        {
+            return [];
+        }
+
+        // Column names come from the fixed role list (letters only), never from input.
+        var filter = $"PartitionKey eq '{Partition}' and (" + string.Join(" or ", mine.Select(r => $"{AwaitsColumn(r)} eq true")) + ")";
+        var select = new[] { "RowKey", "ExternalReference", "Stage", "DossierDigest", "UpdatedAt" }.Concat(mine.Select(AwaitsColumn)).ToList();
+        var list = new List<InboxEntry>();
+        await foreach (var e in storage.Cases.QueryAsync<TableEntity>(filter, select: select, cancellationToken: ct))
+        {
+            var entry = ToEntry(e);
+            list.Add(new InboxEntry(entry.CaseId, entry.ExternalReference, entry.Stage, [.. mine.Where(r => e.GetBoolean(AwaitsColumn(r)) == true)],
+                e.GetString("DossierDigest") is { Length: > 0 } d ? d : null, entry.UpdatedAt));
+            if (list.Count >= 5000)
+            {
+                break;
+            }
+        }
+
+        return [.. list.OrderBy(x => x.UpdatedAt).Take(max)];
+    }
+
+    /// <summary>The index column that says a case waits for <paramref name="role"/>: <c>Awaits</c> and the role in Pascal case (<c>AwaitsP2miSigner</c>).</summary>
+    public static string AwaitsColumn(string role) =>
+        "Awaits" + string.Concat(role.Split('-').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
 
     /// <summary>Lists cases, optionally of one stage, newest first; at most <paramref name="max"/> rows.</summary>
     public async Task<IReadOnlyList<CaseIndexEntry>> ListAsync(Stage? stage, int max, CancellationToken ct)

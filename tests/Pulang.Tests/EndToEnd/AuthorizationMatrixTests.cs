@@ -69,6 +69,7 @@ public sealed class AuthorizationMatrixTests(AuthHost fixture) : IClassFixture<A
     [
         new("list cases", id => new(HttpMethod.Get, "/api/cases"), 200, []),
         new("get case", id => new(HttpMethod.Get, $"/api/cases/{id}"), 200, []),
+        new("inbox", id => new(HttpMethod.Get, "/api/inbox"), 200, []),
         new("get release (not released)", id => new(HttpMethod.Get, $"/api/cases/{id}/release"), 404, []),
         new("get audit", id => new(HttpMethod.Get, $"/api/cases/{id}/audit"), Forbidden, new() { [Roles.Investigator] = 200, [Roles.Admin] = 200 }),
         new("verify unknown document", id => Json(HttpMethod.Post, $"/api/cases/{id}/documents/DOC-000000000000/verification", new { note = "n" }), Forbidden, new() { [Roles.Verifier] = 404 }),

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Configuration;
+using Pulang.Workflows;
+using Pulang.Workflows.Documents;
+using Pulang.Workflows.Domain;
+using Pulang.Workflows.Ocr;
+using SkiaSharp;
+
+namespace Pulang.Tests.Ocr;
+
+/// <summary>The benchmark/test engine that returns the text embedded in generated PNG scans.</summary>
+public sealed class EmbeddedTextOcrEngineTests
+{
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A small blank PNG.</summary>
+    public static byte[] BlankPng()
+    {
+        using var bitmap = new SKBitmap(40, 20);
+        bitmap.Erase(SKColors.White);
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
+    [Fact]
+    public async Task Embedded_text_comes_back_as_lines_and_words_that_the_document_reader_reads()
+    {
+        const string text = "PROVINSI JAWA TIMUR\nNIK : 3507125408920003\nNama : SRI RAHAYU WULANDARI\nTempat/Tgl Lahir : MALANG, 14-08-1992\nJenis Kelamin : PEREMPUAN";
+        var png = EmbeddedTextOcrEngine.Embed(BlankPng(), text);
+        using (var decoded = SKBitmap.Decode(png))
+        {
+            Assert.Equal(40, decoded.Width); // still a valid PNG
+        }
+
+        Assert.Equal(text, EmbeddedTextOcrEngine.ReadEmbedded(png));
+        var result = await new EmbeddedTextOcrEngine().AnalyzeAsync(new MemoryStream(png), "image/png", DocumentKind.Ktp, Ct);
+        Assert.Equal(5, result.Pages[0].Lines.Count);
+        var reading = DocumentReader.Read(DocumentKind.Ktp, result, new Subject("SRI RAHAYU WULANDARI", 'F', new DateOnly(1992, 8, 14), null));
+        Assert.Empty(reading.Findings);
+        Assert.Equal("3507125408920003", reading.Fields[FieldNames.Nik]);
+    }
+
+    [Fact]
+    public async Task A_scan_without_embedded_text_is_permanently_unreadable_and_the_engine_is_chosen_by_configuration()
+    {
+        var e = await Assert.ThrowsAsync<OcrException>(() => new EmbeddedTextOcrEngine().AnalyzeAsync(new MemoryStream(BlankPng()), "image/png", DocumentKind.Ktp, Ct));
+        Assert.True(e.IsPermanent);
+        var config = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Pulang:Ocr:Engine"] = "embedded-text" }).Build();
+        Assert.IsType<EmbeddedTextOcrEngine>(PulangServices.CreateOcrEngine(config));
+    }
+}
