@@ -59,7 +59,7 @@ public sealed class DurableEngine : IHostedService, IAsyncDisposable
         logger = loggerFactory.CreateLogger<DurableEngine>();
         Service = new AzureStorageOrchestrationService(Settings(pulang.Value, engine.Value, storage.ConnectionString, loggerFactory));
         Client = new CoreDurableTaskClient(Service, PulangJson.DataConverter);
-        worker = new TaskHubWorker(Service, loggerFactory);
+        worker = new TaskHubWorker(new OutageTolerantOrchestrationService(Service, logger), loggerFactory);
 
         var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = PulangJson.DataConverter }, loggerFactory);
         foreach (var (name, type) in WorkflowRegistry.Orchestrators)

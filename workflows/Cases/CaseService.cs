@@ -43,15 +43,21 @@ public enum CommandStatus
 /// </summary>
 public sealed class CaseService(DurableTaskClient client, PulangStorage storage, CaseIndex index, IOptions<PulangOptions> options, TimeProvider time, ILogger<CaseService> logger)
 {
-    /// <summary>How long an intake row may exist without its instance before another intake call schedules it (crash recovery).</summary>
-    static readonly TimeSpan IntakeRecoveryAge = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long an intake row may exist without its instance before another intake call schedules it (crash
+    /// recovery). The call that wrote the row schedules within milliseconds; a row older than this without an
+    /// instance means that call died in between.
+    /// </summary>
+    public static readonly TimeSpan IntakeRecoveryAge = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Starts a case for <paramref name="intake"/>, idempotently: the same external reference always answers
     /// with the same case. An insert-if-absent row in <c>PulangIntake</c> (key: SHA-256 of the reference) is
     /// written before the instance is scheduled, so only the call that created the row schedules it (the
-    /// provider's own start deduplication is off, see the self-host's settings). A row whose instance never
-    /// appeared (the process died in between) is scheduled by a later call.
+    /// provider's own start deduplication is off, see the self-host's settings). A repeated call answers only once
+    /// the case's instance exists: it waits for the first call to schedule it, and when the row is older than
+    /// <see cref="IntakeRecoveryAge"/> without an instance (the process died in between) it schedules it itself.
+    /// So a case ID handed out by intake always names a started case.
     /// </summary>
     public async Task<IntakeOutcome> StartAsync(CaseIntake intake, CancellationToken ct)
     {
@@ -69,20 +75,46 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
             var row = await storage.Intake.GetEntityAsync<TableEntity>("ref", key, cancellationToken: ct);
             caseId = row.Value.GetString("CaseId");
             created = false;
-            if (row.Value.Timestamp is { } at && now - at < IntakeRecoveryAge)
+
+            // The call that wrote the row may still be on its way to scheduling the instance: wait for it, for at
+            // most what is left of the recovery age (real time, bounded, whatever the time provider says).
+            var left = row.Value.Timestamp is { } at ? IntakeRecoveryAge - (now - at) : TimeSpan.Zero;
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (true)
             {
-                return new(caseId, false);
+                if (await client.GetInstanceAsync(caseId, ct) is not null)
+                {
+                    return new(caseId, false);
+                }
+
+                if (waited.Elapsed >= left)
+                {
+                    break;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
             }
         }
 
         await index.AddAsync(caseId, intake, now, ct);
-        if (created || await client.GetInstanceAsync(caseId, ct) is null)
+
+        var input = new CaseOrchestrationInput(caseId, intake, options.Value.Reminders, Audited: true);
+        try
         {
-            var input = new CaseOrchestrationInput(caseId, intake, options.Value.Reminders, Audited: true);
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(CaseOrchestration), input, new StartOrchestrationOptions(caseId), ct);
-            logger.LogInformation("Case {CaseId} started", caseId);
+        }
+        catch (Exception) when (!created)
+        {
+            // The first call may have scheduled it in the meantime (a client may refuse to replace a running instance).
+            if (await client.GetInstanceAsync(caseId, ct) is null)
+            {
+                throw;
+            }
+
+            return new(caseId, false);
         }
 
+        logger.LogInformation("Case {CaseId} {What}", caseId, created ? "started" : "started after an interrupted intake");
         return new(caseId, created);
     }
 

@@ -57,8 +57,9 @@ public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient cli
     /// Takes a scan that a scanner or another system wrote straight into blob storage (the Functions app's
     /// <c>incoming</c> container): the same checks, the same <c>scans/{caseId}/{documentId}</c> blob and the same
     /// scan orchestration as <see cref="UploadAsync"/>. The document ID is derived from <paramref name="sourceKey"/>
-    /// (e.g. the blob's URI and ETag), so the same blob seen twice is stored and analyzed once: a second call finds
-    /// the scan and its orchestration and only schedules the orchestration if it never started.
+    /// (e.g. the blob's URI and ETag), so the same blob seen twice, even at the same moment, is stored and analyzed once:
+    /// a later call finds the scan and only schedules its orchestration if it never started; a concurrent call waits for
+    /// the first to record the scan's hash (at most <see cref="ImportSettleTime"/>) and answers with the same scan.
     /// </summary>
     /// <param name="state">The case (not finished).</param>
     /// <param name="kind">Document kind.</param>
@@ -73,28 +74,55 @@ public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient cli
     {
         var documentId = DocumentIdFor(state.CaseId, sourceKey);
         var blobName = $"{state.CaseId}/{documentId}";
+        var blob = storage.Scans.GetBlobClient(blobName);
         var instanceId = ScanOrchestration.InstanceId(documentId);
-        try
+        while (true)
         {
-            var existing = await storage.Scans.GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: ct);
-            if (existing.Value.Metadata.TryGetValue("sha256", out var sha))
+            BlobProperties? existing = null;
+            try
             {
-                // Stored before: schedule the reading only if it never started (a crash between the two steps).
-                var request = new ScanRequest(state.CaseId, documentId, kind, blobName, existing.Value.ContentType, sha, existing.Value.ContentLength, actor.Id, state.Intake.Subject);
-                await ScheduleOnceAsync(request, instanceId, ct);
-                return new StoredScan(documentId, blobName, sha, existing.Value.ContentLength, existing.Value.ContentType, instanceId);
+                existing = (await blob.GetPropertiesAsync(cancellationToken: ct)).Value;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
             }
 
-            // A partial blob from an interrupted import (no sha256 yet): replace it.
-            await storage.Scans.GetBlobClient(blobName).DeleteIfExistsAsync(cancellationToken: ct);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-        }
+            if (existing is not null && existing.Metadata.TryGetValue("sha256", out var sha))
+            {
+                // Stored before: schedule the reading only if it never started (a crash between the two steps).
+                var request = new ScanRequest(state.CaseId, documentId, kind, blobName, existing.ContentType, sha, existing.ContentLength, actor.Id, state.Intake.Subject);
+                await ScheduleOnceAsync(request, instanceId, ct);
+                return new StoredScan(documentId, blobName, sha, existing.ContentLength, existing.ContentType, instanceId);
+            }
 
-        await using var body = await open(ct);
-        return await StoreAndScheduleAsync(state, kind, documentId, body, contentType, declaredLength, actor, imported: true, ct);
+            if (existing is not null)
+            {
+                // Stored without its hash yet: another import of the same blob is between writing the bytes and
+                // recording their hash, so wait for it; one left like that for longer is the remains of an
+                // interrupted import: replace it.
+                if (DateTimeOffset.UtcNow - existing.LastModified < ImportSettleTime)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+                    continue;
+                }
+
+                await blob.DeleteIfExistsAsync(conditions: new BlobRequestConditions { IfMatch = existing.ETag }, cancellationToken: ct);
+            }
+
+            try
+            {
+                await using var body = await open(ct);
+                return await StoreAndScheduleAsync(state, kind, documentId, body, contentType, declaredLength, actor, imported: true, ct);
+            }
+            catch (RequestFailedException e) when (PulangStorage.IsAlreadyExists(e) || e.Status == 412)
+            {
+                // A concurrent import of the same blob stored it first: take its result.
+            }
+        }
     }
+
+    /// <summary>How long an imported scan may stay stored without its hash before it counts as the remains of an interrupted import.</summary>
+    public static readonly TimeSpan ImportSettleTime = TimeSpan.FromSeconds(30);
 
     /// <summary>The document ID an imported blob gets: <c>DOC-</c> + 12 Crockford base32 characters of SHA-256(case ID, source key).</summary>
     public static string DocumentIdFor(string caseId, string sourceKey) => Identifiers.Derived("DOC-", $"{caseId}\n{sourceKey}", 12);

@@ -50,13 +50,12 @@ public static class Problems
 
     /// <summary>
     /// The answer to an unhandled error, for both hosts: 503 <c>storage.unavailable</c> (with <c>Retry-After: 5</c>
-    /// set on <paramref name="response"/>) while storage is unreachable, else 500 <c>server.error</c>; details only in the log.
+    /// set on <paramref name="response"/>) while storage is unreachable (<see cref="IsStorageUnavailable"/>), else 500
+    /// <c>server.error</c>; details only in the log.
     /// </summary>
     public static IResult Unhandled(Exception? error, HttpResponse response)
     {
-        var storageDown = error is RequestFailedException { Status: 0 or >= 500 } or HttpRequestException
-            || error?.InnerException is RequestFailedException { Status: 0 or >= 500 } or HttpRequestException;
-        if (!storageDown)
+        if (!IsStorageUnavailable(error))
         {
             return Of(500, "server.error", "Unexpected error", "Pulang failed to handle the request; nothing was lost. The error is in the server log.");
         }
@@ -64,6 +63,22 @@ public static class Problems
         response.Headers.RetryAfter = "5";
         return Of(503, "storage.unavailable", "Storage unavailable", "Pulang cannot reach its storage right now; nothing was changed. Try again shortly.");
     }
+
+    /// <summary>
+    /// True when <paramref name="error"/> (or anything it wraps, e.g. the Azure SDK's "retry failed" aggregate or the
+    /// Durable Task provider's storage exception) says storage could not be reached or answered with a server error:
+    /// a <see cref="RequestFailedException"/> with status 0 (no answer), 408, 429 or 5xx, an
+    /// <see cref="HttpRequestException"/>, a socket error or a timeout.
+    /// </summary>
+    public static bool IsStorageUnavailable(Exception? error) => error switch
+    {
+        null => false,
+        RequestFailedException { Status: 0 or 408 or 429 or >= 500 } => true,
+        RequestFailedException => false,
+        HttpRequestException or TimeoutException or System.Net.Sockets.SocketException => true,
+        AggregateException a => a.InnerExceptions.Any(IsStorageUnavailable),
+        _ => IsStorageUnavailable(error.InnerException),
+    };
 
     /// <summary>Cuts user input echoed in a message to 64 printable characters.</summary>
     public static string Shorten(string? value)

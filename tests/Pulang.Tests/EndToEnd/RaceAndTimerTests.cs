@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using Pulang.Tests.Infrastructure;
+using Pulang.Tests.Resilience;
 using Pulang.Workflows;
 using Pulang.Workflows.Activities;
 using Pulang.Workflows.Domain;
@@ -18,10 +19,13 @@ public sealed class RaceAndTimerTests(TestStorage storage)
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>Cases in the start-and-command-at-once race: <c>PULANG_RACE_CASES</c>, default 200.</summary>
+    static int RaceCases => int.TryParse(Environment.GetEnvironmentVariable("PULANG_RACE_CASES"), out var n) && n > 0 ? n : 200;
+
     [Fact]
     public async Task A_command_sent_the_moment_each_of_many_cases_starts_is_never_lost()
     {
-        const int cases = 60;
+        var cases = RaceCases;
         await using var host = new SelfHostProcess(storage.ConnectionString, TestStorage.NewTaskHub("race"));
         await host.StartAsync();
         var intake = host.Tokens.MintDemo("embassy-kl-manifest");
@@ -40,8 +44,9 @@ public sealed class RaceAndTimerTests(TestStorage storage)
         var reader = host.Tokens.MintDemo("bp3mi-reader");
         foreach (var id in ids)
         {
-            var state = await host.Client.WaitForAsync(id, reader, s => s.IsFinished, TimeSpan.FromMinutes(2), Ct);
+            var state = await host.Client.WaitForAsync(id, reader, s => s.IsFinished, TimeSpan.FromMinutes(5), Ct);
             Assert.Equal(Stage.Withdrawn, state.Stage);
+            Assert.Single(state.History, h => h.Command == "withdraw");
         }
     }
 
@@ -102,5 +107,144 @@ public sealed class RaceAndTimerTests(TestStorage storage)
         var withdrawn = await host.Client.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/withdraw", host.Tokens.MintDemo("pulang-admin"), new { reason = "timer test" }, ct: Ct);
         Assert.Equal(HttpStatusCode.OK, withdrawn.Status);
         Assert.Equal(Stage.Withdrawn, withdrawn.Case.Stage);
+    }
+
+    [Fact]
+    public async Task Two_signoffs_for_the_same_ministry_at_the_same_moment_produce_one_decision()
+    {
+        await using var host = new SelfHostProcess(storage.ConnectionString, TestStorage.NewTaskHub("signrace"));
+        await host.StartAsync();
+        var driver = new CaseDriver(() => host.Client, host.Tokens);
+        var reached = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => driver.DriveAsync($"SIGNRACE-{host.TaskHub}-{i}", Ct, s => s.Stage == Stage.SignOffPending)));
+        var first = host.Tokens.MintDemo("p2mi-official");
+        var second = host.Tokens.Mint("p2mi-official-2", [Roles.P2miSigner], TimeSpan.FromHours(1));
+
+        foreach (var (caseId, state) in reached)
+        {
+            // One official approves while another rejects the same dossier, at the same moment.
+            var path = $"/api/cases/{caseId}/signoffs/kemenp2mi";
+            var answers = await Task.WhenAll(
+                host.Client.JsonAsync(HttpMethod.Post, path, first, new { approve = true, dossierDigest = state.DossierDigest }, "race-a", Ct),
+                host.Client.JsonAsync(HttpMethod.Post, path, second, new { approve = false, dossierDigest = state.DossierDigest, reason = "missing page" }, "race-b", Ct));
+            Assert.All(answers, a => Assert.True(a.Status is HttpStatusCode.OK or HttpStatusCode.Accepted or HttpStatusCode.Conflict, a.Body));
+
+            var after = await host.Client.WaitForAsync(caseId, host.Tokens.MintDemo("bp3mi-reader"),
+                s => s.History.Any(h => h.CommandId == "p2mi-official:race-a") && s.History.Any(h => h.CommandId == "p2mi-official-2:race-b"), TimeSpan.FromMinutes(2), Ct);
+            var decided = after.History.Where(h => h.CommandId is "p2mi-official:race-a" or "p2mi-official-2:race-b").ToList();
+            Assert.Single(decided, h => h.Accepted);
+            Assert.Single(after.SignOffs, s => s.Ministry == Ministry.KemenP2MI && s.DossierDigest == state.DossierDigest);
+
+            // Each caller was told the truth: 200 for the decision that counts, 409 for the one refused.
+            string[] ids = ["p2mi-official:race-a", "p2mi-official-2:race-b"];
+            for (var i = 0; i < 2; i++)
+            {
+                var entry = decided.Single(h => h.CommandId == ids[i]);
+                if (answers[i].Status != HttpStatusCode.Accepted)
+                {
+                    Assert.Equal(entry.Accepted ? HttpStatusCode.OK : HttpStatusCode.Conflict, answers[i].Status);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_signoff_racing_a_hold_never_releases_a_held_case()
+    {
+        await using var host = new SelfHostProcess(storage.ConnectionString, TestStorage.NewTaskHub("holdrace"));
+        await host.StartAsync();
+        var driver = new CaseDriver(() => host.Client, host.Tokens);
+        var reader = host.Tokens.MintDemo("bp3mi-reader");
+        var reached = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => driver.DriveAsync($"HOLDRACE-{host.TaskHub}-{i}", Ct, s => s.Stage == Stage.SignOffPending)));
+        var releasedFirst = 0;
+        var heldFirst = 0;
+        foreach (var (caseId, state) in reached)
+        {
+            (await host.Client.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/signoffs/kemenp2mi", host.Tokens.MintDemo("p2mi-official"), new { approve = true, dossierDigest = state.DossierDigest }, "p2mi", Ct)).EnsureSuccess();
+            await host.Client.WaitForAsync(caseId, reader, s => s.SignOffs.Count == 1, TimeSpan.FromMinutes(2), Ct);
+
+            // The last sign-off and an investigation hold at the same moment.
+            var answers = await Task.WhenAll(
+                host.Client.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/signoffs/kemensos", host.Tokens.MintDemo("kemensos-official"), new { approve = true, dossierDigest = state.DossierDigest }, "kemensos", Ct),
+                host.Client.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/holds", host.Tokens.MintDemo("police-liaison"), new { reason = "agency under investigation" }, "hold", Ct));
+            var after = await host.Client.WaitForAsync(caseId, reader,
+                s => s.SignOffs.Count == 2 && (s.IsFinished || s.Holds.Count > 0), TimeSpan.FromMinutes(2), Ct);
+            var release = await host.Client.GetAsync($"/api/cases/{caseId}/release", reader, Ct);
+            if (after.Holds.Count > 0)
+            {
+                // The hold won: the sign-off is recorded, but the case waits, with no release record.
+                heldFirst++;
+                Assert.Equal(Stage.OnHold, after.Stage);
+                Assert.Null(after.ReleasedAt);
+                Assert.Equal(HttpStatusCode.NotFound, release.Status);
+
+                // Lifting the hold releases it (both ministries have signed the current dossier).
+                var holdId = Assert.Single(after.Holds).HoldId;
+                (await host.Client.SendAsync(HttpMethod.Delete, $"/api/cases/{caseId}/holds/{holdId}", host.Tokens.MintDemo("police-liaison"), ct: Ct)).EnsureSuccess();
+                after = await host.Client.WaitForAsync(caseId, reader, s => s.IsFinished, TimeSpan.FromMinutes(2), Ct);
+                Assert.Equal(Stage.Released, after.Stage);
+                Assert.All(after.Holds, h => Assert.False(h.IsOpen));
+            }
+            else
+            {
+                // The sign-off won: released before the hold, which never takes effect (refused, or left undecided by the finished case).
+                releasedFirst++;
+                Assert.Equal(Stage.Released, after.Stage);
+                Assert.Equal(HttpStatusCode.OK, release.Status);
+                Assert.True(answers[1].Status is HttpStatusCode.Conflict or HttpStatusCode.Accepted, answers[1].Body);
+                await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+                Assert.Empty((await host.Client.GetAsync($"/api/cases/{caseId}", reader, Ct)).EnsureSuccess().Case.Holds);
+            }
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"sign-off vs hold: hold first {heldFirst}, sign-off first {releasedFirst}");
+    }
+
+    [Fact]
+    public async Task An_approval_and_a_signoff_arriving_after_reminder_timeouts_are_still_seen()
+    {
+        await using var host = new SelfHostProcess(storage.ConnectionString, TestStorage.NewTaskHub("lateok"), new Dictionary<string, string>
+        {
+            ["Pulang__Reminders__AssessmentPending"] = "00:00:02",
+            ["Pulang__Reminders__SignOffPending"] = "00:00:02",
+        });
+        await host.StartAsync();
+        var driver = new CaseDriver(() => host.Client, host.Tokens);
+        var (caseId, _) = await driver.DriveAsync($"LATE-{host.TaskHub}", Ct, s => s.Assessment is { Status: AssessmentStatus.Submitted });
+        var events = new QueueClient(storage.ConnectionString, SelfHostProcess.EventsQueueFor(host.TaskHub), new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var seen = new List<CaseEventMessage>();
+
+        int Reminders(Stage stage) => seen.Count(e => e.CaseId == caseId && e.Type == "case.reminder" && e.Data["stage"] == stage.ToString());
+
+        // Waits until the case has sent a reminder for the stage after the ones already seen.
+        async Task WaitForReminderAsync(Stage stage)
+        {
+            var before = Reminders(stage);
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (Reminders(stage) == before)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"no new {stage} reminder within 2 min");
+                await Task.Delay(500, Ct);
+                foreach (var m in (await events.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(10), Ct)).Value)
+                {
+                    seen.Add(JsonSerializer.Deserialize<CaseEventMessage>(m.Body.ToString(), PulangJson.Options)!);
+                }
+            }
+        }
+
+        // The asesmen approval comes after the stage's reminder timer fired: it is still taken.
+        await WaitForReminderAsync(Stage.AssessmentPending);
+        var approved = (await host.Client.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/assessment/decision", host.Tokens.MintDemo("sentra-supervisor"), new { approve = true }, ct: Ct)).EnsureSuccess();
+        var state = approved.Status == HttpStatusCode.OK ? approved.Case
+            : await host.Client.WaitForAsync(caseId, host.Tokens.MintDemo("bp3mi-reader"), s => s.Stage == Stage.SignOffPending, TimeSpan.FromMinutes(2), Ct);
+        Assert.Equal(Stage.SignOffPending, state.Stage);
+
+        // So are sign-offs that each come after a reminder.
+        await WaitForReminderAsync(Stage.SignOffPending);
+        (await host.Client.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/signoffs/kemenp2mi", host.Tokens.MintDemo("p2mi-official"), new { approve = true, dossierDigest = state.DossierDigest }, ct: Ct)).EnsureSuccess();
+        await WaitForReminderAsync(Stage.SignOffPending);
+        (await host.Client.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/signoffs/kemensos", host.Tokens.MintDemo("kemensos-official"), new { approve = true, dossierDigest = state.DossierDigest }, ct: Ct)).EnsureSuccess();
+        state = await host.Client.WaitForAsync(caseId, host.Tokens.MintDemo("bp3mi-reader"), s => s.IsFinished, TimeSpan.FromMinutes(2), Ct);
+        Assert.Equal(Stage.Released, state.Stage);
+        Assert.Equal(2, state.SignOffs.Count(s => s.Approve && s.DossierDigest == state.DossierDigest));
     }
 }
