@@ -16,7 +16,8 @@ namespace Pulang.SelfHost.Durable;
 /// processed concurrently" and drops it, over and over: the activity never finishes and its orchestration waits
 /// until the process restarts (seen in the storage outage test). Here a failed completion or abandonment removes
 /// the entry, so the redelivered message runs the activity again (activities run at least once, and Pulang's are
-/// idempotent). Everything else is passed through unchanged.
+/// idempotent). Everything else is passed through unchanged. The same stale entry is reported upstream as
+/// Azure/durabletask#1173 ("Work item queue message ... is being processed multiple times concurrently").
 /// </remarks>
 /// <param name="inner">The provider.</param>
 /// <param name="logger">Where a repaired failure is reported.</param>
