@@ -46,6 +46,6 @@ public sealed class EmbeddedTextOcrEngineTests
         Assert.True(e.IsPermanent);
         var config = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Pulang:Ocr:Engine"] = "embedded-text" }).Build();
-        Assert.IsType<EmbeddedTextOcrEngine>(PulangServices.CreateOcrEngine(config));
+        Assert.IsType<EmbeddedTextOcrEngine>(Assert.IsType<ConcurrencyLimitedOcrEngine>(PulangServices.CreateOcrEngine(config)).Inner);
     }
 }
