@@ -61,7 +61,8 @@ public static class PulangHost
             connection = azurite.ConnectionString;
         }
 
-        services.PostConfigure<EngineOptions>(o => o.WorkerId ??= $"{Environment.MachineName}-{Environment.ProcessId}");
+        // Unique per start: a restarted container often has the same host name and process ID as the one it replaces.
+        services.PostConfigure<EngineOptions>(o => o.WorkerId ??= $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}");
         services.AddSingleton(new StorageConnection(connection));
         services.AddSingleton(new PulangStorage(connection) { EventsQueueName = pulang.EventsQueue });
         services.AddSingleton<DurableEngine>();

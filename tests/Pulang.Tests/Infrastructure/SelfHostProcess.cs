@@ -16,6 +16,7 @@ public sealed class SelfHostProcess : IAsyncDisposable
     readonly Dictionary<string, string> environment;
     readonly List<string> log = [];
     Process? process;
+    int starts;
 
     /// <summary>Prepares (does not start) a self-host; <paramref name="settings"/> are extra <c>Pulang__...</c> variables.</summary>
     public SelfHostProcess(string storageConnectionString, string taskHub, IDictionary<string, string>? settings = null)
@@ -71,6 +72,9 @@ public sealed class SelfHostProcess : IAsyncDisposable
         {
             start.Environment[k] = v;
         }
+
+        // Each start is a new worker, as a restarted process in production is (see PulangHost's default worker ID).
+        start.Environment["Pulang__Engine__WorkerId"] = $"{environment["Pulang__Engine__WorkerId"]}-{++starts}";
 
         process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.Add(e.Data); };
