@@ -16,6 +16,9 @@ public sealed record ApiResponse(HttpStatusCode Status, string Body, string? Con
     /// <summary>The body as a case state.</summary>
     public CaseState Case => JsonSerializer.Deserialize<CaseState>(Body, PulangJson.Options)!;
 
+    /// <summary>The response headers (name, comma-joined values; names compared ignoring case).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Throws unless the status is 2xx, with the problem details in the message.</summary>
     public ApiResponse EnsureSuccess() => (int)Status is >= 200 and < 300 ? this : throw new HttpRequestException($"{(int)Status} {Status}: {Body}");
 }
@@ -26,8 +29,11 @@ public sealed class PulangClient(HttpClient http)
     /// <summary>The underlying client (base address = the service).</summary>
     public HttpClient Http { get; } = http;
 
-    /// <summary>Sends a request with an optional bearer token and body.</summary>
-    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? token, HttpContent? content = null, string? idempotencyKey = null, CancellationToken ct = default)
+    /// <summary>
+    /// Sends a request with an optional bearer token, body, <c>Idempotency-Key</c> and RFC 7240 <c>Prefer</c>
+    /// header (e.g. <c>respond-async</c>: a command answers 202 as soon as the case has it).
+    /// </summary>
+    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? token, HttpContent? content = null, string? idempotencyKey = null, CancellationToken ct = default, string? prefer = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
         if (token is not null)
@@ -40,13 +46,21 @@ public sealed class PulangClient(HttpClient http)
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
+        if (prefer is not null)
+        {
+            request.Headers.Add("Prefer", prefer);
+        }
+
         using var response = await Http.SendAsync(request, ct);
-        return new ApiResponse(response.StatusCode, await response.Content.ReadAsStringAsync(ct), response.Content.Headers.ContentType?.MediaType);
+        return new ApiResponse(response.StatusCode, await response.Content.ReadAsStringAsync(ct), response.Content.Headers.ContentType?.MediaType)
+        {
+            Headers = response.Headers.Concat(response.Content.Headers).ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase),
+        };
     }
 
     /// <summary>POST/PUT/DELETE with a JSON body.</summary>
-    public Task<ApiResponse> JsonAsync(HttpMethod method, string path, string? token, object body, string? idempotencyKey = null, CancellationToken ct = default) =>
-        SendAsync(method, path, token, JsonContent.Create(body, options: PulangJson.Options), idempotencyKey, ct);
+    public Task<ApiResponse> JsonAsync(HttpMethod method, string path, string? token, object body, string? idempotencyKey = null, CancellationToken ct = default, string? prefer = null) =>
+        SendAsync(method, path, token, JsonContent.Create(body, options: PulangJson.Options), idempotencyKey, ct, prefer);
 
     /// <summary>GET.</summary>
     public Task<ApiResponse> GetAsync(string path, string? token, CancellationToken ct = default) => SendAsync(HttpMethod.Get, path, token, null, null, ct);

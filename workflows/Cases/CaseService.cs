@@ -160,10 +160,11 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
     /// <summary>
     /// Sends <paramref name="command"/> to the case: refused at once (nothing raised) when the decider refuses it
     /// on the current state; otherwise raised as an external event and awaited until the case's custom status
-    /// lists it, for at most <see cref="PulangOptions.CommandWaitTimeout"/>. The case decides again on its own
-    /// state, so a command that lost a race is refused there and reported as Refused.
+    /// lists it, for at most <paramref name="wait"/> (default <see cref="PulangOptions.CommandWaitTimeout"/>; zero:
+    /// answer Pending as soon as it is raised). The case decides again on its own state, so a command that lost a
+    /// race is refused there and reported as Refused (and audited by the case).
     /// </summary>
-    public async Task<CommandOutcome> SendAsync(string caseId, CaseCommand command, CancellationToken ct)
+    public async Task<CommandOutcome> SendAsync(string caseId, CaseCommand command, CancellationToken ct, TimeSpan? wait = null)
     {
         var state = await GetAsync(caseId, ct);
         if (state is null)
@@ -187,7 +188,7 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
         }
 
         await client.RaiseEventAsync(caseId, CaseEvents.Command, command.ToEventPayload(), ct);
-        var deadline = time.GetUtcNow() + options.Value.CommandWaitTimeout;
+        var deadline = time.GetUtcNow() + (wait ?? options.Value.CommandWaitTimeout);
         while (time.GetUtcNow() < deadline)
         {
             await Task.Delay(100, ct);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using Azure;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using Pulang.Workflows.Audit;
 using Pulang.Workflows.Cases;
 using Pulang.Workflows.Domain;
@@ -411,7 +413,8 @@ public static class CaseEndpoints
         }
 
         command = command with { CommandId = commandId, Actor = actor! };
-        var outcome = await Service(http).SendAsync(caseId, command, http.RequestAborted);
+        var wait = PreferredWait(http);
+        var outcome = await Service(http).SendAsync(caseId, command, http.RequestAborted, wait);
         if (outcome is { Status: CommandStatus.Refused, PreChecked: true })
         {
             await AuditRefusalAsync(http, caseId, actor, command.Name, outcome.Refusal!.Code, key.Length > 0 ? commandId : null, AuditTrail.TargetOf(command));
@@ -421,9 +424,45 @@ public static class CaseEndpoints
         {
             CommandStatus.NotFound => Problems.CaseNotFound(caseId),
             CommandStatus.Refused => Problems.Refused(outcome.Refusal!),
-            CommandStatus.Pending => Json(new { commandId, status = "pending", location = $"/api/cases/{caseId}" }, 202),
+            CommandStatus.Pending => Pending(http, caseId, commandId, wait),
             _ => Json(CaseView.For(outcome.State!, actor!)),
         };
+    }
+
+    /// <summary>
+    /// The caller's wait preference (RFC 7240 <c>Prefer</c>): <c>respond-async</c> answers 202 as soon as the command
+    /// is pre-checked and raised to the case; <c>wait=N</c> waits at most N seconds (capped by
+    /// <see cref="PulangOptions.CommandWaitTimeout"/>). Null (the configured wait) when neither is given.
+    /// </summary>
+    static TimeSpan? PreferredWait(HttpContext http)
+    {
+        if (!NameValueHeaderValue.TryParseList(http.Request.Headers["Prefer"], out var preferences))
+        {
+            return null;
+        }
+
+        if (preferences.Any(p => p.Name.Equals("respond-async", StringComparison.OrdinalIgnoreCase)))
+        {
+            return TimeSpan.Zero;
+        }
+
+        var max = http.RequestServices.GetRequiredService<IOptions<PulangOptions>>().Value.CommandWaitTimeout;
+        return preferences.FirstOrDefault(p => p.Name.Equals("wait", StringComparison.OrdinalIgnoreCase)) is { } w
+            && int.TryParse(w.Value.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(Math.Min(seconds, max.TotalSeconds))
+            : null;
+    }
+
+    /// <summary>202 for a command raised to the case but not yet decided: where to look, and which preference applied.</summary>
+    static IResult Pending(HttpContext http, string caseId, string commandId, TimeSpan? wait)
+    {
+        if (wait == TimeSpan.Zero)
+        {
+            http.Response.Headers["Preference-Applied"] = "respond-async";
+        }
+
+        http.Response.Headers.Location = $"/api/cases/{caseId}";
+        return Json(new { commandId, status = "pending", location = $"/api/cases/{caseId}" }, 202);
     }
 
     /// <summary>Reads a JSON body: 415 unless <c>application/json</c>, 413 over <see cref="MaxJsonBytes"/>, 400 if unreadable.</summary>

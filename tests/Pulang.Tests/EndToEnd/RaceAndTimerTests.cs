@@ -148,6 +148,37 @@ public sealed class RaceAndTimerTests(TestStorage storage)
     }
 
     [Fact]
+    public async Task A_signoff_with_prefer_respond_async_is_answered_202_before_the_case_decides_and_still_takes_effect_once()
+    {
+        await using var host = new SelfHostProcess(storage.ConnectionString, TestStorage.NewTaskHub("prefer"));
+        await host.StartAsync();
+        var driver = new CaseDriver(() => host.Client, host.Tokens);
+        var (caseId, state) = await driver.DriveAsync($"PREFER-{host.TaskHub}", Ct, s => s.Stage == Stage.SignOffPending);
+        var signer = host.Tokens.MintDemo("p2mi-official");
+        var path = $"/api/cases/{caseId}/signoffs/kemenp2mi";
+
+        // A stale digest is still refused at once: the pre-check runs before anything is raised.
+        var stale = await host.Client.JsonAsync(HttpMethod.Post, path, signer, new { approve = true, dossierDigest = new string('0', 64) }, "prefer-stale", Ct, prefer: "respond-async");
+        Assert.Equal(HttpStatusCode.Conflict, stale.Status);
+
+        var answer = await host.Client.JsonAsync(HttpMethod.Post, path, signer, new { approve = true, dossierDigest = state.DossierDigest }, "prefer-a", Ct, prefer: "respond-async");
+        Assert.Equal(HttpStatusCode.Accepted, answer.Status);
+        Assert.Equal("respond-async", answer.Headers["Preference-Applied"]);
+        Assert.Equal($"/api/cases/{caseId}", answer.Headers["Location"]);
+        Assert.Equal("p2mi-official:prefer-a", answer.Json.GetProperty("commandId").GetString());
+        Assert.Equal("pending", answer.Json.GetProperty("status").GetString());
+
+        var after = await host.Client.WaitForAsync(caseId, host.Tokens.MintDemo("bp3mi-reader"), s => s.History.Any(h => h.CommandId == "p2mi-official:prefer-a"), TimeSpan.FromMinutes(1), Ct);
+        Assert.Single(after.SignOffs, s => s.Ministry == Ministry.KemenP2MI && s.DossierDigest == state.DossierDigest);
+
+        // Sent again (the same key) without the preference: the case already took it, so the first answer stands.
+        var again = await host.Client.JsonAsync(HttpMethod.Post, path, signer, new { approve = true, dossierDigest = state.DossierDigest }, "prefer-a", Ct);
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        var final = await host.Client.WaitForAsync(caseId, host.Tokens.MintDemo("bp3mi-reader"), _ => true, TimeSpan.FromSeconds(10), Ct);
+        Assert.Single(final.SignOffs, s => s.Ministry == Ministry.KemenP2MI);
+    }
+
+    [Fact]
     public async Task A_signoff_racing_a_hold_never_releases_a_held_case()
     {
         await using var host = new SelfHostProcess(storage.ConnectionString, TestStorage.NewTaskHub("holdrace"));

@@ -63,28 +63,37 @@ public sealed class AzuriteProcess(int blobPort) : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops Azurite with SIGTERM (it closes its listeners and saves its data), SIGKILL after 30 s.</summary>
-    public async Task StopAsync()
+    /// <summary>
+    /// Stops Azurite with SIGTERM and waits until it has closed its listeners and saved its data. That can take
+    /// 20 s or more: it keeps serving open keep-alive connections until they close. Only after
+    /// <paramref name="grace"/> (default 2 min) is it killed (SIGKILL), which loses the writes of its last few
+    /// seconds (Azurite saves its metadata every 5 s), something real storage never does; so the answer says
+    /// whether it stopped cleanly (true) or had to be killed (false).
+    /// </summary>
+    public async Task<bool> StopAsync(TimeSpan? grace = null)
     {
         if (process is not { HasExited: false } p)
         {
-            return;
+            return true;
         }
 
         _ = Kill(p.Id, 15);
-        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var wait = new CancellationTokenSource(grace ?? TimeSpan.FromMinutes(2));
+        var clean = true;
         try
         {
             await p.WaitForExitAsync(wait.Token);
         }
         catch (OperationCanceledException)
         {
+            clean = false;
             p.Kill(entireProcessTree: true);
             await p.WaitForExitAsync();
         }
 
         p.Dispose();
         process = null;
+        return clean;
     }
 
     /// <inheritdoc/>

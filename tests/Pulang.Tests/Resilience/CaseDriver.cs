@@ -39,6 +39,17 @@ public sealed class CaseDriver(Func<PulangClient> api, LocalTokens tokens)
     /// <summary>Answers seen per status (for the test's report).</summary>
     public Dictionary<int, int> Statuses { get; } = [];
 
+    /// <summary>Per reference: what the driver last saw of its case, or "done" (for reports on cases that did not finish).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> LastSeen { get; } = new();
+
+    /// <summary>One line per case not driven to its goal yet, with what was last seen of it and when.</summary>
+    public string DescribeUnfinished() =>
+        string.Join('\n', LastSeen.Where(p => p.Value != "done").OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}: {p.Value}"));
+
+    static string Describe(string caseId, CaseState s) =>
+        $"{DateTime.UtcNow:HH:mm:ss} {caseId} {s.Stage} docs=[{string.Join(' ', s.Documents.Select(d => $"{d.Kind}:{d.Status}"))}] " +
+        $"assessment={s.Assessment?.Status.ToString() ?? "-"} signoffs={s.SignOffs.Count} revision={s.DossierRevision}";
+
     /// <summary>Starts (or finds) the case for <paramref name="reference"/>: retried until intake answers 200 or 201.</summary>
     public async Task<string> IntakeAsync(string reference, CancellationToken ct)
     {
@@ -76,6 +87,7 @@ public sealed class CaseDriver(Func<PulangClient> api, LocalTokens tokens)
     public async Task<(string CaseId, CaseState State)> DriveAsync(string reference, CancellationToken ct, Func<CaseState, bool>? until = null)
     {
         until ??= s => s.Stage == Stage.Released;
+        LastSeen[reference] = $"{DateTime.UtcNow:HH:mm:ss} intake";
         var caseId = await IntakeAsync(reference, ct);
         var uploads = new Dictionary<string, DateTime>();
         while (true)
@@ -83,8 +95,11 @@ public sealed class CaseDriver(Func<PulangClient> api, LocalTokens tokens)
             var state = await ReadAsync(caseId, ct);
             if (until(state))
             {
+                LastSeen[reference] = "done";
                 return (caseId, state);
             }
+
+            LastSeen[reference] = Describe(caseId, state);
 
             if (state.IsFinished)
             {

@@ -93,16 +93,8 @@ public sealed class CrashTests(TestStorage storage)
         }
         catch (OperationCanceledException) when (run.IsCancellationRequested && !Ct.IsCancellationRequested)
         {
-            var stuck = new List<string>();
-            for (var i = 0; i < cases; i++)
-            {
-                if (results[i] is null)
-                {
-                    stuck.Add($"{prefix}{i:D4}");
-                }
-            }
-
-            Assert.Fail($"Not every case was released within {minutes} min ({killed} kills): {stuck.Count} stuck: {string.Join(", ", stuck.Take(20))}\n{string.Join('\n', report)}\n--- host (last lines) ---\n{Tail(host.Log)}");
+            var stuck = results.Count(r => r is null);
+            Assert.Fail($"Not every case was released within {minutes} min ({killed} kills): {stuck} stuck:\n{driver.DescribeUnfinished()}\n{string.Join('\n', report)}\n--- host (last lines) ---\n{Tail(host.Log)}");
         }
 
         report.Add($"driving: {watch.Elapsed.TotalSeconds:F0} s, {killed} kills ({killsInFlight} with cases in flight), {driver.FailedCalls} calls failed and were retried, statuses {string.Join(' ', driver.Statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}x{p.Value}"))}");
@@ -190,5 +182,6 @@ public sealed class CrashTests(TestStorage storage)
         }
     }
 
-    static string Tail(string log) => string.Join('\n', log.Split('\n').TakeLast(40));
+    /// <summary>The last <paramref name="lines"/> lines of a process log.</summary>
+    internal static string Tail(string log, int lines = 40) => string.Join('\n', log.Split('\n').TakeLast(lines));
 }

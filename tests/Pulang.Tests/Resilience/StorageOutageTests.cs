@@ -46,8 +46,10 @@ public sealed class StorageOutageTests
         var firstId = await driver.IntakeAsync($"{prefix}0", run.Token);
         await host.Client.WaitForAsync(firstId, reader, s => s.Stage >= Stage.AssessmentPending, TimeSpan.FromMinutes(5), run.Token);
 
-        await azurite.StopAsync();
+        var stopping = Stopwatch.StartNew();
+        Assert.True(await azurite.StopAsync(), "Azurite did not stop cleanly within 2 min and was killed, losing its last writes; the test cannot tell the service's losses from Azurite's.");
         var down = Stopwatch.StartNew();
+        var stopTook = stopping.Elapsed;
 
         // A new case whose intake is first tried while storage is down: its client retries until it takes.
         drivers.Add(driver.DriveAsync($"{prefix}{cases}", run.Token));
@@ -95,7 +97,10 @@ public sealed class StorageOutageTests
             Assert.Equal("5", p.RetryAfter);
         });
 
-        var results = await Task.WhenAll(drivers);
+        var all = Task.WhenAll(drivers);
+        await Task.WhenAny(all, Task.Delay(TimeSpan.FromMinutes(6), Ct));
+        Assert.True(all.IsCompleted, $"Not every case was released within 6 min of storage coming back:\n{driver.DescribeUnfinished()}\n--- host (last lines) ---\n{CrashTests.Tail(host.Log, 80)}");
+        var results = await all;
         Assert.All(results, r => Assert.Equal(Stage.Released, r.State.Stage));
         Assert.Equal(cases + 1, results.Select(r => r.CaseId).Distinct().Count());
         foreach (var (id, _) in results)
@@ -121,7 +126,7 @@ public sealed class StorageOutageTests
 
         Assert.Equal(cases + 1, indexed);
 
-        var line = $"storage outage: {answered.Length} probes in {Outage.TotalSeconds:F0} s, {during.Count} x 503 storage.unavailable, " +
+        var line = $"storage outage: Azurite took {stopTook.TotalSeconds:F0} s to stop; {answered.Length} probes in {Outage.TotalSeconds:F0} s, {during.Count} x 503 storage.unavailable, " +
             $"slowest answer {answered.Max(p => p.Took).TotalSeconds:F1} s; first 200 {recovered.Value.TotalSeconds:F1} s after storage was back; " +
             $"{cases + 1} cases released, {driver.FailedCalls} client calls retried";
         TestContext.Current.TestOutputHelper?.WriteLine(line);
