@@ -128,7 +128,8 @@ public static class Phases
     /// <summary>
     /// <paramref name="approvers"/> approvers (half KemenP2MI, half Kemensos signers, each their own user) on loopback: each reads
     /// their inbox, signs the first case assigned to them (case index modulo the signers of the ministry), and reads the inbox
-    /// again, until all their cases are signed. Latency of every request; throughput.
+    /// again, until all their cases are signed. Latency of every request; throughput. Sign-offs are sent the way an inbox app
+    /// sends them: <c>Prefer: respond-async</c> (202 once pre-checked and raised; the case decides moments later).
     /// </summary>
     public static async Task<IReadOnlyList<Measurement>> ApproversAsync(PulangClient api, LocalTokens tokens, IReadOnlyList<string> caseIds, int approvers, TextWriter log)
     {
@@ -160,7 +161,7 @@ public static class Phases
                 var id = next.GetProperty("caseId").GetString()!;
                 t.Restart();
                 var s = await api.JsonAsync(HttpMethod.Post, $"/api/cases/{id}/signoffs/{(p2mi ? "kemenp2mi" : "kemensos")}", token,
-                    new { approve = true, dossierDigest = next.GetProperty("dossierDigest").GetString() });
+                    new { approve = true, dossierDigest = next.GetProperty("dossierDigest").GetString() }, $"bench-sign-{id}", prefer: "respond-async");
                 signoffs.Add(t.Elapsed.TotalMilliseconds);
                 if ((int)s.Status is 200 or 202) mine.Remove(id);
                 else Interlocked.Increment(ref failures);

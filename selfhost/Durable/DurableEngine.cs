@@ -17,8 +17,8 @@ public sealed class EngineOptions
 
     /// <summary>
     /// This replica's worker ID (partition ownership is recorded under it). Every replica sharing a task hub
-    /// needs its own; a restarted replica with the same ID takes its partitions back at once.
-    /// Default: machine name + the HTTP port.
+    /// needs its own. Default: machine name, process ID and a random suffix, new at each start (a restarted
+    /// container often has the same host name and process ID, and must not pass for the worker it replaces).
     /// </summary>
     public string? WorkerId { get; set; }
 

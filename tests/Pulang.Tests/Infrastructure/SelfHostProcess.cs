@@ -111,6 +111,9 @@ public sealed class SelfHostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Null while the process runs (or was never started); else how it ended, with its log, for failure messages.</summary>
+    public string? Exited => process is { HasExited: true } p ? $"The self-host exited with {p.ExitCode}:\n{string.Join('\n', Log.Split('\n').TakeLast(80))}" : null;
+
     /// <summary>Kills the process at once (SIGKILL): no shutdown code runs.</summary>
     public async Task KillAsync()
     {

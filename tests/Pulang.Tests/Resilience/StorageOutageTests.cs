@@ -64,6 +64,7 @@ public sealed class StorageOutageTests
             await Task.Delay(1000, run.Token);
         }
 
+        Assert.True(host.Exited is null, host.Exited);
         var health = await host.Client.Http.GetAsync("/healthz", run.Token);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         var answered = await Task.WhenAll(probes);
@@ -73,6 +74,8 @@ public sealed class StorageOutageTests
         TimeSpan? recovered = null;
         while (recovered is null)
         {
+            Assert.True(host.Exited is null, host.Exited);
+            Assert.True(up.Elapsed < TimeSpan.FromMinutes(3), $"No 200 within 3 min of storage coming back.\n{CrashTests.Tail(host.Log, 80)}");
             var probe = await ProbeAsync(host, $"/api/cases/{firstId}", reader, up.Elapsed, run.Token);
             if (probe.Status == 200)
             {
