@@ -8,21 +8,8 @@ bash scripts/prerequisites.sh || exit 1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 OMP_THREAD_LIMIT=1
 export PULANG_CRASH_CASES=${PULANG_CRASH_CASES:-200} PULANG_CRASH_KILLS=${PULANG_CRASH_KILLS:-50}
 
-if [ -z "${PULANG_TEST_STORAGE:-}" ]; then
-  port=20120
-  data=$(mktemp -d)
-  node_modules/.bin/azurite --silent --skipApiVersionCheck --loose --location "$data" \
-    --blobHost 127.0.0.1 --blobPort $port --queueHost 127.0.0.1 --queuePort $((port+1)) \
-    --tableHost 127.0.0.1 --tablePort $((port+2)) >/dev/null 2>&1 &
-  azurite_pid=$!
-  trap 'kill $azurite_pid 2>/dev/null; rm -rf "$data"' EXIT
-  key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-  export PULANG_TEST_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$((port+1))/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((port+2))/devstoreaccount1;"
-  for _ in $(seq 1 100); do
-    (exec 3<>/dev/tcp/127.0.0.1/$((port+2))) 2>/dev/null && break
-    sleep 0.2
-  done
-fi
+source scripts/azurite.sh
+start_azurite 20120 || exit 1
 
 dotnet build Pulang.slnx -nologo -v quiet || exit 1
 echo "crash test: $PULANG_CRASH_CASES cases, $PULANG_CRASH_KILLS kills"
