@@ -85,10 +85,20 @@ public sealed class AuditLog(PulangStorage storage, TimeProvider time)
     public async Task<long> AppendAsync(string caseId, AuditRecord record, CancellationToken ct = default)
     {
         var blob = BlobOf(caseId);
-        await blob.CreateIfNotExistsAsync(cancellationToken: ct);
         for (var attempt = 0; ; attempt++)
         {
-            var download = await blob.DownloadContentAsync(ct);
+            // Read first and create only when missing: one request less per entry than create-if-not-exists.
+            Response<BlobDownloadResult> download;
+            try
+            {
+                download = await blob.DownloadContentAsync(ct);
+            }
+            catch (RequestFailedException e) when (e.Status == 404 && attempt < 50)
+            {
+                await blob.CreateIfNotExistsAsync(cancellationToken: ct);
+                continue;
+            }
+
             var content = download.Value.Content.ToMemory();
             var lines = SplitLines(content.Span);
             long lastSeq = 0;

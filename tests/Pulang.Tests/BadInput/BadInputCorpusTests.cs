@@ -389,27 +389,4 @@ public sealed class BadInputCorpusTests(BadInputHost fixture) : IClassFixture<Ba
     }
 
     static string Tail(string log) => log.Length > 3000 ? log[^3000..] : log;
-
-    /// <summary>A body sent without Content-Length.</summary>
-    sealed class UnknownLengthStream(byte[] data) : Stream
-    {
-        int position;
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var n = Math.Min(count, data.Length - position);
-            Array.Copy(data, position, buffer, offset, n);
-            position += n;
-            return n;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }

@@ -119,7 +119,7 @@ public sealed class ApiErrorTests(ApiHost fixture) : IClassFixture<ApiHost>
         AssertProblem(await Api.SendAsync(HttpMethod.Put, $"/api/cases/{caseId}/documents/passport", uploader, Bytes("%PDF-1.4 not really"u8.ToArray(), "image/jpeg"), ct: Ct), HttpStatusCode.UnsupportedMediaType, "upload.content-mismatch");
         AssertProblem(await Api.SendAsync(HttpMethod.Put, $"/api/cases/{caseId}/documents/passport", uploader, Bytes([], "image/jpeg"), ct: Ct), HttpStatusCode.BadRequest, "upload.empty");
         AssertProblem(await Api.SendAsync(HttpMethod.Put, $"/api/cases/{caseId}/documents/passport", uploader, Bytes(new byte[70_000], "image/jpeg"), ct: Ct), HttpStatusCode.RequestEntityTooLarge, "upload.too-large");
-        var chunked = new StreamContent(new ChunkedJpeg(200_000));
+        var chunked = new StreamContent(new UnknownLengthStream([0xFF, 0xD8, 0xFF, .. new byte[200_000 - 3]]));
         chunked.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
         AssertProblem(await Api.SendAsync(HttpMethod.Put, $"/api/cases/{caseId}/documents/passport", uploader, chunked, ct: Ct), HttpStatusCode.RequestEntityTooLarge, "upload.too-large");
         AssertProblem(await Api.SendAsync(HttpMethod.Put, $"/api/cases/{caseId}/documents/selfie", uploader, Bytes([0xFF, 0xD8, 0xFF], "image/jpeg"), ct: Ct), HttpStatusCode.BadRequest, "document.kind");
@@ -194,32 +194,5 @@ public sealed class ApiErrorTests(ApiHost fixture) : IClassFixture<ApiHost>
         Assert.NotNull(entry);
         Assert.NotNull(poisoned);
         Assert.Contains("JSON", poisoned.Reason, StringComparison.OrdinalIgnoreCase);
-    }
-
-    /// <summary>A JPEG-looking body of unknown length (sent chunked, no Content-Length).</summary>
-    sealed class ChunkedJpeg(int length) : Stream
-    {
-        int position;
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var n = Math.Min(count, length - position);
-            for (var i = 0; i < n; i++)
-            {
-                buffer[offset + i] = (position + i) switch { 0 => 0xFF, 1 => 0xD8, 2 => 0xFF, _ => 0 };
-            }
-
-            position += n;
-            return n;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
