@@ -11,7 +11,8 @@ start_azurite() {
     --blobHost 127.0.0.1 --blobPort "$port" --queueHost 127.0.0.1 --queuePort $((port+1)) \
     --tableHost 127.0.0.1 --tablePort $((port+2)) >/dev/null 2>&1 &
   azurite_pid=$!
-  trap 'kill $azurite_pid 2>/dev/null; rm -rf "$azurite_data"' EXIT
+  # On exit: SIGTERM, and SIGKILL after 10 s (an open keep-alive connection can keep Azurite alive; its data is thrown away).
+  trap 'kill $azurite_pid 2>/dev/null; for _ in $(seq 1 50); do kill -0 $azurite_pid 2>/dev/null || break; sleep 0.2; done; kill -9 $azurite_pid 2>/dev/null; rm -rf "$azurite_data"' EXIT
   # Azurite's well-known development account key (public; not a secret).
   local key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
   export PULANG_TEST_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$((port+1))/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((port+2))/devstoreaccount1;"

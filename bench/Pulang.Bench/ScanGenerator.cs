@@ -22,7 +22,7 @@ public sealed record GeneratedScan(string Kind, string File, string Text);
 public sealed record GeneratedCase(FictionalPerson Person, IReadOnlyList<GeneratedScan> Scans);
 
 /// <summary>
-/// Renders the batch's scans with SkiaSharp: clean, small, single-column PNG pages (DejaVu fonts, about 28 px text) that
+/// Renders the batch's scans with SkiaSharp: clean, small, single-column PNG pages (DejaVu Sans, the MRZ in OCR-B, about 28 px text) that
 /// Tesseract reads exactly, with the same text also embedded in the PNG (<see cref="EmbeddedTextOcrEngine"/>) for the engine
 /// benchmark. Per person: a passport data page (even index, with a valid ICAO 9303 TD3 MRZ) or an SPLP (odd index), a KTP, an
 /// asesmen form and a health screening page. Deterministic (seeded). Fictional data only.
@@ -127,7 +127,7 @@ public static class ScanGenerator
         "Hasil : SEHAT, tidak ada penyakit menular",
     ];
 
-    /// <summary>A passport data page: the visual zone, then the two MRZ lines (last two lines, monospaced).</summary>
+    /// <summary>A passport data page: the visual zone, then the two MRZ lines (last two lines, OCR-B).</summary>
     static string[] Passport(FictionalPerson p)
     {
         var words = p.FullName.Split(' ');
@@ -158,11 +158,12 @@ public static class ScanGenerator
 
     static SKTypeface? sans, mono;
 
-    /// <summary>Black text on white, one line per entry; the last <paramref name="monoLines"/> lines in a monospaced font.</summary>
+    /// <summary>Black text on white, one line per entry; the last <paramref name="monoLines"/> lines (the MRZ) in OCR-B.</summary>
     static byte[] Render(string[] lines, int monoLines)
     {
         sans ??= SKTypeface.FromFile("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf") ?? SKTypeface.Default;
-        mono ??= SKTypeface.FromFile("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf") ?? SKTypeface.Default;
+        // The MRZ in OCR-B, as on real passports (ICAO 9303-3 §4.2); the cell reader matches against this font.
+        mono ??= SKTypeface.FromFile(Pulang.Workflows.Ocr.OcrBFont.Locate()) ?? SKTypeface.Default;
         const float size = 28, lineHeight = 46, margin = 40;
         using var sansFont = new SKFont(sans, size);
         using var monoFont = new SKFont(mono, size);

@@ -54,6 +54,11 @@ public static class WorkflowTriggers
     public static Task<int> RunSaveCaseView([ActivityTrigger] CaseState input, FunctionContext context) =>
         RunActivityAsync<SaveCaseViewActivity, CaseState, int>(ActivityNames.SaveCaseView, input, context);
 
+    /// <summary><see cref="CommitDecisionActivity"/>.</summary>
+    [Function(ActivityNames.CommitDecision)]
+    public static Task<int> RunCommitDecision([ActivityTrigger] CommitDecision input, FunctionContext context) =>
+        RunActivityAsync<CommitDecisionActivity, CommitDecision, int>(ActivityNames.CommitDecision, input, context);
+
     /// <summary>
     /// Builds the activity class from the invocation's services (as the self-host builds it from its container)
     /// and runs it with a <see cref="TaskActivityContext"/> carrying the activity name and the calling instance ID.

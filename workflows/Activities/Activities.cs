@@ -27,6 +27,47 @@ public static class ActivityNames
     public const string AnalyzeDocument = "AnalyzeDocument";
     /// <summary><see cref="SaveCaseViewActivity"/>.</summary>
     public const string SaveCaseView = "SaveCaseView";
+    /// <summary><see cref="CommitDecisionActivity"/>.</summary>
+    public const string CommitDecision = "CommitDecision";
+}
+
+/// <summary>Input of <see cref="CommitDecisionActivity"/>.</summary>
+/// <param name="CaseId">The case.</param>
+/// <param name="Effects">The decision's effects, in the order they must happen (audit entries first).</param>
+/// <param name="View">The new state to save as the case view, or null when the decision changed nothing.</param>
+public sealed record CommitDecision(string CaseId, IReadOnlyList<Effect> Effects, CaseState? View);
+
+/// <summary>
+/// Carries out one decision of the case orchestration: each effect in order (<see cref="AppendAuditActivity"/>,
+/// <see cref="IndexCaseActivity"/>, <see cref="WriteReleaseRecordActivity"/>, <see cref="PublishCaseEventActivity"/>),
+/// then the case view (<see cref="SaveCaseViewActivity"/>). Each step is idempotent, so a retried or re-run commit
+/// (activities run at least once) repeats nothing: audit entries and the release record are written once, the view
+/// is the same version again, and a repeated event carries the same ID. Returns the number of effects carried out.
+/// </summary>
+public sealed class CommitDecisionActivity(PulangStorage storage, CaseIndex index, AuditLog audit) : TaskActivity<CommitDecision, int>
+{
+    /// <inheritdoc/>
+    public override async Task<int> RunAsync(TaskActivityContext context, CommitDecision input)
+    {
+        foreach (var effect in input.Effects)
+        {
+            _ = effect switch
+            {
+                AppendAudit e => await new AppendAuditActivity(audit).RunAsync(context, e),
+                IndexCase e => await new IndexCaseActivity(index).RunAsync(context, e) ? 1 : 0,
+                WriteReleaseRecord e => (await new WriteReleaseRecordActivity(storage).RunAsync(context, e.Record)).Length,
+                PublishCaseEvent e => await new PublishCaseEventActivity(storage).RunAsync(context, e) ? 1 : 0,
+                _ => throw new InvalidOperationException($"No step for effect {effect.GetType().Name}."),
+            };
+        }
+
+        if (input.View is { } view)
+        {
+            await new SaveCaseViewActivity(storage, index).RunAsync(context, view);
+        }
+
+        return input.Effects.Count;
+    }
 }
 
 /// <summary>

@@ -189,9 +189,13 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
 
         await client.RaiseEventAsync(caseId, CaseEvents.Command, command.ToEventPayload(), ct);
         var deadline = time.GetUtcNow() + (wait ?? options.Value.CommandWaitTimeout);
+        // Poll the status from 50 ms, backing off to 500 ms: a command takes about a second through the queues, and every poll
+        // is a read of the instances table.
+        var pause = TimeSpan.FromMilliseconds(50);
         while (time.GetUtcNow() < deadline)
         {
-            await Task.Delay(100, ct);
+            await Task.Delay(pause, ct);
+            pause = TimeSpan.FromMilliseconds(Math.Min(500, pause.TotalMilliseconds * 1.5));
             var (_, status) = await GetStatusAsync(caseId, ct);
             if (status?.Recent.FirstOrDefault(r => r.CommandId == command.CommandId) is { } decided)
             {

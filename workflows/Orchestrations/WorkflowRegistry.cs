@@ -17,6 +17,10 @@ public static class WorkflowRegistry
     };
 
     /// <summary>Activity name → type (each a <see cref="ITaskActivity"/> built from DI).</summary>
+    /// <remarks>
+    /// The case orchestration now runs its effects through <see cref="CommitDecisionActivity"/>; the single-effect
+    /// activities stay registered so that an instance whose history scheduled them still finds them.
+    /// </remarks>
     public static IReadOnlyDictionary<string, Type> Activities { get; } = new Dictionary<string, Type>
     {
         [ActivityNames.IndexCase] = typeof(IndexCaseActivity),
@@ -25,5 +29,6 @@ public static class WorkflowRegistry
         [ActivityNames.AppendAudit] = typeof(AppendAuditActivity),
         [ActivityNames.AnalyzeDocument] = typeof(AnalyzeDocumentActivity),
         [ActivityNames.SaveCaseView] = typeof(SaveCaseViewActivity),
+        [ActivityNames.CommitDecision] = typeof(CommitDecisionActivity),
     };
 }
