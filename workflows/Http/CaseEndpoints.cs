@@ -424,7 +424,7 @@ public static class CaseEndpoints
         {
             CommandStatus.NotFound => Problems.CaseNotFound(caseId),
             CommandStatus.Refused => Problems.Refused(outcome.Refusal!),
-            CommandStatus.Pending => Pending(http, caseId, commandId, wait),
+            CommandStatus.Pending => Pending(http, caseId, commandId, respondAsync: wait == TimeSpan.Zero && HasPreference(http, "respond-async")),
             _ => Json(CaseView.For(outcome.State!, actor!)),
         };
     }
@@ -453,10 +453,15 @@ public static class CaseEndpoints
             : null;
     }
 
-    /// <summary>202 for a command raised to the case but not yet decided: where to look, and which preference applied.</summary>
-    static IResult Pending(HttpContext http, string caseId, string commandId, TimeSpan? wait)
+    /// <summary>True when the request's RFC 7240 <c>Prefer</c> header names <paramref name="preference"/>.</summary>
+    static bool HasPreference(HttpContext http, string preference) =>
+        NameValueHeaderValue.TryParseList(http.Request.Headers["Prefer"], out var preferences)
+        && preferences.Any(p => p.Name.Equals(preference, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>202 for a command raised to the case but not yet decided: where to look, and whether respond-async applied.</summary>
+    static IResult Pending(HttpContext http, string caseId, string commandId, bool respondAsync)
     {
-        if (wait == TimeSpan.Zero)
+        if (respondAsync)
         {
             http.Response.Headers["Preference-Applied"] = "respond-async";
         }
