@@ -124,10 +124,19 @@ public sealed class SelfHostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Where the whole log is written when the process is disposed (its data directory), to read after a failure.</summary>
+    public string LogFile => Path.Combine(environment["Pulang__DataDirectory"], "host.log");
+
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
+        if (process is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(LogFile)!);
+            await File.WriteAllTextAsync(LogFile, Log);
+        }
+
         process?.Dispose();
         Client?.Http.Dispose();
     }
