@@ -42,6 +42,12 @@ public sealed class CaseDriver(Func<PulangClient> api, LocalTokens tokens)
     /// <summary>Per reference: what the driver last saw of its case, or "done" (for reports on cases that did not finish).</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, string> LastSeen { get; } = new();
 
+    /// <summary>Per reference: its case ID, once intake answered.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> CaseIds { get; } = new();
+
+    /// <summary>The case IDs of cases not driven to their goal yet (for <see cref="Infrastructure.TaskHubForensics"/>).</summary>
+    public IEnumerable<string> UnfinishedCaseIds => LastSeen.Where(p => p.Value != "done" && CaseIds.ContainsKey(p.Key)).Select(p => CaseIds[p.Key]);
+
     /// <summary>One line per case not driven to its goal yet, with what was last seen of it and when.</summary>
     public string DescribeUnfinished() =>
         string.Join('\n', LastSeen.Where(p => p.Value != "done").OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}: {p.Value}"));
@@ -89,6 +95,7 @@ public sealed class CaseDriver(Func<PulangClient> api, LocalTokens tokens)
         until ??= s => s.Stage == Stage.Released;
         LastSeen[reference] = $"{DateTime.UtcNow:HH:mm:ss} intake";
         var caseId = await IntakeAsync(reference, ct);
+        CaseIds[reference] = caseId;
         var uploads = new Dictionary<string, DateTime>();
         while (true)
         {

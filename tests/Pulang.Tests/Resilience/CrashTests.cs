@@ -97,7 +97,9 @@ public sealed class CrashTests(TestStorage storage)
         catch (OperationCanceledException) when (run.IsCancellationRequested && !Ct.IsCancellationRequested)
         {
             var stuck = results.Count(r => r is null);
-            Assert.Fail($"Not every case was released within {minutes} min ({killed} kills): {stuck} stuck:\n{driver.DescribeUnfinished()}\n{string.Join('\n', report)}\n--- host (last lines) ---\n{Tail(host.Log)}");
+            var forensics = await TaskHubForensics.DescribeAsync(storage.ConnectionString, host.TaskHub, driver.UnfinishedCaseIds, ct: Ct);
+            Assert.Fail($"Not every case was released within {minutes} min ({killed} kills): {stuck} stuck:\n{driver.DescribeUnfinished()}\n{string.Join('\n', report)}\n" +
+                $"--- task hub ---\n{forensics}--- host (last lines; whole log in {host.LogFile}) ---\n{Tail(host.Log)}");
         }
 
         report.Add($"driving: {watch.Elapsed.TotalSeconds:F0} s, {killed} kills ({killsInFlight} with cases in flight), {driver.FailedCalls} calls failed and were retried, statuses {string.Join(' ', driver.Statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}x{p.Value}"))}");

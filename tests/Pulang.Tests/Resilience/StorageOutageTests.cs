@@ -102,7 +102,8 @@ public sealed class StorageOutageTests
 
         var all = Task.WhenAll(drivers);
         await Task.WhenAny(all, Task.Delay(TimeSpan.FromMinutes(6), Ct));
-        Assert.True(all.IsCompleted, $"Not every case was released within 6 min of storage coming back:\n{driver.DescribeUnfinished()}\n--- host (last lines; whole log in {host.LogFile}) ---\n{CrashTests.Tail(host.Log, 80)}");
+        var forensics = all.IsCompleted ? "" : await TaskHubForensics.DescribeAsync(azurite.ConnectionString, hub, driver.UnfinishedCaseIds, ct: Ct);
+        Assert.True(all.IsCompleted, $"Not every case was released within 6 min of storage coming back:\n{driver.DescribeUnfinished()}\n--- task hub ---\n{forensics}--- host (last lines; whole log in {host.LogFile}) ---\n{CrashTests.Tail(host.Log, 80)}");
         var results = await all;
         Assert.All(results, r => Assert.Equal(Stage.Released, r.State.Stage));
         Assert.Equal(cases + 1, results.Select(r => r.CaseId).Distinct().Count());
