@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure;
+using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
@@ -54,6 +55,8 @@ public sealed class CommitDecisionActivity(PulangStorage storage, CaseIndex inde
             _ = effect switch
             {
                 AppendAudit e => await new AppendAuditActivity(audit).RunAsync(context, e),
+                // With a view, the view's guarded index write records the stage (an older state never overwrites a newer one).
+                IndexCase e when input.View is not null => 0,
                 IndexCase e => await new IndexCaseActivity(index).RunAsync(context, e) ? 1 : 0,
                 WriteReleaseRecord e => (await new WriteReleaseRecordActivity(storage).RunAsync(context, e.Record)).Length,
                 PublishCaseEvent e => await new PublishCaseEventActivity(storage).RunAsync(context, e) ? 1 : 0,
@@ -72,22 +75,60 @@ public sealed class CommitDecisionActivity(PulangStorage storage, CaseIndex inde
 
 /// <summary>
 /// Writes the case view blob <c>cases/{caseId}.json</c>: the whole <see cref="CaseState"/>, which readers
-/// (<c>GET /api/cases/{id}</c>) load instead of the orchestration's custom status. Overwrites: the orchestration
-/// awaits each write, so versions only grow; a repeated run writes the same version again. Then records in the case
-/// index whom the case waits for (<see cref="CaseIndex.SetAwaitingAsync"/>, the inbox).
+/// (<c>GET /api/cases/{id}</c>) load instead of the orchestration's custom status, with its version in the blob's
+/// metadata (<c>version</c>); then records the stage and whom the case waits for in the case index
+/// (<see cref="CaseIndex.SetStateAsync"/>, the inbox). Activities run at least once, and a repeated run can come late:
+/// its work-item message reappears (after a crash, or when deleting it failed) once the case has moved on. So the
+/// view only moves forward: it is written only over an older version, conditionally on the blob's ETag (or on its
+/// absence), read again on a conflict. Returns the version the view holds afterwards.
 /// </summary>
 public sealed class SaveCaseViewActivity(PulangStorage storage, CaseIndex index) : TaskActivity<CaseState, int>
 {
     /// <inheritdoc/>
     public override async Task<int> RunAsync(TaskActivityContext context, CaseState input)
     {
-        await storage.CaseViews.GetBlobClient($"{input.CaseId}.json").UploadAsync(BinaryData.FromObjectAsJson(input, PulangJson.Options), new BlobUploadOptions
+        var blob = storage.CaseViews.GetBlobClient($"{input.CaseId}.json");
+        var held = await WriteIfNewerAsync(blob, input);
+        await index.SetStateAsync(input, CancellationToken.None);
+        return held;
+    }
+
+    static async Task<int> WriteIfNewerAsync(BlobClient blob, CaseState input)
+    {
+        var content = BinaryData.FromObjectAsJson(input, PulangJson.Options);
+        while (true)
         {
-            HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-            Metadata = new Dictionary<string, string> { ["version"] = input.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-        });
-        await index.SetAwaitingAsync(input, CancellationToken.None);
-        return input.Version;
+            BlobRequestConditions conditions;
+            try
+            {
+                var properties = (await blob.GetPropertiesAsync()).Value;
+                if (properties.Metadata.TryGetValue("version", out var text) && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var stored) && stored >= input.Version)
+                {
+                    return stored;
+                }
+
+                conditions = new BlobRequestConditions { IfMatch = properties.ETag };
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                conditions = new BlobRequestConditions { IfNoneMatch = ETag.All };
+            }
+
+            try
+            {
+                await blob.UploadAsync(content, new BlobUploadOptions
+                {
+                    HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+                    Metadata = new Dictionary<string, string> { ["version"] = input.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                    Conditions = conditions,
+                });
+                return input.Version;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // Written in between: look again.
+            }
+        }
     }
 }
 

@@ -67,16 +67,19 @@ public sealed class CaseIndex(PulangStorage storage)
         storage.Cases.UpsertEntityAsync(new TableEntity(Partition, caseId) { ["Stage"] = stage.ToString(), ["UpdatedAt"] = now }, TableUpdateMode.Merge, ct);
 
     /// <summary>
-    /// Records whom the case waits for (<see cref="Inbox.AwaitingRoles"/>: one boolean column per role,
-    /// <c>Awaits{Role}</c>, so the inbox query filters in the table), the dossier digest and the state version.
-    /// Merge; written with every case view (the orchestration awaits each write, so versions only grow), so the
-    /// columns follow the state.
+    /// Records the case's stage, whom it waits for (<see cref="Inbox.AwaitingRoles"/>: one boolean column per role,
+    /// <c>Awaits{Role}</c>, so the inbox query filters in the table), the dossier digest and the state version
+    /// (<c>ViewVersion</c>), unless the row already holds this version or a newer one. Activities run at least once,
+    /// and a repeated run can come late (its work-item message reappears after a crash or a failed delete, when the
+    /// case has moved on), so an older state must never overwrite a newer one: merge with the row's ETag, read again
+    /// on a conflict. Returns false when the row was newer (or as new) and was left as it is.
     /// </summary>
-    public async Task SetAwaitingAsync(CaseState state, CancellationToken ct)
+    public async Task<bool> SetStateAsync(CaseState state, CancellationToken ct)
     {
         var awaiting = Inbox.AwaitingRoles(state);
         var e = new TableEntity(Partition, state.CaseId)
         {
+            ["Stage"] = state.Stage.ToString(),
             ["DossierDigest"] = state.DossierDigest ?? "",
             ["ViewVersion"] = state.Version,
             ["UpdatedAt"] = state.UpdatedAt,
@@ -86,7 +89,30 @@ public sealed class CaseIndex(PulangStorage storage)
             e[AwaitsColumn(role)] = awaiting.Contains(role);
         }
 
-        await storage.Cases.UpsertEntityAsync(e, TableUpdateMode.Merge, ct);
+        while (true)
+        {
+            var row = await storage.Cases.GetEntityIfExistsAsync<TableEntity>(Partition, state.CaseId, ["ViewVersion"], ct);
+            try
+            {
+                if (!row.HasValue || row.Value is not { } current)
+                {
+                    await storage.Cases.AddEntityAsync(e, ct);
+                    return true;
+                }
+
+                if (current.GetInt32("ViewVersion") is { } stored && stored >= state.Version)
+                {
+                    return false;
+                }
+
+                await storage.Cases.UpdateEntityAsync(e, current.ETag, TableUpdateMode.Merge, ct);
+                return true;
+            }
+            catch (RequestFailedException x) when (x.Status is 409 or 412)
+            {
+                // Written in between (another run of the same or a newer state): look again.
+            }
+        }
     }
 
     /// <summary>
