@@ -34,8 +34,23 @@ public sealed class EngineOptions
     /// <summary>Longest idle wait between queue polls (default 1 s; the provider's default is 30 s).</summary>
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long a dequeued message stays invisible (default 20 s; provider default 5 min).</summary>
-    public TimeSpan QueueVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(20);
+    /// <summary>
+    /// How long a dequeued control-queue message (orchestration events: commands, activity results, timers) stays
+    /// invisible (default 60 s; provider default 5 min). It bounds how long a killed replica's in-flight orchestration
+    /// work waits. It must also outlast the time this process holds a message in memory before running its episode:
+    /// the provider renews messages only while their episode runs, and a message that reappears meanwhile is dequeued
+    /// again with a new pop receipt, after which deleting the held copy fails (PopReceiptMismatch). With 20 s, a loaded
+    /// CI run after a storage outage held messages longer than that: repeated deletes failed, one scan orchestration
+    /// reported "split brain" in a single process, scans ran twice, and one case stopped taking events.
+    /// </summary>
+    public TimeSpan ControlQueueVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a dequeued work-item message (an activity) stays invisible (default 20 s; provider default 5 min). A
+    /// running activity's message is renewed every few seconds, and the worker takes one only when it has a free slot,
+    /// so this bounds only how long a killed replica's activities wait before they run again.
+    /// </summary>
+    public TimeSpan WorkItemQueueVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Partition lease length (default 15 s; provider default 30 s).</summary>
     public TimeSpan LeaseInterval { get; set; } = TimeSpan.FromSeconds(15);
@@ -100,11 +115,11 @@ public sealed class DurableEngine : IHostedService, IAsyncDisposable
         MaxQueuePollingInterval = engine.MaxQueuePollingInterval,
 
         // After a crash, a dequeued message reappears only after its visibility timeout (default 5 min), and a
-        // partition's lease must expire (default 30 s) before another worker takes it. Short values make a
-        // killed replica's work resume within seconds; running work items renew their locks, so long OCR
-        // activities are not duplicated by these settings.
-        ControlQueueVisibilityTimeout = engine.QueueVisibilityTimeout,
-        WorkItemQueueVisibilityTimeout = engine.QueueVisibilityTimeout,
+        // partition's lease must expire (default 30 s) before another worker takes it. Shorter values make a
+        // killed replica's work resume within a minute; running work items renew their locks. The control queue's
+        // timeout must outlast the in-memory wait before an episode runs (see EngineOptions).
+        ControlQueueVisibilityTimeout = engine.ControlQueueVisibilityTimeout,
+        WorkItemQueueVisibilityTimeout = engine.WorkItemQueueVisibilityTimeout,
         LeaseInterval = engine.LeaseInterval,
         LeaseRenewInterval = engine.LeaseInterval / 3,
         LeaseAcquireInterval = engine.LeaseInterval / 3,
