@@ -25,8 +25,19 @@ public sealed class CaseDriver(Func<PulangClient> api, LocalTokens tokens)
     /// <summary>How long one HTTP call may take before the driver gives up on it and tries again.</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long an accepted upload may take to show up in the case before it is sent again.</summary>
-    public TimeSpan UploadRetryAfter { get; init; } = TimeSpan.FromSeconds(120);
+    /// <summary>
+    /// How long an accepted upload may take to show up in the case before it is sent again (default 10 min). A 202 means
+    /// the scan is stored and its orchestration scheduled, so this is only a safety net: in the first 200-case crash run
+    /// it was 2 min, scans queued longer than that, and every re-upload added another scan to the queue.
+    /// </summary>
+    public TimeSpan UploadRetryAfter { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Pause between two rounds on one case (default 1 s, plus up to 1 s at random so many drivers do not poll in step).
+    /// In the first 200-case crash run the driver polled every 300 ms: 200 cases read their state several hundred times a
+    /// second, Azurite (one Node.js process) ran at full CPU, and activities fell 15 minutes behind.
+    /// </summary>
+    public TimeSpan RoundDelay { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The scan uploaded for every kind (default <see cref="BlankPng"/>: Tesseract reads it fast and finds nothing, so it goes to review).</summary>
     public byte[] Scan { get; init; } = BlankPng();
@@ -114,7 +125,7 @@ public sealed class CaseDriver(Func<PulangClient> api, LocalTokens tokens)
             }
 
             await StepAsync(caseId, state, uploads, ct);
-            await Task.Delay(300, ct);
+            await Task.Delay(RoundDelay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 1000)), ct);
         }
     }
 
