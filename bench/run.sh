@@ -3,7 +3,8 @@
 # 127.0.0.1:20500-20502 (data in a temporary folder) and self-host replicas on 127.0.0.1:20550-20551, prints the
 # table and writes bench/results/<timestamp>.json and bench/results/latest.json. Never part of the tests.
 #   bash bench/run.sh                                  # everything (under 15 minutes on 2 vCPU)
-#   bash bench/run.sh --only batch,engine --cases 20   # phases: micro, batch, scaling, engine, memory, approvers
+#   bash bench/run.sh --only batch,engine --cases 20   # phases: micro, batch, engine, memory, approvers, scaling
+#   (--engine-cases N: cases in the engine and scaling phases, both on the no-op OCR engine; default 40)
 #   bash bench/run.sh --compare a.json b.json          # two runs side by side, as ratios
 set -euo pipefail
 cd "$(dirname "$0")/.."
