@@ -49,20 +49,24 @@ public static class Phases
         return r.Json.GetProperty("caseId").GetString()!;
     }
 
-    /// <summary>A file of <paramref name="bytes"/> bytes that starts like a PNG (the upload checks only the signature).</summary>
+    /// <summary>
+    /// A valid PNG of about <paramref name="bytes"/> bytes: opaque random noise (which does not compress), square, RGB. The
+    /// upload inspects the whole PNG (chunks, checksums, the inflated size), so the memory phase needs a real image; a file
+    /// that only starts like a PNG is refused with 400 before it is stored.
+    /// </summary>
     public static string BigScan(string folder, long bytes)
     {
         var path = Path.Combine(folder, $"big-{bytes / (1024 * 1024)}mb.png");
-        if (File.Exists(path) && new FileInfo(path).Length == bytes) return path;
+        if (File.Exists(path)) return path;
+        var side = (int)Math.Sqrt(bytes / 3.0);
+        using var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(side, side, SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Opaque));
+        var pixels = bitmap.GetPixelSpan().ToArray();
+        new Random(7).NextBytes(pixels);
+        for (var i = 3; i < pixels.Length; i += 4) pixels[i] = 0xFF;
+        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
+        using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
         using var f = File.Create(path);
-        f.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        var chunk = new byte[1024 * 1024];
-        new Random(7).NextBytes(chunk);
-        for (var left = bytes - 8; left > 0; left -= chunk.Length)
-        {
-            f.Write(chunk, 0, (int)Math.Min(chunk.Length, left));
-        }
-
+        data.SaveTo(f);
         return path;
     }
 
@@ -108,7 +112,7 @@ public static class Phases
         }
 
         var single = await MeasureAsync(async () => [await UploadAsync(api, caseId, big, token)]);
-        log.WriteLine($"  100 MB upload: HTTP {string.Join(",", single.Statuses)} in {single.Seconds:F1} s, RSS {single.Before / 1e6:F0} -> peak {single.Peak / 1e6:F0} MB");
+        log.WriteLine($"  {new FileInfo(big).Length / 1e6:F0} MB upload: HTTP {string.Join(",", single.Statuses)} in {single.Seconds:F1} s, RSS {single.Before / 1e6:F0} -> peak {single.Peak / 1e6:F0} MB");
         await Task.Delay(3000);
         var many = await MeasureAsync(() => Task.WhenAll(Enumerable.Range(0, 20).Select(_ => UploadAsync(api, caseId, medium, token))));
         log.WriteLine($"  20 x 20 MB uploads: HTTP {string.Join(",", many.Statuses.Distinct())} in {many.Seconds:F1} s, RSS {many.Before / 1e6:F0} -> peak {many.Peak / 1e6:F0} MB");
