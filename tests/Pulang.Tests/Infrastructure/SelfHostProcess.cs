@@ -34,6 +34,10 @@ public sealed class SelfHostProcess : IAsyncDisposable
             ["Pulang__DataDirectory"] = Path.Combine(Path.GetTempPath(), "pulang-test-" + taskHub),
             ["Pulang__Engine__WorkerId"] = $"test-{taskHub}",
             ["DOTNET_ENVIRONMENT"] = "Production",
+            // Timestamps (UTC, to the millisecond) so a failure's log lines can be matched with task hub rows.
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
+            ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string>())
         {
@@ -141,7 +145,8 @@ public sealed class SelfHostProcess : IAsyncDisposable
         Client?.Http.Dispose();
     }
 
-    static int FreePort()
+    /// <summary>A free TCP port on the loopback interface.</summary>
+    public static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

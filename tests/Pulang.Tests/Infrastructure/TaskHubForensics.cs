@@ -13,10 +13,11 @@ public static class TaskHubForensics
     /// <summary>One paragraph per instance: status row, then the last <paramref name="events"/> history rows (row key, event type, execution ID, name or status).</summary>
     public static async Task<string> DescribeAsync(string connectionString, string taskHub, IEnumerable<string> instanceIds, int events = 30, CancellationToken ct = default)
     {
+        var ids = instanceIds.ToList();
         var text = new StringBuilder();
         var instances = new TableClient(connectionString, $"{taskHub}Instances");
         var history = new TableClient(connectionString, $"{taskHub}History");
-        foreach (var id in instanceIds)
+        foreach (var id in ids)
         {
             try
             {
@@ -47,7 +48,47 @@ public static class TaskHubForensics
             }
         }
 
+        await DescribeQueuesAsync(connectionString, taskHub, ids, text, ct);
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The task hub's queues: approximate message counts, and of the first 32 visible messages of each, those for
+    /// <paramref name="instanceIds"/> (event type, dequeue count, when inserted). A message held in a worker's memory is
+    /// invisible and not listed.
+    /// </summary>
+    static async Task DescribeQueuesAsync(string connectionString, string taskHub, IReadOnlyCollection<string> instanceIds, StringBuilder text, CancellationToken ct)
+    {
+        var hub = taskHub.ToLowerInvariant();
+        foreach (var name in Enumerable.Range(0, 16).Select(i => $"{hub}-control-{i:D2}").Append($"{hub}-workitems"))
+        {
+            var queue = new Azure.Storage.Queues.QueueClient(connectionString, name);
+            try
+            {
+                if (!await queue.ExistsAsync(ct))
+                {
+                    continue;
+                }
+
+                var count = (await queue.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount;
+                var peeked = (await queue.PeekMessagesAsync(32, ct)).Value;
+                text.Append($"queue {name}: about {count} messages\n");
+                foreach (var m in peeked)
+                {
+                    var body = m.Body.ToString();
+                    if (instanceIds.FirstOrDefault(id => body.Contains(id, StringComparison.Ordinal)) is { } id)
+                    {
+                        var type = System.Text.RegularExpressions.Regex.Match(body, "\"EventType\":(\\d+)").Groups[1].Value;
+                        var eventName = int.TryParse(type, out var t) ? ((DurableTask.Core.History.EventType)t).ToString() : "?";
+                        text.Append($"  {id}: {eventName} dequeued {m.DequeueCount}x, inserted {m.InsertedOn:HH:mm:ss.fff}\n");
+                    }
+                }
+            }
+            catch (Azure.RequestFailedException e)
+            {
+                text.Append($"queue {name}: could not read ({e.Message})\n");
+            }
+        }
     }
 
     static string? Field(TableEntity e, string name) => e.TryGetValue(name, out var v) ? v?.ToString() : null;

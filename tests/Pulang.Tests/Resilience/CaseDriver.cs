@@ -59,9 +59,13 @@ public sealed class CaseDriver(Func<PulangClient> api, LocalTokens tokens)
     /// <summary>The case IDs of cases not driven to their goal yet (for <see cref="Infrastructure.TaskHubForensics"/>).</summary>
     public IEnumerable<string> UnfinishedCaseIds => LastSeen.Where(p => p.Value != "done" && CaseIds.ContainsKey(p.Key)).Select(p => CaseIds[p.Key]);
 
-    /// <summary>One line per case not driven to its goal yet, with what was last seen of it and when.</summary>
+    /// <summary>Per case ID: the last command sent and its answer (time, path tail, status, problem code), for reports on stuck cases.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> LastAnswer { get; } = new();
+
+    /// <summary>One line per case not driven to its goal yet, with what was last seen of it and when, and the last command's answer.</summary>
     public string DescribeUnfinished() =>
-        string.Join('\n', LastSeen.Where(p => p.Value != "done").OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}: {p.Value}"));
+        string.Join('\n', LastSeen.Where(p => p.Value != "done").OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => $"{p.Key}: {p.Value}" + (CaseIds.TryGetValue(p.Key, out var id) && LastAnswer.TryGetValue(id, out var a) ? $"\n  last command: {a}" : "")));
 
     static string Describe(string caseId, CaseState s) =>
         $"{DateTime.UtcNow:HH:mm:ss} {caseId} {s.Stage} docs=[{string.Join(' ', s.Documents.Select(d => $"{d.Kind}:{d.Status}"))}] " +
@@ -185,8 +189,29 @@ public sealed class CaseDriver(Func<PulangClient> api, LocalTokens tokens)
     }
 
     /// <summary>Sends one command once (the next round looks at the case and sends it again if it did not take effect).</summary>
-    public Task<ApiResponse?> CommandAsync(string path, string user, object body, string idempotencyKey, CancellationToken ct) =>
-        CallAsync(c => api().JsonAsync(HttpMethod.Post, path, T(user), body, idempotencyKey, c), ct);
+    public async Task<ApiResponse?> CommandAsync(string path, string user, object body, string idempotencyKey, CancellationToken ct)
+    {
+        var r = await CallAsync(c => api().JsonAsync(HttpMethod.Post, path, T(user), body, idempotencyKey, c), ct);
+        if (path.Split('/') is [_, "api", "cases", var caseId, ..])
+        {
+            var code = r?.ContentType?.StartsWith("application/problem+json", StringComparison.Ordinal) == true ? TryCode(r.Body) : null;
+            LastAnswer[caseId] = $"{DateTime.UtcNow:HH:mm:ss.fff} {path[(path.IndexOf(caseId, StringComparison.Ordinal) + caseId.Length)..]} key {idempotencyKey}: {(r is null ? "no answer" : ((int)r.Status).ToString(System.Globalization.CultureInfo.InvariantCulture))} {code}";
+        }
+
+        return r;
+    }
+
+    static string? TryCode(string body)
+    {
+        try
+        {
+            return System.Text.Json.JsonDocument.Parse(body).RootElement.TryGetProperty("code", out var c) ? c.ToString() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>One HTTP call with <see cref="CallTimeout"/>: the answer, or null when there was none in time (or a 5xx).</summary>
     public async Task<ApiResponse?> CallAsync(Func<CancellationToken, Task<ApiResponse>> call, CancellationToken ct)
