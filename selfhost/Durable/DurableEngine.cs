@@ -57,6 +57,13 @@ public sealed class EngineOptions
 }
 
 /// <summary>
+/// Wraps the orchestration service the worker uses (register one as a singleton to observe or alter what the worker
+/// asks of the provider, e.g. to inject faults in a test). Receives the provider as the worker would use it; returns
+/// what the worker uses instead.
+/// </summary>
+public delegate IOrchestrationService OrchestrationServiceDecorator(IOrchestrationService service);
+
+/// <summary>
 /// Runs Pulang's orchestrations and activities (<see cref="WorkflowRegistry"/>) on DurableTask.Core's
 /// <see cref="TaskHubWorker"/> with the Azure Storage provider, through the SDK's
 /// <see cref="DurableTaskShimFactory"/>: the same classes that Durable Functions runs.
@@ -67,14 +74,15 @@ public sealed class DurableEngine : IHostedService, IAsyncDisposable
     readonly ILogger<DurableEngine> logger;
     readonly TaskHubWorker worker;
 
-    /// <summary>Builds the provider and the worker; nothing runs until <see cref="StartAsync"/>.</summary>
-    public DurableEngine(IServiceProvider services, IOptions<PulangOptions> pulang, IOptions<EngineOptions> engine, StorageConnection storage, ILoggerFactory loggerFactory)
+    /// <summary>Builds the provider and the worker (through <paramref name="decorate"/>, when given); nothing runs until <see cref="StartAsync"/>.</summary>
+    public DurableEngine(IServiceProvider services, IOptions<PulangOptions> pulang, IOptions<EngineOptions> engine, StorageConnection storage, ILoggerFactory loggerFactory, OrchestrationServiceDecorator? decorate = null)
     {
         this.services = services;
         logger = loggerFactory.CreateLogger<DurableEngine>();
         Service = new AzureStorageOrchestrationService(Settings(pulang.Value, engine.Value, storage.ConnectionString, loggerFactory));
         Client = new CoreDurableTaskClient(Service, PulangJson.DataConverter);
-        worker = new TaskHubWorker(new OutageTolerantOrchestrationService(Service, logger), loggerFactory);
+        IOrchestrationService workerService = new OutageTolerantOrchestrationService(Service, logger);
+        worker = new TaskHubWorker(decorate?.Invoke(workerService) ?? workerService, loggerFactory);
 
         var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = PulangJson.DataConverter }, loggerFactory);
         foreach (var (name, type) in WorkflowRegistry.Orchestrators)

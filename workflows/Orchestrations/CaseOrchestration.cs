@@ -13,7 +13,11 @@ namespace Pulang.Workflows.Orchestrations;
 /// True when this generation writes the audit trail. Set for new cases; an instance started before the audit trail
 /// existed replays without it (its history has no audit activities) and turns it on at its next continue-as-new.
 /// </param>
-public sealed record CaseOrchestrationInput(string CaseId, CaseIntake Intake, ReminderOptions Reminders, CaseState? State = null, bool Audited = false);
+/// <param name="Checkpointed">
+/// True when this generation makes each decision durable before carrying it out (see <see cref="CaseOrchestration"/>).
+/// Set for new cases; an instance started before replays without it and turns it on at its next continue-as-new.
+/// </param>
+public sealed record CaseOrchestrationInput(string CaseId, CaseIntake Intake, ReminderOptions Reminders, CaseState? State = null, bool Audited = false, bool Checkpointed = false);
 
 /// <summary>
 /// One instance per case (instance ID = case ID). Waits for the next command (external event
@@ -24,6 +28,17 @@ public sealed record CaseOrchestrationInput(string CaseId, CaseIntake Intake, Re
 /// Every timer that loses the race is cancelled. An external-event wait that lost to a timer is kept and reused,
 /// never abandoned (an abandoned wait would swallow the next command). After <see cref="CommandsPerGeneration"/>
 /// commands the orchestration continues as new with its state, keeping unprocessed events, so history stays short.
+/// <para>
+/// A decision is carried out only once it is durable. The Azure Storage provider sends an episode's outgoing messages
+/// (activities, timers) before it commits the episode's history; when the process dies in between (or another worker
+/// holds the instance), the activity still runs, but the episode is run again from its inputs, which may by then come in
+/// another order and decide differently. Seen in the crash test: a submitted asesmen's commit ran from such an episode
+/// and wrote the case view; the supervisor's approval, sent after reading it, reached the orchestration before the
+/// redelivered submission, was refused as "not submitted", and the case could not move on. An older decision's release
+/// record or <c>case.released</c> event could be carried out the same way although a hold came first. So each decision
+/// first waits on a durable timer that is already due: the episode that decides only schedules that timer; the
+/// commit activity is scheduled by the next episode, whose input is the decided (committed) history.
+/// </para>
 /// </remarks>
 public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput, CaseState>
 {
@@ -38,7 +53,7 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
         {
             var opened = Decider.Open(input.CaseId, input.Intake, context.CurrentUtcDateTime);
             state = opened.State;
-            await CommitAsync(context, input.Audited ? opened with { Effects = opened.Effects.Add(AuditTrail.Opened(input.CaseId, context.CurrentUtcDateTime)) } : opened, changed: true);
+            await CommitAsync(context, input.Audited ? opened with { Effects = opened.Effects.Add(AuditTrail.Opened(input.CaseId, context.CurrentUtcDateTime)) } : opened, changed: true, input.Checkpointed);
         }
         else
         {
@@ -86,11 +101,11 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
             state = decision.State;
 
             // Effects first, then the new state: whoever reads "Released" finds the release record.
-            await CommitAsync(context, decision, changed);
+            await CommitAsync(context, decision, changed, input.Checkpointed);
 
             if (++handled >= CommandsPerGeneration && waiting is null && !state.IsFinished)
             {
-                context.ContinueAsNew(input with { State = state, Audited = true }, preserveUnprocessedEvents: true);
+                context.ContinueAsNew(input with { State = state, Audited = true, Checkpointed = true }, preserveUnprocessedEvents: true);
                 return state;
             }
         }
@@ -103,13 +118,19 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
     /// state changed, the case view blob; then sets the small custom status that says which commands are decided. A reader
     /// that sees a command in the status finds the view at least as new. One activity per decision, not one per effect:
     /// each activity costs a round trip through the work-item and control queues (up to a polling interval each), which
-    /// is most of a command's latency.
+    /// is most of a command's latency. With <paramref name="checkpoint"/>, a durable timer that is already due comes first,
+    /// so the activity is scheduled only after the decision is in the committed history (see the class remarks).
     /// </summary>
-    static async Task CommitAsync(TaskOrchestrationContext context, Decision decision, bool changed)
+    static async Task CommitAsync(TaskOrchestrationContext context, Decision decision, bool changed, bool checkpoint)
     {
         if (decision.Effects.Count == 0 && !changed)
         {
             return;
+        }
+
+        if (checkpoint)
+        {
+            await context.CreateTimer(context.CurrentUtcDateTime, CancellationToken.None);
         }
 
         await CallUntilDoneAsync(context, ActivityNames.CommitDecision, new CommitDecision(decision.State.CaseId, decision.Effects, changed ? decision.State : null));
