@@ -24,6 +24,7 @@ public static class PulangServices
         services.TryAddSingleton<Audit.AuditLog>();
         services.TryAddSingleton<Http.DownloadLinks>();
         services.TryAddSingleton<Http.IDownloadLinkIssuer>(sp => sp.GetRequiredService<Http.DownloadLinks>());
+        services.TryAddSingleton<PendingCommands>();
         services.TryAddScoped<CaseService>();
         services.TryAddScoped<DocumentUploads>();
         services.TryAddScoped<IntakeQueue>();

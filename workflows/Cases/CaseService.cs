@@ -41,7 +41,7 @@ public enum CommandStatus
 /// reading the state (the case orchestration's custom status), and sending commands (pre-checked by the same
 /// <see cref="Decider"/>, raised as the external event <see cref="CaseEvents.Command"/>, then awaited).
 /// </summary>
-public sealed class CaseService(DurableTaskClient client, PulangStorage storage, CaseIndex index, IOptions<PulangOptions> options, TimeProvider time, ILogger<CaseService> logger)
+public sealed class CaseService(DurableTaskClient client, PulangStorage storage, CaseIndex index, IOptions<PulangOptions> options, TimeProvider time, ILogger<CaseService> logger, PendingCommands pending)
 {
     /// <summary>
     /// How long an intake row may exist without its instance before another intake call schedules it (crash
@@ -161,7 +161,8 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
     /// Sends <paramref name="command"/> to the case: refused at once (nothing raised) when the decider refuses it
     /// on the current state; otherwise raised as an external event and awaited until the case's custom status
     /// lists it, for at most <paramref name="wait"/> (default <see cref="PulangOptions.CommandWaitTimeout"/>; zero:
-    /// answer Pending as soon as it is raised). The case decides again on its own state, so a command that lost a
+    /// answer Pending as soon as it is raised). A copy of a command this process raised and the case has not decided yet
+    /// is not raised again (<see cref="PendingCommands"/>); it waits for the first copy's decision. The case decides again on its own state, so a command that lost a
     /// race is refused there and reported as Refused (and audited by the case).
     /// </summary>
     public async Task<CommandOutcome> SendAsync(string caseId, CaseCommand command, CancellationToken ct, TimeSpan? wait = null)
@@ -177,17 +178,32 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
             var precheck = Decider.Decide(state, command, time.GetUtcNow());
             if (precheck.Refusal is { } refusal)
             {
+                pending.End(caseId, command.CommandId);
                 return new(CommandStatus.Refused, state, refusal, PreChecked: true);
             }
 
             if (precheck.State == state)
             {
                 // A repeat of a command the case already took: the first answer stands.
+                pending.End(caseId, command.CommandId);
                 return new(CommandStatus.Accepted, state, null);
             }
         }
 
-        await client.RaiseEventAsync(caseId, CaseEvents.Command, command.ToEventPayload(), ct);
+        // A copy of a command this process raised and the case has not decided yet is not raised again: it waits for that one.
+        if (pending.TryBegin(caseId, command.CommandId))
+        {
+            try
+            {
+                await client.RaiseEventAsync(caseId, CaseEvents.Command, command.ToEventPayload(), ct);
+            }
+            catch
+            {
+                pending.End(caseId, command.CommandId);
+                throw;
+            }
+        }
+
         var deadline = time.GetUtcNow() + (wait ?? options.Value.CommandWaitTimeout);
         // Poll the status from 50 ms, backing off to 500 ms: a command takes about a second through the queues, and every poll
         // is a read of the instances table.
@@ -199,6 +215,7 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
             var (_, status) = await GetStatusAsync(caseId, ct);
             if (status?.Recent.FirstOrDefault(r => r.CommandId == command.CommandId) is { } decided)
             {
+                pending.End(caseId, command.CommandId);
                 var after = await ReadViewAsync(caseId, ct) ?? state;
                 return decided.Refusal is null ? new(CommandStatus.Accepted, after, null) : new(CommandStatus.Refused, after, decided.Refusal);
             }
