@@ -133,10 +133,37 @@ public static class Phases
     /// <paramref name="approvers"/> approvers (half KemenP2MI, half Kemensos signers, each their own user) on loopback: each reads
     /// their inbox, signs the first case assigned to them (case index modulo the signers of the ministry), and reads the inbox
     /// again, until all their cases are signed. Latency of every request; throughput. Sign-offs are sent the way an inbox app
-    /// sends them: <c>Prefer: respond-async</c> (202 once pre-checked and raised; the case decides moments later).
+    /// sends them: <c>Prefer: respond-async</c> (202 once pre-checked and raised; the case decides moments later). First, as a
+    /// baseline for the profile, one KemenP2MI signer alone signs the first 10 cases one request at a time (the concurrent
+    /// KemenP2MI approvers leave those cases out).
     /// </summary>
     public static async Task<IReadOnlyList<Measurement>> ApproversAsync(PulangClient api, LocalTokens tokens, IReadOnlyList<string> caseIds, int approvers, TextWriter log)
     {
+        // The profile's first question: what one request costs with nobody else waiting (one KemenP2MI signer, one request at a
+        // time, on the first 10 cases), against what it costs with 50 approvers at once on the same machine and storage.
+        var solo = caseIds.Take(10).ToHashSet();
+        var soloInbox = new List<double>();
+        var soloSignoffs = new List<double>();
+        var soloToken = tokens.Mint("bench-p2mi-solo", ["p2mi-signer"], TimeSpan.FromHours(1));
+        foreach (var id in solo)
+        {
+            var t = Stopwatch.StartNew();
+            var r = await api.GetAsync("/api/inbox?max=1000", soloToken);
+            soloInbox.Add(t.Elapsed.TotalMilliseconds);
+            var entry = r.Json.GetProperty("cases").EnumerateArray().FirstOrDefault(c => c.GetProperty("caseId").GetString() == id);
+            if (entry.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            t.Restart();
+            await api.JsonAsync(HttpMethod.Post, $"/api/cases/{id}/signoffs/kemenp2mi", soloToken,
+                new { approve = true, dossierDigest = entry.GetProperty("dossierDigest").GetString() }, $"bench-sign-{id}", prefer: "respond-async");
+            soloSignoffs.Add(t.Elapsed.TotalMilliseconds);
+            await Task.Delay(500);
+        }
+
+        log.WriteLine($"  1 approver alone: inbox p50 {Stats.Percentile(soloInbox, 50):F0} ms, sign-off p50 {Stats.Percentile(soloSignoffs, 50):F0} ms");
         var perMinistry = approvers / 2;
         var inbox = new System.Collections.Concurrent.ConcurrentBag<double>();
         var signoffs = new System.Collections.Concurrent.ConcurrentBag<double>();
@@ -148,7 +175,7 @@ public static class Phases
             var p2mi = a < perMinistry;
             var slot = a % perMinistry;
             var token = tokens.Mint($"bench-{(p2mi ? "p2mi" : "kemensos")}-{slot:00}", [p2mi ? "p2mi-signer" : "kemensos-signer"], TimeSpan.FromHours(1));
-            var mine = new HashSet<string>(caseIds.Where(id => index[id] % perMinistry == slot));
+            var mine = new HashSet<string>(caseIds.Where(id => index[id] % perMinistry == slot && !(p2mi && solo.Contains(id))));
             var deadline = DateTime.UtcNow.AddMinutes(3);
             while (mine.Count > 0 && DateTime.UtcNow < deadline)
             {
@@ -176,6 +203,8 @@ public static class Phases
         log.WriteLine($"  {approvers} approvers: {signoffs.Count} sign-offs, {inbox.Count} inbox reads in {seconds:F1} s, {failures} refused");
         return
         [
+            new("approvers", "1 approver alone: inbox p50", Stats.Percentile(soloInbox, 50), "ms"),
+            new("approvers", "1 approver alone: sign-off p50", Stats.Percentile(soloSignoffs, 50), "ms"),
             new("approvers", $"{approvers} approvers: throughput (all requests)", all.Count / seconds, "req/s"),
             new("approvers", "sign-offs per second", signoffs.Count / seconds, "/s"),
             new("approvers", "inbox p50", Stats.Percentile(inbox, 50), "ms"),
