@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The full crash test: the self-host is killed with SIGKILL at random moments while 200 cases are carried to release
-# (PULANG_CRASH_CASES, default 200; PULANG_CRASH_KILLS, default 50; PULANG_CRASH_SEED to repeat a run's kill timing).
+# (PULANG_CRASH_CASES, default 200; PULANG_CRASH_KILLS, default 50; PULANG_CRASH_PARALLEL, cases driven at once,
+# default 50; PULANG_CRASH_SEED to repeat a run's kill timing; PULANG_CRASH_MINUTES bounds the run). About 30 min here.
 # Starts its own Azurite on 127.0.0.1:20120-20122 unless PULANG_TEST_STORAGE is set. Prints the test's report line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
