@@ -186,30 +186,29 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
             var precheck = Decider.Decide(state, command, time.GetUtcNow());
             if (precheck.Refusal is { } refusal)
             {
-                pending.End(caseId, command.CommandId);
+                pending.End(caseId, PendingKey(command));
                 return new(CommandStatus.Refused, state, refusal, PreChecked: true);
             }
 
             if (precheck.State == state)
             {
                 // A repeat of a command the case already took: the first answer stands.
-                pending.End(caseId, command.CommandId);
+                pending.End(caseId, PendingKey(command));
                 return new(CommandStatus.Accepted, state, null);
             }
         }
 
-        // A copy of a command this process raised and the case has not decided yet is not raised again: it waits for that one.
-        if (pending.TryBegin(caseId, command.CommandId))
+        // Not given up when the caller goes away: a copy of this command may be waiting on this raise.
+        Task Raise() => client.RaiseEventAsync(caseId, CaseEvents.Command, command.ToEventPayload(), CancellationToken.None);
+        if (state.Stage == Stage.Registered)
         {
-            try
-            {
-                await client.RaiseEventAsync(caseId, CaseEvents.Command, command.ToEventPayload(), ct);
-            }
-            catch
-            {
-                pending.End(caseId, command.CommandId);
-                throw;
-            }
+            // Not started yet as far as this reader can tell (its intake may have been interrupted): raise every copy.
+            await Raise();
+        }
+        else
+        {
+            // A copy of a command this process raised and the case has not decided yet is not raised again.
+            await pending.RaiseOnceAsync(caseId, PendingKey(command), Raise);
         }
 
         var deadline = time.GetUtcNow() + (wait ?? options.Value.CommandWaitTimeout);
@@ -223,7 +222,7 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
             var (_, status) = await GetStatusAsync(caseId, ct);
             if (status?.Recent.FirstOrDefault(r => r.CommandId == command.CommandId) is { } decided)
             {
-                pending.End(caseId, command.CommandId);
+                pending.End(caseId, PendingKey(command));
                 var after = await ReadViewAsync(caseId, ct) ?? state;
                 return decided.Refusal is null ? new(CommandStatus.Accepted, after, null) : new(CommandStatus.Refused, after, decided.Refusal);
             }
@@ -231,6 +230,8 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
 
         return new(CommandStatus.Pending, state, null);
     }
+
+    static string PendingKey(CaseCommand command) => $"{command.CommandId}|{command.Name}";
 
     /// <summary>True for IDs that <see cref="NewCaseId"/> can produce: <c>PLG-</c> and 10 Crockford base32 characters.</summary>
     public static bool IsCaseId(string? id) => Identifiers.Matches(id, "PLG-", 10);
