@@ -57,7 +57,8 @@ public static class SyntheticPassports
     /// <exception cref="OcrException">The OCR-B font is missing.</exception>
     public static SyntheticPassport Generate(int index, int seed, bool corrupt, string? fontPath = null)
     {
-        var rng = new Random(HashCode.Combine(seed, index, 0x5EED));
+        // Not HashCode.Combine: its seed is random per process, so the "same" set differed from run to run.
+        var rng = new Random(unchecked((seed * 1_000_003) ^ (index * 7_919) ^ 0x5EED));
         var female = rng.Next(2) == 0;
         var surname = Surnames[rng.Next(Surnames.Length)];
         var given = rng.Next(5) == 0 ? "" : GivenNames[rng.Next(GivenNames.Length)] + (rng.Next(2) == 0 ? " " + GivenNames[rng.Next(GivenNames.Length)] : "");

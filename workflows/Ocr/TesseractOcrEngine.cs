@@ -251,12 +251,28 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
     /// <see cref="TesseractOptions.MrzAmbiguityMargin"/> may take the runner-up where <see cref="Mrz.ResolveTd3"/> proves it by the
     /// check digits; line 1 (names) is never changed, and a name cell under <see cref="TesseractOptions.MrzNameMargin"/> marks the names unclear.
     /// </summary>
-    static MrzReading FromCells(MrzCellReading cells, DateOnly today, HashSet<string> pageWords, TesseractOptions options)
+    /// <summary>
+    /// The line 2 cells the check digits may decide (position → runner-up): read unclearly (best beats the runner-up by less than
+    /// <see cref="TesseractOptions.MrzAmbiguityMargin"/>) but still a good match (best score at least
+    /// <see cref="TesseractOptions.MrzMinRepairScore"/>).
+    /// </summary>
+    public static Dictionary<int, char> RepairableCells(MrzCellReading cells, TesseractOptions options)
     {
         var alternatives = new Dictionary<int, char>();
         for (var i = 0; i < cells.Cells[1].Count; i++)
-            if (cells.Cells[1][i] is { Second: not '\0' } c && c.Margin < options.MrzAmbiguityMargin) alternatives[i] = c.Second;
-        var resolved = Mrz.ResolveTd3(cells.Lines[0], cells.Lines[1], alternatives, today);
+        {
+            if (cells.Cells[1][i] is { Second: not '\0' } c && c.Margin < options.MrzAmbiguityMargin && c.Score >= options.MrzMinRepairScore)
+            {
+                alternatives[i] = c.Second;
+            }
+        }
+
+        return alternatives;
+    }
+
+    static MrzReading FromCells(MrzCellReading cells, DateOnly today, HashSet<string> pageWords, TesseractOptions options)
+    {
+        var resolved = Mrz.ResolveTd3(cells.Lines[0], cells.Lines[1], RepairableCells(cells, options), today);
         if (!resolved.IsValid) return new MrzReading(cells.Lines[0], cells.Lines[1], false, false);
         var namesClear = cells.Cells[0].All(c => c.Second == '\0' || c.Margin >= options.MrzNameMargin);
         var names = $"{resolved.Mrz!.Surname} {resolved.Mrz.GivenNames}".Split(' ', StringSplitOptions.RemoveEmptyEntries);

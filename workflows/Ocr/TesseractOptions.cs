@@ -58,6 +58,14 @@ public sealed class TesseractOptions
     public double MrzAmbiguityMargin { get; set; } = 0.06;
 
     /// <summary>
+    /// A line 2 cell whose best glyph scores below this (correlation; clean cells score about 0.92-0.97) holds no character
+    /// allowed at its position (a wrong character printed there, a blot): it is never replaced by its runner-up, so its check
+    /// digits fail and the passport goes to review. Found by a generated passport with an <c>X</c> printed at line 2 position
+    /// 42 (a check digit): best reading 7 at 0.53, runner-up '&lt;' 0.06 behind, which the check digits then "proved". Default 0.8.
+    /// </summary>
+    public double MrzMinRepairScore { get; set; } = 0.8;
+
+    /// <summary>
     /// A line 1 cell (names; no check digit) whose best glyph beats the runner-up by less than this makes the names unclear: the
     /// passport goes to review (<c>mrz.name-unclear</c>). Names are also compared with the visual zone. Default 0.01.
     /// </summary>

@@ -15,13 +15,8 @@ public class MrzCellReaderTests
 {
     static readonly DateOnly Today = new(2026, 12, 1);
 
-    static MrzRepairResult Decide(MrzCellReading r, TesseractOptions o)
-    {
-        var alternatives = new Dictionary<int, char>();
-        for (var i = 0; i < r.Cells[1].Count; i++)
-            if (r.Cells[1][i] is { Second: not '\0' } c && c.Margin < o.MrzAmbiguityMargin) alternatives[i] = c.Second;
-        return Mrz.ResolveTd3(r.Lines[0], r.Lines[1], alternatives, Today);
-    }
+    static MrzRepairResult Decide(MrzCellReading r, TesseractOptions o) =>
+        Mrz.ResolveTd3(r.Lines[0], r.Lines[1], TesseractOcrEngine.RepairableCells(r, o), Today);
 
     [Fact]
     public void Generated_passports_are_read_exactly_and_corrupted_ones_never_accepted()
@@ -43,8 +38,10 @@ public class MrzCellReaderTests
             {
                 corrupted++;
                 Assert.False(result.IsValid, $"page {i}: one MRZ character changed at {p.CorruptedPosition} was accepted");
-                // The reader saw the changed character as printed.
-                Assert.Equal(p.Mrz[1][p.CorruptedPosition!.Value], reading.Lines[1][p.CorruptedPosition.Value]);
+                // The reader saw a change there: the character as printed, or (for a character the format does not allow at that
+                // position, e.g. an X at check digit 42, which the constrained reader cannot return) another one than issued.
+                var at = p.CorruptedPosition!.Value;
+                Assert.True(reading.Lines[1][at] == p.Mrz[1][at] || reading.Lines[1][at] != p.TrueMrz[1][at], $"page {i}: read {reading.Lines[1][at]} at {at}, issued {p.TrueMrz[1][at]}");
             }
             else
             {
