@@ -53,7 +53,7 @@ public sealed class EndToEndTests(TestStorage storage)
         var listed = (await host.Client.GetAsync("/api/cases?stage=Released", reader, TestContext.Current.CancellationToken)).EnsureSuccess().Json;
         Assert.Contains(listed.GetProperty("cases").EnumerateArray(), c => c.GetProperty("caseId").GetString() == caseId);
 
-        var events = await ReadEventsAsync(host, caseId);
+        var events = await SelfHostProcess.PeekEventsAsync(storage.ConnectionString, host.TaskHub, caseId, TestContext.Current.CancellationToken);
         Assert.Single(events, e => e.Type == "case.released");
         Assert.Equal($"{caseId}:released", events.Single(e => e.Type == "case.released").Id);
     }
@@ -136,16 +136,4 @@ public sealed class EndToEndTests(TestStorage storage)
         placementCountry = "Malaysia",
         arrivalDate = "2025-10-02",
     };
-
-    async Task<List<CaseEventMessage>> ReadEventsAsync(SelfHostProcess host, string caseId)
-    {
-        var queue = new QueueClient(storage.ConnectionString, SelfHostProcess.EventsQueueFor(host.TaskHub), new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        var all = new List<CaseEventMessage>();
-        foreach (var m in (await queue.PeekMessagesAsync(32)).Value)
-        {
-            all.Add(JsonSerializer.Deserialize<CaseEventMessage>(m.Body.ToString(), PulangJson.Options)!);
-        }
-
-        return [.. all.Where(e => e.CaseId == caseId)];
-    }
 }

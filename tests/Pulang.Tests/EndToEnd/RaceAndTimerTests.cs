@@ -123,15 +123,12 @@ public sealed class RaceAndTimerTests(TestStorage storage)
         var created = (await host.Client.JsonAsync(HttpMethod.Post, "/api/cases", host.Tokens.MintDemo("embassy-kl-manifest"), EndToEndTests.Intake($"REMIND-{Guid.NewGuid():N}"), ct: Ct)).EnsureSuccess();
         var caseId = created.Json.GetProperty("caseId").GetString()!;
 
-        var queue = new QueueClient(storage.ConnectionString, SelfHostProcess.EventsQueueFor(host.TaskHub), new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var reminders = new List<CaseEventMessage>();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (reminders.Count < 2 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(500, Ct);
-            reminders = [.. (await queue.PeekMessagesAsync(32, Ct)).Value
-                .Select(m => JsonSerializer.Deserialize<CaseEventMessage>(m.Body.ToString(), PulangJson.Options)!)
-                .Where(e => e.CaseId == caseId && e.Type == "case.reminder")];
+            reminders = [.. (await SelfHostProcess.PeekEventsAsync(storage.ConnectionString, host.TaskHub, caseId, Ct)).Where(e => e.Type == "case.reminder")];
         }
 
         Assert.True(reminders.Count >= 2, $"expected two reminders, got {reminders.Count}");

@@ -2,8 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Text.Json;
+using Azure.Storage.Queues;
 using Pulang.SelfHost;
 using Pulang.SelfHost.Hosting;
+using Pulang.Workflows;
+using Pulang.Workflows.Activities;
 
 namespace Pulang.Tests.Infrastructure;
 
@@ -47,6 +51,23 @@ public sealed class SelfHostProcess : IAsyncDisposable
 
     /// <summary>The events queue of a test task hub (one per process, so tests do not read each other's events).</summary>
     public static string EventsQueueFor(string taskHub) => $"events-{taskHub.ToLowerInvariant()}";
+
+    /// <summary>
+    /// Peeks (without taking) up to 32 messages of <paramref name="taskHub"/>'s events queue and keeps those of <paramref name="caseId"/>;
+    /// empty when the queue does not exist yet.
+    /// </summary>
+    public static async Task<List<CaseEventMessage>> PeekEventsAsync(string storageConnectionString, string taskHub, string caseId, CancellationToken ct)
+    {
+        var queue = new QueueClient(storageConnectionString, EventsQueueFor(taskHub), new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        if (!await queue.ExistsAsync(ct))
+        {
+            return [];
+        }
+
+        return [.. (await queue.PeekMessagesAsync(32, ct)).Value
+            .Select(m => JsonSerializer.Deserialize<CaseEventMessage>(m.Body.ToString(), PulangJson.Options)!)
+            .Where(e => e.CaseId == caseId)];
+    }
 
     /// <summary>The task hub.</summary>
     public string TaskHub { get; }

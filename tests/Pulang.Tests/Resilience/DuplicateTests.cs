@@ -205,9 +205,8 @@ public sealed class DuplicateTests(TestStorage storage)
         Assert.Equal(1, state.Version);
 
         // The events queue has the on-hold event once per delivery, always with the same ID.
-        var events = new QueueClient(storage.ConnectionString, SelfHostProcess.EventsQueueFor(host.TaskHub), new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        var onHold = (await events.PeekMessagesAsync(32, Ct)).Value.Select(m => JsonDocument.Parse(m.Body.ToString()).RootElement)
-            .Where(e => e.GetProperty("type").GetString() == "case.on-hold").Select(e => e.GetProperty("id").GetString()).Distinct().ToList();
+        var onHold = (await SelfHostProcess.PeekEventsAsync(storage.ConnectionString, host.TaskHub, caseId, Ct))
+            .Where(e => e.Type == "case.on-hold").Select(e => e.Id).Distinct().ToList();
         Assert.Equal([$"{caseId}:on-hold:{hold.HoldId}"], onHold);
     }
 }

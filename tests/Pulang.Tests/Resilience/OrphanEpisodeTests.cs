@@ -138,7 +138,7 @@ public sealed class OrphanEpisodeTests(TestStorage storage)
         Assert.DoesNotContain(after.History, h => h.Detail.EndsWith("; released", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/cases/{caseId}/release", reader, Ct)).Status);
         Assert.False(await new BlobContainerClient(storage.ConnectionString, PulangStorage.ReleasesContainer).GetBlobClient($"{caseId}.json").ExistsAsync(Ct));
-        Assert.DoesNotContain(await EventsAsync(hub, caseId), e => e.Type == "case.released");
+        Assert.DoesNotContain(await SelfHostProcess.PeekEventsAsync(storage.ConnectionString, hub, caseId, Ct), e => e.Type == "case.released");
 
         // Lifting the hold releases the case, once.
         var holdId = Assert.Single(after.Holds).HoldId;
@@ -146,7 +146,7 @@ public sealed class OrphanEpisodeTests(TestStorage storage)
         var released = await client.WaitForAsync(caseId, reader, s => s.IsFinished, TimeSpan.FromMinutes(1), Ct);
         Assert.Equal(Stage.Released, released.Stage);
         Assert.Single(released.History, h => h.Detail.EndsWith("; released", StringComparison.Ordinal));
-        Assert.Equal([$"{caseId}:released"], (await EventsAsync(hub, caseId)).Where(e => e.Type == "case.released").Select(e => e.Id).Distinct());
+        Assert.Equal([$"{caseId}:released"], (await SelfHostProcess.PeekEventsAsync(storage.ConnectionString, hub, caseId, Ct)).Where(e => e.Type == "case.released").Select(e => e.Id).Distinct());
         await app.StopAsync(Ct);
     }
 
@@ -161,16 +161,5 @@ public sealed class OrphanEpisodeTests(TestStorage storage)
             await Task.Delay(500, Ct);
             quiet = (await queue.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount == 0 ? quiet + 1 : 0;
         }
-    }
-
-    async Task<List<CaseEventMessage>> EventsAsync(string hub, string caseId)
-    {
-        var queue = new QueueClient(storage.ConnectionString, SelfHostProcess.EventsQueueFor(hub), new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        if (!await queue.ExistsAsync(Ct))
-        {
-            return [];
-        }
-
-        return [.. (await queue.PeekMessagesAsync(32, Ct)).Value.Select(m => JsonSerializer.Deserialize<CaseEventMessage>(m.Body.ToString(), PulangJson.Options)!).Where(e => e.CaseId == caseId)];
     }
 }
