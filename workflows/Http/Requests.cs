@@ -18,7 +18,7 @@ namespace Pulang.Workflows.Http;
 /// <param name="PlacementCountry">Country the PMI worked in (required, at most 100 characters).</param>
 /// <param name="ArrivalDate">Date of arrival back in Indonesia, <c>yyyy-MM-dd</c> (required; not before the birth date, not
 /// in the future).</param>
-/// <param name="Nik">Nomor Induk Kependudukan (the KTP's 16-digit population number), if known; checked against the KTP.</param>
+/// <param name="Nik">Nomor Induk Kependudukan (the KTP's 16-digit population number), if known; compared with the NIK read from the KTP scan.</param>
 public sealed record IntakeRequest(
     string? ExternalReference,
     string? FullName,
@@ -116,7 +116,7 @@ public sealed record ReasonRequest(string? Reason);
 
 /// <summary>Body of <c>POST .../documents/{documentId}/verification</c>: corrections by field name, and a note.</summary>
 /// <param name="Corrections">Field name (1..64 characters, a read field's name from
-/// <see cref="Pulang.Workflows.Documents.FieldNames"/>, e.g. <c>nik</c>, <c>passportNumber</c>) to the corrected value; null or empty confirms the reading as it is. The OCR reading is kept
-/// beside the correction.</param>
+/// <see cref="Pulang.Workflows.Documents.FieldNames"/>, e.g. <c>nik</c>, <c>passportNumber</c>) to the corrected value;
+/// null or empty confirms the reading as it is. The OCR reading is kept beside the correction.</param>
 /// <param name="Note">The verifier's note (optional).</param>
 public sealed record VerificationRequest(Dictionary<string, string>? Corrections, string? Note);

@@ -105,7 +105,8 @@ public sealed class FunctionsAuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task A_forged_client_principal_header_is_ignored_unless_trusted_and_never_trusted_in_azure()
     {
-        // What anyone could send once App Service Authentication is off: an admin principal of their own making.
+        // What anyone could send once App Service Authentication is off: a principal of their own making. It carries no
+        // Pulang role, so a header taken as the caller shows as 403 role.required (no storage needed) and an ignored one as 401.
         var json = """{"auth_typ":"aad","claims":[{"typ":"http://schemas.microsoft.com/identity/claims/objectidentifier","val":"u-forger"},{"typ":"roles","val":"not-a-pulang-role"}]}""";
         var forged = Convert.ToBase64String(Encoding.UTF8.GetBytes(json));
         void Forge(HttpRequest r) => r.Headers[CallerAuthenticationMiddleware.PrincipalHeader] = forged;
