@@ -1,6 +1,7 @@
 // Pulang on Azure: a Flex Consumption Function App (Durable Functions, .NET 10 isolated) with a system-assigned
-// managed identity, its storage account (no shared keys), Azure AI Document Intelligence, Key Vault, Application
-// Insights on Log Analytics, and App Service Authentication (Entra ID). See README "Deploying to Azure".
+// managed identity, its storage account (no shared keys), Azure AI Document Intelligence, Key Vault and Application
+// Insights on Log Analytics. Entra ID bearer tokens are validated by the worker itself (App Service Authentication is
+// off, so every refusal is Pulang's 401 problem details). See docs/deploy.md.
 targetScope = 'resourceGroup'
 
 @description('Environment name; part of every resource name.')
@@ -69,10 +70,16 @@ var dataContainers = ['scans', 'releases', 'incoming', 'audit']
 var immutableContainers = ['releases', 'audit']
 var queueNames = ['case-intake', 'case-intake-poison', 'case-events']
 var tableNames = ['PulangCases', 'PulangIntake']
+// The worker accepts the app ID URI, the client ID (ExtraAudiences__0) and these.
+var extraAudienceSettings = [
+  for (audience, i) in authAllowedAudiences: { name: 'Pulang__Auth__ExtraAudiences__${i + 1}', value: audience }
+]
 
 // Built-in role definition IDs.
 var roles = {
-  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  // Read/write/delete blobs, leases, create containers and get a user delegation key (for the download SAS): all the
+  // host, Durable Task and Pulang do. Storage Blob Data Owner would add ACLs, blob index tags and version deletion.
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   cognitiveServicesUser: 'a97b65f3-24c7-4388-baec-2e87135dc908'
@@ -255,7 +262,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: [
+      appSettings: concat([
         // Identity-based host storage (Durable Task hub, triggers, deployment): no keys anywhere.
         { name: 'AzureWebJobsStorage__accountName', value: storage.name }
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
@@ -265,11 +272,11 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Pulang__Ocr__Engine', value: 'documentIntelligence' }
         { name: 'Pulang__Ocr__DocumentIntelligence__Endpoint', value: documentIntelligence.properties.endpoint }
         { name: 'Pulang__KeyVaultUri', value: vault.properties.vaultUri }
-        // The worker validates bearer tokens itself too (JwtBearer, as the self-host), against the same Entra app.
+        // The worker validates every bearer token (JwtBearer, as the self-host) against the Entra app: the only gate.
         { name: 'Pulang__Auth__Authority', value: '${environment().authentication.loginEndpoint}${authTenantId}/v2.0' }
         { name: 'Pulang__Auth__Audience', value: 'api://${authClientId}' }
         { name: 'Pulang__Auth__ExtraAudiences__0', value: authClientId }
-      ]
+      ], extraAudienceSettings)
     }
     functionAppConfig: {
       deployment: {
@@ -288,37 +295,28 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
-// Entra ID in front of every request: no token, 401. The worker validates bearer tokens again (Pulang__Auth__*) and reads the caller's claims (roles) from them or from the
-// X-MS-CLIENT-PRINCIPAL header this sets. Durable's management webhooks additionally need the system key.
+// App Service Authentication ("Easy Auth") is explicitly OFF. With it on, the platform answered a missing, expired or
+// wrong-audience token with its own bare 401 before the worker ran, and it would also answer the Event Grid webhook
+// (/runtime/webhooks/blobs, which carries the blobs_extension system key, not a token). The worker validates every
+// bearer token itself (Pulang__Auth__* above; CallerAuthenticationMiddleware, PulangAuthentication) and answers 401
+// with problem details; Durable's management webhooks stay behind the host's system key. Kept as a resource (rather
+// than removed) so a redeployment also turns off an Easy Auth someone enabled by hand.
 resource auth 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
   name: 'authsettingsV2'
   properties: {
-    platform: { enabled: true }
+    platform: { enabled: false }
     globalValidation: {
-      requireAuthentication: true
-      unauthenticatedClientAction: 'Return401'
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
     }
     httpSettings: { requireHttps: true }
-    identityProviders: {
-      azureActiveDirectory: {
-        enabled: true
-        registration: {
-          clientId: authClientId
-          openIdIssuer: '${environment().authentication.loginEndpoint}${authTenantId}/v2.0'
-        }
-        validation: {
-          allowedAudiences: concat([authClientId, 'api://${authClientId}'], authAllowedAudiences)
-        }
-      }
-    }
-    login: { tokenStore: { enabled: false } }
   }
 }
 
 // ---- Role assignments for the app's identity ------------------------------------------------------------------------
 
-var storageRoles = [roles.storageBlobDataOwner, roles.storageQueueDataContributor, roles.storageTableDataContributor]
+var storageRoles = [roles.storageBlobDataContributor, roles.storageQueueDataContributor, roles.storageTableDataContributor]
 
 resource storageAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for role in storageRoles: {

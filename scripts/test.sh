@@ -10,14 +10,8 @@ source scripts/azurite.sh
 start_azurite 20100 || { echo "0 passed, 1 failed"; exit 1; }
 
 log=$(mktemp)
-if ! dotnet build Pulang.slnx -nologo -v quiet; then
-  echo "0 passed, 1 failed"
-  exit 1
-fi
-dotnet test --no-build --project tests/Pulang.Tests "$@" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-
-# Infrastructure: Bicep build + lint (warnings are errors), counted as one test.
+# Infrastructure first: Bicep build + lint (warnings are errors), counted as one test. It also downloads the Bicep CLI
+# that InfraTemplateTests runs to check the compiled ARM template.
 bicep_passed=0 bicep_failed=0
 if dotnet build infra/Pulang.Infra.proj -nologo -v quiet; then
   echo "bicep: infra/main.bicep builds and lints clean"
@@ -25,8 +19,15 @@ if dotnet build infra/Pulang.Infra.proj -nologo -v quiet; then
 else
   echo "bicep: infra/main.bicep failed to build or lint"
   bicep_failed=1
-  status=1
 fi
+if ! dotnet build Pulang.slnx -nologo -v quiet; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+dotnet test --no-build --project tests/Pulang.Tests "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+if [ "$bicep_failed" = 1 ]; then status=1; fi
+
 total=$(grep -E '^\s*total:' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
 failed=$(grep -E '^\s*failed:' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
 passed=$(grep -E '^\s*succeeded:' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Pulang.Workflows.Http;
 
 namespace Pulang.Functions.Hosting;
@@ -17,20 +18,50 @@ namespace Pulang.Functions.Hosting;
 /// <item>A bearer token, when <c>Pulang:Auth:Authority</c> is set (the Bicep sets Entra ID), is validated in the worker by
 /// <c>Microsoft.AspNetCore.Authentication.JwtBearer</c> exactly as the self-host does
 /// (<see cref="PulangAuthentication.AddPulangJwtBearer"/>: issuer, audience, lifetime, signature). A token that fails
-/// leaves the caller anonymous, so the handler answers 401 with problem details.</item>
-/// <item>Otherwise the principal App Service Authentication ("Easy Auth") forwards in <c>X-MS-CLIENT-PRINCIPAL</c>
-/// (Base64 JSON; the platform strips any such header a caller sent), trusted only when the platform says
-/// authentication is on (<c>WEBSITE_AUTH_ENABLED=True</c>) or, for local runs with a hand-made header,
-/// <c>Pulang:Auth:TrustClientPrincipalHeader=true</c>.</item>
+/// leaves the caller anonymous, so the handler answers 401 with problem details (<c>auth.required</c>). In Azure this
+/// is the only gate: App Service Authentication is off (infra/main.bicep), so the platform never answers for Pulang.</item>
+/// <item>Local runs only (<c>func start</c>, no identity provider): a hand-made <c>X-MS-CLIENT-PRINCIPAL</c> header
+/// (Base64 JSON, the shape App Service Authentication forwards) when <c>Pulang:Auth:TrustClientPrincipalHeader=true</c>.
+/// Anyone can send that header, so it is never trusted in Azure: when <c>WEBSITE_INSTANCE_ID</c> is set (App Service
+/// and Functions set it on every instance) the setting is ignored with a warning, e.g. after
+/// <c>func azure functionapp publish --publish-local-settings</c> copied it there.</item>
 /// </list>
 /// Roles come from the <c>roles</c> claim (Entra app roles), the ID from the object ID (<c>oid</c>).
 /// </summary>
-public sealed class CallerAuthenticationMiddleware(IConfiguration configuration) : IFunctionsWorkerMiddleware
+public sealed class CallerAuthenticationMiddleware : IFunctionsWorkerMiddleware
 {
-    /// <summary>The header App Service Authentication forwards.</summary>
+    /// <summary>The header App Service Authentication forwards (trusted only locally, see the class remarks).</summary>
     public const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL";
 
+    /// <summary>The setting that lets local runs take <see cref="PrincipalHeader"/> as the caller.</summary>
+    public const string TrustHeaderSetting = "Pulang:Auth:TrustClientPrincipalHeader";
+
+    /// <summary>Set by App Service / Azure Functions on every instance in Azure; never set locally.</summary>
+    public const string AzureInstanceSetting = "WEBSITE_INSTANCE_ID";
+
     const string ObjectIdClaim = "http://schemas.microsoft.com/identity/claims/objectidentifier";
+
+    readonly IConfiguration configuration;
+
+    /// <summary>
+    /// Reads <c>Pulang:Auth:Authority</c> and <see cref="TrustHeaderSetting"/> from <paramref name="configuration"/>;
+    /// logs a warning to <paramref name="logger"/> when the header is asked to be trusted in Azure (and ignores it).
+    /// </summary>
+    public CallerAuthenticationMiddleware(IConfiguration configuration, ILogger<CallerAuthenticationMiddleware>? logger = null)
+    {
+        this.configuration = configuration;
+        var asked = configuration.GetValue(TrustHeaderSetting, false);
+        var inAzure = !string.IsNullOrEmpty(configuration[AzureInstanceSetting]);
+        TrustsPrincipalHeader = asked && !inAzure;
+        if (asked && inAzure)
+        {
+            logger?.LogWarning("{Setting}=true is ignored in Azure ({Instance} is set): anyone could send {Header}. Callers need a bearer token.",
+                TrustHeaderSetting, AzureInstanceSetting, PrincipalHeader);
+        }
+    }
+
+    /// <summary>Whether <see cref="PrincipalHeader"/> is taken as the caller: asked for, and not running in Azure.</summary>
+    public bool TrustsPrincipalHeader { get; }
 
     /// <inheritdoc/>
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
@@ -43,7 +74,7 @@ public sealed class CallerAuthenticationMiddleware(IConfiguration configuration)
         await next(context);
     }
 
-    /// <summary>Sets <paramref name="http"/>'s user from its bearer token or the App Service principal; else leaves it anonymous.</summary>
+    /// <summary>Sets <paramref name="http"/>'s user from its bearer token or (locally) the hand-made principal header; else leaves it anonymous.</summary>
     public async Task AuthenticateAsync(HttpContext http)
     {
         var bearer = http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
@@ -58,7 +89,7 @@ public sealed class CallerAuthenticationMiddleware(IConfiguration configuration)
             return;
         }
 
-        if (Trusted())
+        if (TrustsPrincipalHeader)
         {
             var header = http.Request.Headers[PrincipalHeader].ToString();
             if (header.Length > 0 && Parse(header) is { } user)
@@ -67,10 +98,6 @@ public sealed class CallerAuthenticationMiddleware(IConfiguration configuration)
             }
         }
     }
-
-    bool Trusted() =>
-        string.Equals(configuration["WEBSITE_AUTH_ENABLED"], "True", StringComparison.OrdinalIgnoreCase)
-        || configuration.GetValue("Pulang:Auth:TrustClientPrincipalHeader", false);
 
     /// <summary>The principal in an <c>X-MS-CLIENT-PRINCIPAL</c> value; null when it is not one.</summary>
     public static ClaimsPrincipal? Parse(string header)

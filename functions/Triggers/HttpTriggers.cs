@@ -10,9 +10,9 @@ namespace Pulang.Functions.Triggers;
 
 /// <summary>
 /// The HTTP API under <c>/api</c>: one trigger per route of <see cref="CaseEndpoints.MapPulangApi"/>, each calling the
-/// same handler. Authorization level is anonymous because App Service Authentication (Entra ID) authenticates
-/// every request in front of the worker and the handlers check roles themselves; no trigger returns Durable
-/// management links.
+/// same handler. Authorization level is anonymous because the worker validates the caller's bearer token
+/// (<see cref="CallerAuthenticationMiddleware"/>) and the handlers check roles themselves, answering 401/403 with
+/// problem details; no trigger returns Durable management links.
 /// </summary>
 public static class HttpTriggers
 {

@@ -80,7 +80,10 @@ public static class CaseEndpoints
         return Json(link);
     }
 
-    /// <summary><c>GET /downloads/{caseId}/{documentId}?expires=&amp;sig=</c>: the scan's bytes for a valid, unexpired link; 403 otherwise.</summary>
+    /// <summary>
+    /// <c>GET /downloads/{caseId}/{documentId}?expires=&amp;sig=</c>: the scan's bytes for a valid, unexpired link
+    /// (<c>Content-Disposition: attachment</c>, <c>X-Content-Type-Options: nosniff</c>, <c>Cache-Control: no-store</c>); 403 otherwise.
+    /// </summary>
     public static async Task<IResult> Download(HttpContext http, string caseId, string documentId, long? expires, string? sig)
     {
         var problem = expires is { } e ? http.RequestServices.GetRequiredService<DownloadLinks>().Check(caseId, documentId, e, sig) : "link.invalid";
@@ -96,6 +99,9 @@ public static class CaseEndpoints
         {
             var download = await blob.DownloadStreamingAsync(cancellationToken: http.RequestAborted);
             http.Response.Headers.CacheControl = "no-store";
+            // As the Azure SAS link (rscd=attachment): saved, never rendered inline or content-sniffed by the browser.
+            http.Response.Headers.ContentDisposition = "attachment";
+            http.Response.Headers.XContentTypeOptions = "nosniff";
             return Results.Stream(download.Value.Content, download.Value.Details.ContentType ?? "application/octet-stream");
         }
         catch (RequestFailedException ex) when (ex.Status == 404)

@@ -38,7 +38,7 @@ public sealed class AuthOptions
 /// JWT bearer authentication as both hosts use it (<c>Microsoft.AspNetCore.Authentication.JwtBearer</c>): tokens from
 /// the OpenID Connect <see cref="AuthOptions.Authority"/> (Entra ID), or, in the self-host without an authority,
 /// from its local issuer. Roles come from the <c>roles</c> claim (Entra app roles, see
-/// <c>infra/entra-app-roles.json</c>), the caller's ID from <c>oid</c> (Entra object ID) or <c>sub</c>. Missing,
+/// <c>infra/entra-app.json</c>), the caller's ID from <c>oid</c> (Entra object ID) or <c>sub</c>. Missing,
 /// expired, wrongly signed and wrong-audience tokens all end as 401 with problem details.
 /// </summary>
 public static class PulangAuthentication

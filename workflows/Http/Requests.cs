@@ -6,7 +6,19 @@ namespace Pulang.Workflows.Http;
 /// <summary>
 /// Intake body (<c>POST /api/cases</c>, and the <c>case-intake</c> queue message). Dates are ISO 8601
 /// <c>yyyy-MM-dd</c>; <c>sex</c> is <c>F</c> or <c>M</c> (ICAO 9303), <c>P</c>/<c>L</c> (perempuan/laki-laki) also accepted.
+/// Every field is nullable so a missing one is a 400 naming it (<see cref="Validate"/>), not a parse error.
 /// </summary>
+/// <param name="ExternalReference">The sender's own reference for the case (required, at most 200 characters); the same
+/// reference twice starts one case (the second call answers 200 with the existing case ID).</param>
+/// <param name="FullName">The PMI's full name as in the passport (required, at most 200 characters; stored in upper case).</param>
+/// <param name="Sex"><c>F</c> or <c>M</c> (ICAO 9303 sex field); <c>P</c>/<c>PEREMPUAN</c> and <c>L</c>/<c>LAKI-LAKI</c> are
+/// accepted too (required).</param>
+/// <param name="BirthDate">Date of birth, <c>yyyy-MM-dd</c> (required; not in the future, not before 1900).</param>
+/// <param name="OriginRegion">Region of origin in Indonesia (kabupaten/kota or province; required, at most 200 characters).</param>
+/// <param name="PlacementCountry">Country the PMI worked in (required, at most 100 characters).</param>
+/// <param name="ArrivalDate">Date of arrival back in Indonesia, <c>yyyy-MM-dd</c> (required; not before the birth date, not
+/// in the future).</param>
+/// <param name="Nik">Nomor Induk Kependudukan (the KTP's 16-digit population number), if known; compared with the NIK read from the KTP scan.</param>
 public sealed record IntakeRequest(
     string? ExternalReference,
     string? FullName,
@@ -78,19 +90,33 @@ public sealed record IntakeRequest(
 }
 
 /// <summary>Body of <c>POST .../assessment</c>.</summary>
+/// <param name="Summary">The asesmen's findings on the PMI's situation (required).</param>
+/// <param name="Recommendation">What should happen next, e.g. referral to BP3MI for reintegration (required).</param>
 public sealed record AssessmentRequest(string? Summary, string? Recommendation);
 
 /// <summary>Body of <c>POST .../assessment/decision</c>: <c>approve</c> true, or false with a <c>reason</c>.</summary>
+/// <param name="Approve"><c>true</c> approves the asesmen, <c>false</c> sends it back to the assessor (required).</param>
+/// <param name="Reason">Why it is sent back (required when <paramref name="Approve"/> is <c>false</c>).</param>
 public sealed record AssessmentDecisionRequest(bool? Approve, string? Reason);
 
 /// <summary>Body of <c>POST .../signoffs/{ministry}</c>: the dossier digest the signer reviewed.</summary>
+/// <param name="Approve"><c>true</c> signs the dossier off, <c>false</c> rejects it (required).</param>
+/// <param name="DossierDigest">The case's <c>dossierDigest</c> from <c>GET /api/cases/{id}</c> (SHA-256, 64 hex characters):
+/// a sign-off counts only for the dossier the signer saw (required).</param>
+/// <param name="Reason">Why the dossier is rejected (required when <paramref name="Approve"/> is <c>false</c>).</param>
 public sealed record SignOffRequest(bool? Approve, string? DossierDigest, string? Reason);
 
 /// <summary>Body of <c>POST .../holds</c>.</summary>
+/// <param name="Reason">Why the case is held, e.g. a trafficking investigation (required).</param>
 public sealed record HoldRequest(string? Reason);
 
 /// <summary>Body of <c>POST .../withdraw</c> and optional body of <c>DELETE .../holds/{holdId}</c>.</summary>
+/// <param name="Reason">Why the case is withdrawn (required) or the hold lifted (optional).</param>
 public sealed record ReasonRequest(string? Reason);
 
 /// <summary>Body of <c>POST .../documents/{documentId}/verification</c>: corrections by field name, and a note.</summary>
+/// <param name="Corrections">Field name (1..64 characters, a read field's name from
+/// <see cref="Pulang.Workflows.Documents.FieldNames"/>, e.g. <c>nik</c>, <c>passportNumber</c>) to the corrected value;
+/// null or empty confirms the reading as it is. The OCR reading is kept beside the correction.</param>
+/// <param name="Note">The verifier's note (optional).</param>
 public sealed record VerificationRequest(Dictionary<string, string>? Corrections, string? Note);

@@ -30,6 +30,8 @@ public sealed class DownloadLinkTests(TestStorage storage)
         var response = await anonymous.GetAsync(url, ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("image/jpeg", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal(["nosniff"], response.Headers.GetValues("X-Content-Type-Options"));
         Assert.Equal(await File.ReadAllBytesAsync(file, ct), await response.Content.ReadAsByteArrayAsync(ct));
 
         var tampered = url[..^1] + (url[^1] == '0' ? '1' : '0');

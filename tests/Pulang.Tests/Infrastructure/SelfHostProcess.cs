@@ -72,8 +72,14 @@ public sealed class SelfHostProcess : IAsyncDisposable
     /// <summary>The task hub.</summary>
     public string TaskHub { get; }
 
-    /// <summary>Loopback port.</summary>
-    public int Port { get; }
+    /// <summary>Loopback port (<see cref="PulangHost.DefaultUrl"/>'s with <see cref="DefaultUrls"/>).</summary>
+    public int Port { get; private set; }
+
+    /// <summary>
+    /// Start without <c>--urls</c> (and without <c>ASPNETCORE_URLS</c>/<c>DOTNET_URLS</c>), so the self-host listens where it
+    /// does by default (<see cref="PulangHost.DefaultUrl"/>).
+    /// </summary>
+    public bool DefaultUrls { get; init; }
 
     /// <summary>Mints tokens this process accepts.</summary>
     public LocalTokens Tokens { get; }
@@ -88,7 +94,16 @@ public sealed class SelfHostProcess : IAsyncDisposable
     public async Task StartAsync()
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { TestPaths.SelfHostDll, "serve", "--urls", $"http://127.0.0.1:{Port}" })
+        if (DefaultUrls)
+        {
+            Port = new Uri(PulangHost.DefaultUrl).Port;
+            foreach (var v in new[] { "ASPNETCORE_URLS", "DOTNET_URLS", "URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_HTTP_PORTS" })
+            {
+                start.Environment.Remove(v);
+            }
+        }
+
+        foreach (var a in DefaultUrls ? [TestPaths.SelfHostDll, "serve"] : new[] { TestPaths.SelfHostDll, "serve", "--urls", $"http://127.0.0.1:{Port}" })
         {
             start.ArgumentList.Add(a);
         }

@@ -1,0 +1,182 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Pulang.Functions.Hosting;
+using Pulang.Functions.Triggers;
+using Pulang.Tests.Infrastructure;
+using Pulang.Workflows.Domain;
+
+namespace Pulang.Tests.Functions;
+
+/// <summary>
+/// The Function App's own answer to callers it cannot trust, as Azure serves it now that App Service Authentication is
+/// off (infra/main.bicep): the worker's <see cref="CallerAuthenticationMiddleware"/> runs through
+/// <c>IFunctionsWorkerMiddleware.Invoke</c> with the invocation's <see cref="HttpContext"/>, then the real HTTP
+/// trigger (<see cref="HttpTriggers.GetCase"/>) answers. Tokens come from <see cref="LocalOpenIdProvider"/> (Entra ID's
+/// shape, real metadata discovery). No trigger reaches storage here: every call stops at 401 or 403.
+/// </summary>
+public sealed class FunctionsAuthenticationTests : IAsyncLifetime
+{
+    const string Audience = "api://pulang-functions-test";
+    LocalOpenIdProvider provider = null!;
+
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => provider = await LocalOpenIdProvider.StartAsync();
+
+    public async ValueTask DisposeAsync() => await provider.DisposeAsync();
+
+    /// <summary>The Function App's services and middleware for <paramref name="settings"/> (besides a storage connection no call reaches).</summary>
+    static (ServiceProvider Services, CallerAuthenticationMiddleware Middleware, List<string> Warnings) Worker(Dictionary<string, string?> settings)
+    {
+        settings["AzureWebJobsStorage"] = "UseDevelopmentStorage=true";
+        var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var warnings = new List<string>();
+        var collection = new ServiceCollection();
+        collection.AddSingleton<IConfiguration>(config);
+        collection.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddProvider(new ListLoggerProvider(warnings)));
+        collection.AddPulangFunctions(config);
+        collection.AddSingleton<CallerAuthenticationMiddleware>();
+        var services = collection.BuildServiceProvider();
+        return (services, services.GetRequiredService<CallerAuthenticationMiddleware>(), warnings);
+    }
+
+    /// <summary>One invocation of <c>GET /api/cases/PLG-0000000000</c> through the middleware and the trigger.</summary>
+    static async Task<(int Status, string? ContentType, JsonElement Problem)> GetCaseAsync(ServiceProvider services, CallerAuthenticationMiddleware middleware, Action<HttpRequest> prepare)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        http.Request.Method = "GET";
+        http.Request.Path = "/api/cases/PLG-0000000000";
+        prepare(http.Request);
+        var body = new MemoryStream();
+        http.Response.Body = body;
+        var context = new HttpFunctionContext(scope.ServiceProvider, http);
+
+        await middleware.Invoke(context, async _ =>
+        {
+            var result = await HttpTriggers.GetCase(http.Request, "PLG-0000000000", null!);
+            await result.ExecuteAsync(http);
+        });
+
+        var text = Encoding.UTF8.GetString(body.ToArray());
+        return (http.Response.StatusCode, http.Response.ContentType?.Split(';')[0], text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task Missing_expired_forged_and_wrong_audience_tokens_get_401_problem_details_from_the_worker()
+    {
+        var (services, middleware, _) = Worker(new()
+        {
+            ["Pulang:Auth:Authority"] = provider.Authority,
+            ["Pulang:Auth:Audience"] = Audience,
+        });
+        await using var _ = services;
+
+        // A valid token gets through authentication: without a Pulang role the trigger answers 403, not 401.
+        var (status, _, problem) = await GetCaseAsync(services, middleware, r => r.Headers.Authorization = "Bearer " + provider.Mint(Audience, "u-none", ["not-a-pulang-role"]));
+        Assert.Equal(403, status);
+        Assert.Equal("role.required", problem.GetProperty("code").GetString());
+
+        (string Name, string? Token)[] bad =
+        [
+            ("missing", null),
+            ("expired", provider.Mint(Audience, "u-expired", [Roles.Reader], lifetime: TimeSpan.FromMinutes(-5))),
+            ("wrongly signed", provider.Mint(Audience, "u-forged", [Roles.Reader], signingKey: LocalOpenIdProvider.ForeignKey())),
+            ("wrong audience", provider.Mint("api://someone-else", "u-aud", [Roles.Reader])),
+        ];
+        foreach (var (name, token) in bad)
+        {
+            (status, var type, problem) = await GetCaseAsync(services, middleware, r =>
+            {
+                if (token is not null) r.Headers.Authorization = "Bearer " + token;
+            });
+            Assert.True(status == 401, $"{name}: {status}");
+            Assert.Equal("application/problem+json", type);
+            Assert.Equal("auth.required", problem.GetProperty("code").GetString());
+            Assert.Equal("urn:pulang:problem:auth.required", problem.GetProperty("type").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task A_forged_client_principal_header_is_ignored_unless_trusted_and_never_trusted_in_azure()
+    {
+        // What anyone could send once App Service Authentication is off: a principal of their own making. It carries no
+        // Pulang role, so a header taken as the caller shows as 403 role.required (no storage needed) and an ignored one as 401.
+        var json = """{"auth_typ":"aad","claims":[{"typ":"http://schemas.microsoft.com/identity/claims/objectidentifier","val":"u-forger"},{"typ":"roles","val":"not-a-pulang-role"}]}""";
+        var forged = Convert.ToBase64String(Encoding.UTF8.GetBytes(json));
+        void Forge(HttpRequest r) => r.Headers[CallerAuthenticationMiddleware.PrincipalHeader] = forged;
+
+        // Not trusted (the default, and Azure's settings with or without a bearer token): 401.
+        var cases = new (string Name, Dictionary<string, string?> Settings, bool Trusted)[]
+        {
+            ("default", new(), false),
+            ("Entra ID configured", new() { ["Pulang:Auth:Authority"] = provider.Authority, ["Pulang:Auth:Audience"] = Audience }, false),
+            ("trusted but in Azure", new() { ["Pulang:Auth:TrustClientPrincipalHeader"] = "true", ["WEBSITE_INSTANCE_ID"] = "0123456789abcdef" }, false),
+            ("trusted in Azure with App Service Authentication said on", new() { ["Pulang:Auth:TrustClientPrincipalHeader"] = "true", ["WEBSITE_INSTANCE_ID"] = "0123456789abcdef", ["WEBSITE_AUTH_ENABLED"] = "True" }, false),
+            ("App Service Authentication said on", new() { ["WEBSITE_AUTH_ENABLED"] = "True" }, false),
+            // Locally, asked for: the header is the caller (authenticated, no Pulang role: 403).
+            ("trusted locally", new() { ["Pulang:Auth:TrustClientPrincipalHeader"] = "true" }, true),
+        };
+        foreach (var (name, settings, trusted) in cases)
+        {
+            var (services, middleware, warnings) = Worker(settings);
+            await using var _ = services;
+            Assert.Equal(trusted, middleware.TrustsPrincipalHeader);
+            var (status, type, problem) = await GetCaseAsync(services, middleware, Forge);
+            Assert.True(status == (trusted ? 403 : 401), $"{name}: {status}");
+            Assert.Equal("application/problem+json", type);
+            Assert.Equal(trusted ? "role.required" : "auth.required", problem.GetProperty("code").GetString());
+            if (name.StartsWith("trusted in", StringComparison.Ordinal) || name.StartsWith("trusted but", StringComparison.Ordinal))
+            {
+                Assert.Contains(warnings, w => w.Contains("TrustClientPrincipalHeader", StringComparison.Ordinal) && w.Contains("ignored", StringComparison.Ordinal));
+            }
+        }
+    }
+
+    /// <summary>A FunctionContext carrying the invocation's HttpContext where the ASP.NET Core integration puts it.</summary>
+    sealed class HttpFunctionContext : FunctionContext
+    {
+        public HttpFunctionContext(IServiceProvider services, HttpContext http)
+        {
+            InstanceServices = services;
+            Items = new Dictionary<object, object> { ["HttpRequestContext"] = http };
+        }
+
+        public override string InvocationId { get; } = Guid.NewGuid().ToString();
+        public override string FunctionId => "GetCase";
+        public override TraceContext TraceContext => throw new NotSupportedException();
+        public override BindingContext BindingContext => throw new NotSupportedException();
+        public override RetryContext RetryContext => throw new NotSupportedException();
+        public override IServiceProvider InstanceServices { get; set; }
+        public override FunctionDefinition FunctionDefinition => throw new NotSupportedException();
+        public override IDictionary<object, object> Items { get; set; }
+        public override IInvocationFeatures Features => throw new NotSupportedException();
+        public override CancellationToken CancellationToken => Ct;
+    }
+
+    sealed class ListLoggerProvider(List<string> lines) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new ListLogger(lines);
+
+        public void Dispose()
+        {
+        }
+
+        sealed class ListLogger(List<string> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                lock (lines) lines.Add(formatter(state, exception));
+            }
+        }
+    }
+}
