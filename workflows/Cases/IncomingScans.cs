@@ -7,7 +7,7 @@ namespace Pulang.Workflows.Cases;
 
 /// <summary>What became of one blob in the <c>incoming</c> container.</summary>
 /// <param name="Scan">The stored scan (its reading is scheduled), or null when rejected.</param>
-/// <param name="Rejection">Why the blob was not taken (unknown case or kind, finished case, bad content); null when taken.</param>
+/// <param name="Rejection">Why the blob was not taken (unknown case or kind, a restricted kind, finished case, bad content); null when taken.</param>
 public sealed record IncomingScanOutcome(StoredScan? Scan, string? Rejection);
 
 /// <summary>
@@ -15,12 +15,17 @@ public sealed record IncomingScanOutcome(StoredScan? Scan, string? Rejection);
 /// <c>incoming/{caseId}/{kind}/{fileName}</c> (kind as in the upload route, e.g. <c>passport</c>): the same checks and
 /// the same scan path as <c>PUT /api/cases/{caseId}/documents/{kind}</c> (<see cref="DocumentUploads.ImportAsync"/>).
 /// The same blob version seen twice (same URI and ETag) is stored and analyzed once. The incoming blob is left as
-/// it is (the storage lifecycle policy removes it later).
+/// it is (the storage lifecycle policy removes it later). Restricted kinds (<c>investigation</c>) are rejected
+/// (<see cref="RestrictedKindCode"/>): a blob writer is no investigator, so taking them here would bypass the
+/// investigator/admin-only upload rule.
 /// </summary>
 public sealed class IncomingScans(CaseService cases, DocumentUploads uploads)
 {
     /// <summary>Container scanners write to.</summary>
     public const string Container = Storage.PulangStorage.IncomingContainer;
+
+    /// <summary>The rejection code for a restricted kind (<see cref="DocumentKinds.IsRestricted"/>) written to the container.</summary>
+    public const string RestrictedKindCode = "incoming.restricted-kind";
 
     /// <summary>Who imported scans are recorded as uploaded by.</summary>
     public static Actor Importer { get; } = new("system:blob-import", []);
@@ -31,6 +36,12 @@ public sealed class IncomingScans(CaseService cases, DocumentUploads uploads)
         if (!DocumentKinds.TryParse(kind, out var documentKind))
         {
             return new(null, $"'{Http.Problems.Shorten(kind)}' is not a document kind; use one of {string.Join(", ", DocumentKinds.RouteNames)}.");
+        }
+
+        if (!documentKind.VisibleTo(Importer))
+        {
+            // The container has no caller to check: restricted papers come only from an investigator or admin over HTTP.
+            return new(null, $"{RestrictedKindCode}: '{kind}' papers are restricted; only an investigator or admin uploads them (PUT /api/cases/{{caseId}}/documents/{kind}), never through the {Container} container.");
         }
 
         var state = await cases.GetAsync(caseId, ct);

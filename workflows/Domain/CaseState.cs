@@ -33,7 +33,7 @@ public sealed record CaseIntake(
 /// <summary>Review status of a document.</summary>
 public enum DocumentStatus
 {
-    /// <summary>Every check passed.</summary>
+    /// <summary>Every check passed; or a restricted document (investigation paper), which is never reviewed (its findings are kept).</summary>
     Accepted,
     /// <summary>Findings or doubts: waits for a verifier.</summary>
     NeedsReview,
@@ -92,11 +92,25 @@ public sealed record Assessment(
 /// <summary>One ministry decision, bound to the dossier digest it was made on.</summary>
 public sealed record SignOffRecord(Ministry Ministry, bool Approve, string DossierDigest, string SignedBy, DateTimeOffset SignedAt, string? Reason);
 
-/// <summary>An investigation hold.</summary>
-public sealed record Hold(string HoldId, string Reason, string PlacedBy, DateTimeOffset PlacedAt, string? LiftedBy = null, DateTimeOffset? LiftedAt = null, string? LiftReason = null)
+/// <summary>
+/// An investigation hold. <paramref name="Reason"/> and <paramref name="LiftReason"/> are the investigator's free text:
+/// only investigators and admins see them (<see cref="WithoutReasons"/> is what everyone else sees, and what the
+/// release record keeps). <paramref name="Reason"/> is always set in the case's own state.
+/// </summary>
+/// <param name="HoldId">Hold ID (the investigator's, or generated at the HTTP layer).</param>
+/// <param name="Reason">Why the hold was placed; null only in a view without reasons.</param>
+/// <param name="PlacedBy">Actor ID of the investigator.</param>
+/// <param name="PlacedAt">UTC, orchestration clock.</param>
+/// <param name="LiftedBy">Actor ID of the investigator who lifted it, or null while open.</param>
+/// <param name="LiftedAt">UTC, or null while open.</param>
+/// <param name="LiftReason">Why it was lifted (optional free text).</param>
+public sealed record Hold(string HoldId, string? Reason, string PlacedBy, DateTimeOffset PlacedAt, string? LiftedBy = null, DateTimeOffset? LiftedAt = null, string? LiftReason = null)
 {
     /// <summary>True while the hold blocks release.</summary>
     public bool IsOpen => LiftedAt is null;
+
+    /// <summary>The hold without the investigator's free text: that a hold exists, who placed and lifted it and when.</summary>
+    public Hold WithoutReasons() => this with { Reason = null, LiftReason = null };
 }
 
 /// <summary>One processed command: what it did, or why it was refused.</summary>

@@ -163,8 +163,13 @@ public static class Decider
         // The same person across documents: a disagreement with a document that already counts needs a person too.
         var read = new CaseDocument(c.DocumentId, c.Kind, c.BlobName, c.Sha256, c.ContentType, c.Length, c.Pages, c.UploadedBy, now,
             DocumentStatus.NeedsReview, c.Fields, c.Findings, c.AnalysisBlobName);
-        var findings = c.Findings.Concat(CrossDocumentChecks.Check(read, state.Documents.Where(d => d.Counts))).ToList();
-        var status = findings.Count == 0 ? DocumentStatus.Accepted : DocumentStatus.NeedsReview;
+        // Restricted papers (investigation) are never compared nor sent to review: nothing the case decides rests on
+        // them (not in the checklist, not in the dossier), and a review would put them before verifiers, who may not
+        // see them. They are filed as read, with any findings (an OCR failure) kept for the investigators.
+        var findings = c.Kind.IsRestricted()
+            ? [.. c.Findings]
+            : c.Findings.Concat(CrossDocumentChecks.Check(read, state.Documents.Where(d => d.Counts && !d.Kind.IsRestricted()))).ToList();
+        var status = findings.Count == 0 || c.Kind.IsRestricted() ? DocumentStatus.Accepted : DocumentStatus.NeedsReview;
         var doc = read with { Status = status, Findings = findings };
         var next = state with { Documents = state.Documents.Add(doc) };
         return Advance(next, $"{c.Kind.ToRoute()} {c.DocumentId}: {status}" + (findings.Count > 0 ? $" ({string.Join(", ", findings.Select(f => f.Code).Distinct())})" : ""));
@@ -445,7 +450,7 @@ public static class Decider
             [.. next.Documents.Where(d => d.Counts && !d.Kind.IsRestricted()).Select(d => new DossierDocument(d.DocumentId, d.Kind, d.Sha256, d.VerifiedBy))],
             next.Assessment!,
             next.SignOffs,
-            next.Holds);
+            [.. next.Holds.Select(h => h.WithoutReasons())]);
         return new Outcome(released,
         [
             new WriteReleaseRecord(record),

@@ -37,7 +37,7 @@ public sealed record WriteReleaseRecord(ReleaseRecord Record) : Effect;
 /// <param name="Documents">The documents in the dossier.</param>
 /// <param name="Assessment">The approved asesmen.</param>
 /// <param name="SignOffs">Every sign-off decision on the case (including older digests).</param>
-/// <param name="Holds">Every hold ever placed.</param>
+/// <param name="Holds">Every hold ever placed, without the investigator's reasons (<see cref="Hold.WithoutReasons"/>): the record is readable by every role.</param>
 public sealed record ReleaseRecord(
     string CaseId,
     string ExternalReference,

@@ -10,7 +10,8 @@ public static class Inbox
     /// <summary>
     /// The roles the case waits for, in <see cref="Roles.All"/> order:
     /// <list type="bullet">
-    /// <item><see cref="Roles.Verifier"/>: a document needs review (any open stage);</item>
+    /// <item><see cref="Roles.Verifier"/>: a document needs review (any open stage); never a restricted one (the decider
+    /// files investigation papers without review, so a verifier's inbox never reveals one);</item>
     /// <item><see cref="Roles.Assessor"/>: AssessmentPending with no asesmen, or one sent back;</item>
     /// <item><see cref="Roles.AssessmentApprover"/>: AssessmentPending with a submitted asesmen;</item>
     /// <item><see cref="Roles.P2miSigner"/>, <see cref="Roles.KemensosSigner"/>: SignOffPending and that ministry has not decided on the current dossier;</item>

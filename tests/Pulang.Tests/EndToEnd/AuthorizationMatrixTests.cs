@@ -24,8 +24,10 @@ public sealed class AuthHost(TestStorage storage) : IAsyncLifetime
 }
 
 /// <summary>
-/// Every endpoint x every role (and no token), with the exact status expected, on a case in DocumentsPending;
-/// every refused call leaves the case exactly as it was. Calls that change the case run last, in order.
+/// Every endpoint x every role (and no token, an expired token, a wrongly signed one), with the exact status expected,
+/// on a case in DocumentsPending holding a KTP and an investigation paper; every refused call leaves the case exactly
+/// as it was and answers with problem details. Calls that change the case run last, in order. Every route the app
+/// maps has a row.
 /// </summary>
 public sealed class AuthorizationMatrixTests(AuthHost fixture) : IClassFixture<AuthHost>
 {
@@ -37,6 +39,8 @@ public sealed class AuthorizationMatrixTests(AuthHost fixture) : IClassFixture<A
     static readonly (string Role, string? User)[] Callers =
     [
         ("none", null),
+        ("expired", "pulang-admin"),
+        ("wrong-signature", "pulang-admin"),
         (Roles.Intake, "embassy-kl-manifest"),
         (Roles.Uploader, "sentra-intake-officer"),
         (Roles.Verifier, "sentra-verifier"),
@@ -49,8 +53,14 @@ public sealed class AuthorizationMatrixTests(AuthHost fixture) : IClassFixture<A
         (Roles.Admin, "pulang-admin"),
     ];
 
+    /// <summary>Callers whose token is refused whatever it says (both are the admin's, who may do anything): 401 for every endpoint.</summary>
+    static readonly string[] BadTokens = ["expired", "wrong-signature"];
+
+    /// <summary>The case under test and its seeded documents: a KTP (visible to every role) and an investigation paper (restricted).</summary>
+    sealed record Seeded(string Id, string Ktp, string Paper);
+
     /// <summary>An endpoint: how to call it on a case, the status per role (default for roles not listed), and whether a 2xx changes the case.</summary>
-    sealed record Endpoint(string Name, Func<string, HttpRequestMessage> Request, int Default, Dictionary<string, int> Allowed, bool Mutates = false);
+    sealed record Endpoint(string Name, Func<Seeded, HttpRequestMessage> Request, int Default, Dictionary<string, int> Allowed, bool Mutates = false);
 
     static HttpRequestMessage Json(HttpMethod method, string path, object body) => new(method, path) { Content = JsonContent.Create(body, options: PulangJson.Options) };
 
@@ -67,37 +77,67 @@ public sealed class AuthorizationMatrixTests(AuthHost fixture) : IClassFixture<A
     /// <summary>The expected matrix, as data. Roles not named get <see cref="Endpoint.Default"/>; no token always gets 401.</summary>
     static readonly Endpoint[] Matrix =
     [
-        new("list cases", id => new(HttpMethod.Get, "/api/cases"), 200, []),
-        new("get case", id => new(HttpMethod.Get, $"/api/cases/{id}"), 200, []),
-        new("inbox", id => new(HttpMethod.Get, "/api/inbox"), 200, []),
-        new("get release (not released)", id => new(HttpMethod.Get, $"/api/cases/{id}/release"), 404, []),
-        new("get audit", id => new(HttpMethod.Get, $"/api/cases/{id}/audit"), Forbidden, new() { [Roles.Investigator] = 200, [Roles.Admin] = 200 }),
-        new("verify unknown document", id => Json(HttpMethod.Post, $"/api/cases/{id}/documents/DOC-000000000000/verification", new { note = "n" }), Forbidden, new() { [Roles.Verifier] = 404 }),
-        new("submit asesmen too early", id => Json(HttpMethod.Post, $"/api/cases/{id}/assessment", new { summary = "s", recommendation = "r" }), Forbidden, new() { [Roles.Assessor] = 409 }),
-        new("decide asesmen (none submitted)", id => Json(HttpMethod.Post, $"/api/cases/{id}/assessment/decision", new { approve = true }), Forbidden, new() { [Roles.AssessmentApprover] = 409 }),
-        new("sign kemenp2mi too early", id => Json(HttpMethod.Post, $"/api/cases/{id}/signoffs/kemenp2mi", new { approve = true, dossierDigest = Digest }), Forbidden, new() { [Roles.P2miSigner] = 409, [Roles.KemensosSigner] = 403 }),
-        new("sign kemensos too early", id => Json(HttpMethod.Post, $"/api/cases/{id}/signoffs/kemensos", new { approve = true, dossierDigest = Digest }), Forbidden, new() { [Roles.KemensosSigner] = 409, [Roles.P2miSigner] = 403 }),
-        new("link to unknown document", id => new(HttpMethod.Get, $"/api/cases/{id}/documents/DOC-000000000000/content"), 404, []),
-        new("lift unknown hold", id => new(HttpMethod.Delete, $"/api/cases/{id}/holds/HOLD-UNKNOWN"), Forbidden, new() { [Roles.Investigator] = 404 }),
+        new("list cases", c => new(HttpMethod.Get, "/api/cases"), 200, []),
+        new("get case", c => new(HttpMethod.Get, $"/api/cases/{c.Id}"), 200, []),
+        new("inbox", c => new(HttpMethod.Get, "/api/inbox"), 200, []),
+        new("get release (not released)", c => new(HttpMethod.Get, $"/api/cases/{c.Id}/release"), 404, []),
+        new("get audit", c => new(HttpMethod.Get, $"/api/cases/{c.Id}/audit"), Forbidden, new() { [Roles.Investigator] = 200, [Roles.Admin] = 200 }),
+        new("verify unknown document", c => Json(HttpMethod.Post, $"/api/cases/{c.Id}/documents/DOC-000000000000/verification", new { note = "n" }), Forbidden, new() { [Roles.Verifier] = 404 }),
+        new("submit asesmen too early", c => Json(HttpMethod.Post, $"/api/cases/{c.Id}/assessment", new { summary = "s", recommendation = "r" }), Forbidden, new() { [Roles.Assessor] = 409 }),
+        new("decide asesmen (none submitted)", c => Json(HttpMethod.Post, $"/api/cases/{c.Id}/assessment/decision", new { approve = true }), Forbidden, new() { [Roles.AssessmentApprover] = 409 }),
+        new("sign kemenp2mi too early", c => Json(HttpMethod.Post, $"/api/cases/{c.Id}/signoffs/kemenp2mi", new { approve = true, dossierDigest = Digest }), Forbidden, new() { [Roles.P2miSigner] = 409, [Roles.KemensosSigner] = 403 }),
+        new("sign kemensos too early", c => Json(HttpMethod.Post, $"/api/cases/{c.Id}/signoffs/kemensos", new { approve = true, dossierDigest = Digest }), Forbidden, new() { [Roles.KemensosSigner] = 409, [Roles.P2miSigner] = 403 }),
+        new("link to unknown document", c => new(HttpMethod.Get, $"/api/cases/{c.Id}/documents/DOC-000000000000/content"), 404, []),
+        new("link to the KTP", c => new(HttpMethod.Get, $"/api/cases/{c.Id}/documents/{c.Ktp}/content"), 200, []),
+        new("link to the investigation paper", c => new(HttpMethod.Get, $"/api/cases/{c.Id}/documents/{c.Paper}/content"), 404, new() { [Roles.Investigator] = 200, [Roles.Admin] = 200 }),
+        new("lift unknown hold", c => new(HttpMethod.Delete, $"/api/cases/{c.Id}/holds/HOLD-UNKNOWN"), Forbidden, new() { [Roles.Investigator] = 404 }),
         // Calls that change the case: refused roles first (state compared), then the allowed ones in this order.
         // The same external reference each time: intake creates it (201), the admin then finds it (200).
-        new("start case", id => Json(HttpMethod.Post, "/api/cases", EndToEndTests.Intake($"AUTHZ-{id}")), Forbidden, new() { [Roles.Intake] = 201, [Roles.Admin] = 200 }, Mutates: true),
-        new("upload other", id => Scan($"/api/cases/{id}/documents/other"), Forbidden, new() { [Roles.Uploader] = 202, [Roles.Admin] = 202 }, Mutates: true),
-        new("upload investigation", id => Scan($"/api/cases/{id}/documents/investigation"), Forbidden, new() { [Roles.Investigator] = 202, [Roles.Admin] = 202 }, Mutates: true),
-        new("place hold", id => Json(HttpMethod.Post, $"/api/cases/{id}/holds", new { reason = "fictional TPPO check" }), Forbidden, new() { [Roles.Investigator] = 200 }, Mutates: true),
-        new("withdraw", id => Json(HttpMethod.Post, $"/api/cases/{id}/withdraw", new { reason = "matrix test" }), Forbidden, new() { [Roles.Admin] = 200 }, Mutates: true),
+        new("start case", c => Json(HttpMethod.Post, "/api/cases", EndToEndTests.Intake($"AUTHZ-{c.Id}")), Forbidden, new() { [Roles.Intake] = 201, [Roles.Admin] = 200 }, Mutates: true),
+        new("upload other", c => Scan($"/api/cases/{c.Id}/documents/other"), Forbidden, new() { [Roles.Uploader] = 202, [Roles.Admin] = 202 }, Mutates: true),
+        new("upload investigation", c => Scan($"/api/cases/{c.Id}/documents/investigation"), Forbidden, new() { [Roles.Investigator] = 202, [Roles.Admin] = 202 }, Mutates: true),
+        new("place hold", c => Json(HttpMethod.Post, $"/api/cases/{c.Id}/holds", new { reason = "fictional TPPO check" }), Forbidden, new() { [Roles.Investigator] = 200 }, Mutates: true),
+        new("withdraw", c => Json(HttpMethod.Post, $"/api/cases/{c.Id}/withdraw", new { reason = "matrix test" }), Forbidden, new() { [Roles.Admin] = 200 }, Mutates: true),
     ];
 
-    async Task<HttpStatusCode> CallAsync(Endpoint e, string caseId, string? user)
+    string? TokenFor(string role, string? user) => role switch
     {
-        using var request = e.Request(caseId);
-        if (user is not null)
+        "none" => null,
+        "expired" => Host.Tokens.MintDemo(user!, TimeSpan.FromMinutes(-10)),
+        "wrong-signature" => new Pulang.SelfHost.Hosting.LocalTokens(new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(new byte[32]), Host.Tokens.Audience).MintDemo(user!),
+        _ => Host.Tokens.MintDemo(user!),
+    };
+
+    async Task<(int Status, string? MediaType)> CallAsync(Endpoint e, Seeded c, string role, string? user)
+    {
+        using var request = e.Request(c);
+        if (TokenFor(role, user) is { } token)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Host.Tokens.MintDemo(user));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
         using var response = await Api.Http.SendAsync(request, Ct);
-        return response.StatusCode;
+        return ((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>Every <c>/api</c> route the app maps (method and template) is called by at least one matrix row.</summary>
+    [Fact]
+    public void The_matrix_covers_every_api_route()
+    {
+        var sample = new Seeded("CASE-X", "DOC-KTP", "DOC-PAPER");
+        var calls = Matrix.Select(e =>
+        {
+            using var r = e.Request(sample);
+            return (Method: r.Method.Method.ToLowerInvariant(), Path: r.RequestUri!.OriginalString.Split('?')[0].TrimStart('/'));
+        }).ToList();
+        var routes = Pulang.Tests.Functions.FunctionsMetadataTests.ApiRoutes();
+        Assert.NotEmpty(routes);
+        var uncovered = routes.Where(route =>
+        {
+            var matcher = new Microsoft.AspNetCore.Routing.Template.TemplateMatcher(Microsoft.AspNetCore.Routing.Template.TemplateParser.Parse("api/" + route.Route), new Microsoft.AspNetCore.Routing.RouteValueDictionary());
+            return !calls.Any(c => c.Method == route.Method && matcher.TryMatch("/" + c.Path, new Microsoft.AspNetCore.Routing.RouteValueDictionary()));
+        }).Select(r => $"{r.Method.ToUpperInvariant()} /api/{r.Route} ({r.Handler})").ToList();
+        Assert.True(uncovered.Count == 0, "Routes without a row in the authorization matrix:\n" + string.Join('\n', uncovered));
     }
 
     async Task<string> SnapshotAsync(string caseId)
@@ -115,9 +155,17 @@ public sealed class AuthorizationMatrixTests(AuthHost fixture) : IClassFixture<A
         var caseId = created.Json.GetProperty("caseId").GetString()!;
         await Api.WaitForAsync(caseId, Host.Tokens.MintDemo("bp3mi-reader"), s => s.Stage == Stage.DocumentsPending, TimeSpan.FromSeconds(60), Ct);
 
+        // A document every role may see and one only investigators and admins may see, both read.
+        var ktp = (await Api.UploadAsync(caseId, "ktp", TestPaths.Scan("ktp_300dpi.jpg"), Host.Tokens.MintDemo("sentra-intake-officer"), Ct)).EnsureSuccess().Json.GetProperty("documentId").GetString()!;
+        var blank = new ByteArrayContent(Pulang.Tests.Resilience.CaseDriver.BlankPng());
+        blank.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        var paper = (await Api.SendAsync(HttpMethod.Put, $"/api/cases/{caseId}/documents/investigation", Host.Tokens.MintDemo("police-liaison"), blank, ct: Ct)).EnsureSuccess().Json.GetProperty("documentId").GetString()!;
+        await Api.WaitForAsync(caseId, Host.Tokens.MintDemo("pulang-admin"), s => s.Documents.Count == 2, TimeSpan.FromMinutes(3), Ct);
+        var seeded = new Seeded(caseId, ktp, paper);
+
         var failures = new List<string>();
         var calls = 0;
-        int Expected(Endpoint e, string role) => role == "none" ? 401 : e.Allowed.TryGetValue(role, out var s) ? s : e.Default;
+        int Expected(Endpoint e, string role) => role == "none" || BadTokens.Contains(role) ? 401 : e.Allowed.TryGetValue(role, out var s) ? s : e.Default;
 
         // Phase 1: everything that must not change the case, with the state compared around each call.
         foreach (var e in Matrix)
@@ -131,11 +179,16 @@ public sealed class AuthorizationMatrixTests(AuthHost fixture) : IClassFixture<A
                 }
 
                 var before = await SnapshotAsync(caseId);
-                var status = (int)await CallAsync(e, caseId, user);
+                var (status, mediaType) = await CallAsync(e, seeded, role, user);
                 calls++;
                 if (status != expected)
                 {
                     failures.Add($"{e.Name} as {role}: expected {expected}, got {status}");
+                }
+
+                if (status >= 400 && mediaType != "application/problem+json")
+                {
+                    failures.Add($"{e.Name} as {role}: {status} without problem details ({mediaType ?? "no body"})");
                 }
 
                 if (expected >= 400 && await SnapshotAsync(caseId) != before)
@@ -159,7 +212,7 @@ public sealed class AuthorizationMatrixTests(AuthHost fixture) : IClassFixture<A
         {
             foreach (var (role, user) in Callers.Where(c => Expected(e, c.Role) < 400))
             {
-                var status = (int)await CallAsync(e, caseId, user);
+                var (status, _) = await CallAsync(e, seeded, role, user);
                 calls++;
                 if (status != Expected(e, role))
                 {

@@ -6,12 +6,25 @@ namespace Pulang.Tests.EndToEnd;
 /// <summary>
 /// Personal data never reaches the logs: the whole sample case runs through the self-host with every logging
 /// category at Trace, and the captured process output is searched for each identifier of the fictional sample
-/// person (name parts, NIK, passport and SPLP numbers, birth date in both notations).
+/// person (name parts, NIK, passport and SPLP numbers, MRZ lines, birth date in every notation the papers use).
 /// </summary>
 public sealed class PersonalDataLogTests(TestStorage storage)
 {
-    /// <summary>Every identifier of the fictional sample person.</summary>
-    public static readonly string[] Identifiers = ["SRI RAHAYU", "WULANDARI", "3507125408920003", "C4821937", "KL-SPLP/0457", "1992-08-14", "14-08-1992"];
+    /// <summary>
+    /// Every identifier of the fictional sample person (<c>shared/samples/ground_truth.json</c>): name parts, NIK, passport
+    /// and SPLP numbers, the birth date as ISO, as on the KTP (<c>14-08-1992</c>), the passport (<c>14 AUG 1992</c>) and
+    /// the SPLP (<c>14 Agustus 1992</c>), and both MRZ lines. The MRZ birth date <c>920814</c> is searched in
+    /// <see cref="MrzBirthDate"/>: alone it would also match inside a hex ID or hash.
+    /// </summary>
+    public static readonly string[] Identifiers =
+    [
+        "SRI RAHAYU", "WULANDARI", "3507125408920003", "C4821937", "KL-SPLP/0457",
+        "1992-08-14", "14-08-1992", "14 AUG 1992", "14 Agustus 1992", "14/08/1992",
+        "P<IDNWULANDARI<<SRI<RAHAYU", "C4821937<2IDN9208142F3103038",
+    ];
+
+    /// <summary>The MRZ birth date (YYMMDD) as a value of its own (not part of a longer letter/digit run), or after the MRZ nationality.</summary>
+    public static readonly System.Text.RegularExpressions.Regex MrzBirthDate = new("(?<![0-9A-Za-z])920814(?![0-9A-Za-z])|IDN920814");
 
     /// <summary>Trace for the default and for every category the host or its libraries tune themselves.</summary>
     public static readonly Dictionary<string, string> TraceEverything = new()
@@ -62,6 +75,11 @@ public sealed class PersonalDataLogTests(TestStorage storage)
                 {
                     leaks.Add($"{id}: {Cut(line)}");
                 }
+            }
+
+            if (MrzBirthDate.IsMatch(line))
+            {
+                leaks.Add($"920814: {Cut(line)}");
             }
         }
 
