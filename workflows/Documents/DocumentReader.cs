@@ -302,15 +302,14 @@ public static partial class DocumentReader
 
     /// <summary>
     /// The lines of a TD1 (3 lines of 28-32 characters) or TD2 (2 lines of 34-38) shaped MRZ starting at <paramref name="start"/>:
-    /// every line holds a '&lt;' except possibly one TD1 line 2 (whose optional data may fill it), and no line around them has MRZ
-    /// length. Loose on length so that an MRZ read a character short is still recognized (and then fails its parse), not "not found".
+    /// every line holds a '&lt;' except possibly TD1 line 2 (whose optional data may fill it). Loose on length so that an MRZ read a
+    /// character short or long is still recognized (and then fails its exact parse: <c>mrz.invalid</c>), not "not found".
     /// </summary>
     static IReadOnlyList<string>? CardShaped(IReadOnlyList<string> lines, int start)
     {
         static bool Near(string l, int length) => Math.Abs(l.Length - length) <= 2;
         var rest = lines.Skip(start).ToList();
-        if (rest.Count >= 3 && rest.Take(3).All(l => Near(l, Mrz.Td1LineLength)) && rest.Take(3).Count(l => l.Contains('<')) >= 2
-            && rest[0].Contains('<') && rest[2].Contains('<'))
+        if (rest.Count >= 3 && rest.Take(3).All(l => Near(l, Mrz.Td1LineLength)) && rest[0].Contains('<') && rest[2].Contains('<'))
             return rest.Take(3).ToList();
         if (rest.Count >= 2 && rest.Take(2).All(l => Near(l, Mrz.Td2LineLength) && l.Contains('<')))
             return rest.Take(2).ToList();
@@ -318,8 +317,8 @@ public static partial class DocumentReader
     }
 
     /// <summary>
-    /// A TD1/TD2 MRZ on a document read as a passport: always <c>mrz.unsupported-format</c> (a passport has a TD3 MRZ); parsed
-    /// without repair (<see cref="Mrz.ParseTd1"/>, <see cref="Mrz.ParseTd2"/>); not valid → <c>mrz.invalid</c>; valid → its fields
+    /// A TD1/TD2 MRZ on a document read as a passport: always <c>mrz.unsupported-format</c> (a passport has a TD3 MRZ); upper-cased
+    /// and otherwise parsed without repair (<see cref="Mrz.ParseTd1"/>, <see cref="Mrz.ParseTd2"/>); not valid → <c>mrz.invalid</c>; valid → its fields
     /// (not the passport number: an ID card's number is not one) for the checks against the case and the other documents.
     /// </summary>
     static void ReadCardMrz(Context ctx, IReadOnlyList<string> raw)

@@ -106,7 +106,7 @@ public sealed record MrzTd3(
 /// <param name="Surname">Primary identifier.</param>
 /// <param name="GivenNames">Secondary identifier; empty when the holder has one name only.</param>
 /// <param name="DocumentNumber">Document number without fillers. A number longer than 9 characters is the 9 printed in the
-/// document number field followed by its overflow from the optional data (Part 5 §4.2.2 note j; Part 6 likewise).</param>
+/// document number field followed by its overflow from the optional data (Part 5, note j to the data structure; Part 6 likewise).</param>
 /// <param name="DocumentNumberCheckDigit">The document number's check digit as printed (after the overflow for a long number).</param>
 /// <param name="Nationality">ICAO 3-letter nationality code.</param>
 /// <param name="BirthDate">Date of birth (never after the parse date), or null if not a valid date.</param>
