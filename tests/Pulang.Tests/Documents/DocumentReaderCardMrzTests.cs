@@ -108,14 +108,4 @@ public class DocumentReaderCardMrzTests
         var invalid = Assert.Single(reading.Findings, f => f.Code == "mrz.invalid");
         Assert.DoesNotContain("No machine readable zone", invalid.Message);
     }
-
-    [Fact]
-    public void A_passport_td3_mrz_is_still_read_as_before()
-    {
-        const string l1 = "P<IDNWULANDARI<<SRI<RAHAYU<<<<<<<<<<<<<<<<<<";
-        const string l2 = "C4821937<2IDN9208142F3103038<<<<<<<<<<<<<<<4";
-        var reading = DocumentReader.Read(DocumentKind.Passport, DocumentReaderTests.Page([.. Viz, "C4821937", l1, l2]), Sri, Today);
-        Assert.Empty(reading.Findings);
-        Assert.Equal("C4821937", reading.Fields[FieldNames.PassportNumber]);
-    }
 }
