@@ -67,7 +67,7 @@ public sealed record NameComparison(NameMatch Result, NameVariants Variants)
 /// <item><see cref="NameVariants.NameForm"/>: written forms of common Muslim names are read as one name:
 /// <c>MUHAMMAD</c> = <c>MUHAMAD</c> = <c>MOHAMMAD</c> = <c>MOHAMAD</c> = <c>MOHAMMED</c> = <c>MOCHAMMAD</c> = <c>MOCHAMAD</c> =
 /// <c>MUCHAMMAD</c> = <c>MOCH</c> = <c>MOH</c> = <c>MOHD</c> = <c>MUH</c> = <c>MHD</c> (abbreviations as written on KTPs,
-/// <c>MOCH.</c>); <c>ABD</c> = <c>ABDUL</c>; <c>ACHMAD</c> = <c>AKHMAD</c> = <c>AHMAD</c>. A bare initial (<c>M. ALI</c>) is not
+/// <c>MOCH.</c>); <c>ABD</c> = <c>ABDUL</c>; <c>ACHMAD</c> = <c>AKHMAD</c> = <c>ACHMAT</c> = <c>AHMAT</c> = <c>AHMAD</c>. A bare initial (<c>M. ALI</c>) is not
 /// expanded, and assimilated forms (<c>ABDURRAHMAN</c>) are not split.</item>
 /// <item><see cref="NameVariants.Spacing"/>: tokens next to each other in one name may be joined (<c>NUR HAYATI</c> =
 /// <c>NURHAYATI</c>, <c>SITI NURHAYATI</c> = <c>NUR HAYATI SITI</c>): the letters and their order inside each joined part must be
