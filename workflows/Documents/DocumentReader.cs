@@ -14,7 +14,10 @@ namespace Pulang.Workflows.Documents;
 /// in the visual zone within edit distance 2 of the MRZ's but not equal: <c>mrz.number-mismatch</c> (the 7-3-1 check digit misses
 /// changes by 10, e.g. 9/J, and a filler read as 0), unless it differs only by look-alikes the check digit tells apart
 /// (<see cref="CheckDigitSinglesOut"/>). Issuing state or nationality other than IDN: <c>mrz.not-indonesian</c>.
-/// Document type other than <c>P</c>: <c>mrz.document-type</c>. An <c>mrz.td3</c> zone from the offline MRZ reader with confidence 0
+/// Document type other than <c>P</c>: <c>mrz.document-type</c>. A TD1 (3 × 30) or TD2 (2 × 36) shaped MRZ instead (in the zone, or
+/// in the text when there is no TD3 one): <c>mrz.unsupported-format</c>, and it is parsed exactly, never repaired
+/// (<see cref="Mrz.ParseTd1"/>, <see cref="Mrz.ParseTd2"/>): not valid → <c>mrz.invalid</c>; valid → its names, dates, sex,
+/// nationality and issuing state for the checks (no passport number: <c>field.missing</c>). An <c>mrz.td3</c> zone from the offline MRZ reader with confidence 0
 /// (failed its check digits) is <c>mrz.invalid</c> without a second repair; with confidence below <see cref="MrzNamesUnclear"/>
 /// (a name cell read unclearly) <c>mrz.name-unclear</c>.</item>
 /// <item>KTP: NIK, name (Nama), place and date of birth (Tempat/Tgl Lahir), sex (Jenis Kelamin).</item>
@@ -193,18 +196,29 @@ public static partial class DocumentReader
         // MrzNamesUnclear it passed the check digits but a name cell was read unclearly (no check digit covers names).
         var engineRejected = zoneField.DocType == "mrz.td3" && zoneField.Field is { Confidence: <= 0 };
         var namesUnclear = zoneField.DocType == "mrz.td3" && zoneField.Field is { Confidence: > 0 and < MrzNamesUnclear };
+        var lines = result.Content.Split('\n', '\f').Select(l => l.Replace(" ", "")).ToList();
+        IReadOnlyList<string>? card = null;
         if (zone is not null)
         {
             var parts = zone.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (parts.Length >= 2) (line1, line2) = (parts[^2], parts[^1]);
+            card = CardShaped(parts, 0);
+            if (card is null && parts.Length >= 2) (line1, line2) = (parts[^2], parts[^1]);
         }
         else
         {
             // Two consecutive MRZ-like lines in the text.
-            var lines = result.Content.Split('\n', '\f').Select(l => l.Replace(" ", "")).ToList();
             for (var i = lines.Count - 2; i >= 0; i--)
                 if (lines[i].Length >= 40 && lines[i + 1].Length >= 40 && lines[i].Contains('<') && lines[i + 1].Contains('<'))
                 { (line1, line2) = (lines[i], lines[i + 1]); break; }
+        }
+        // A TD1/TD2-shaped MRZ in the text, when neither the zone nor the text held a passport's (an offline reader that failed
+        // reports its best TD3 reading with confidence 0; on an ID card that reading is noise).
+        if (card is null && (zone is null ? line1 is null : engineRejected && !lines.Any(l => l.Length >= 40 && l.Contains('<'))))
+            card = Enumerable.Range(0, lines.Count).Reverse().Select(i => CardShaped(lines, i)).FirstOrDefault(c => c is not null);
+        if (card is not null)
+        {
+            ReadCardMrz(ctx, card);
+            return;
         }
 
         var repair = engineRejected ? new MrzRepairResult(null, false, 0, "check-digits") : Mrz.TryRepair(line1, line2, ctx.Today);
@@ -224,26 +238,9 @@ public static partial class DocumentReader
         }
 
         var mrz = repair.Mrz;
-        ctx.Set(FieldNames.MrzLine1, mrz.Line1, 1);
-        ctx.Set(FieldNames.MrzLine2, mrz.Line2, 1);
-        ctx.Set(FieldNames.Surname, mrz.Surname, 1);
-        ctx.Set(FieldNames.GivenNames, mrz.GivenNames, 1);
-        ctx.Set(FieldNames.FullName, mrz.FullName, 1);
+        SetMrzFields(ctx, mrz);
         ctx.Set(FieldNames.PassportNumber, mrz.DocumentNumber, 1);
-        if (mrz.BirthDate is { } b) ctx.Set(FieldNames.BirthDate, DocumentDates.ToIso(b), 1);
-        if (mrz.Sex is 'F' or 'M') ctx.Set(FieldNames.Sex, mrz.Sex.ToString(), 1);
-        ctx.Set(FieldNames.Nationality, mrz.Nationality, 1);
-        ctx.Set(FieldNames.IssuingState, mrz.IssuingState, 1);
-        if (mrz.ExpiryDate is { } e) ctx.Set(FieldNames.ExpiryDate, DocumentDates.ToIso(e), 1);
-
-        // The names are covered by no check digit: they must also appear in the visual zone (the rows above the MRZ).
-        var vizWords = ctx.Rows.Where(r => !r.Text.Contains("<<", StringComparison.Ordinal))
-            .SelectMany(r => r.Words.Select(w => new string(w.Text.ToUpperInvariant().Where(char.IsAsciiLetterUpper).ToArray())))
-            .ToHashSet(StringComparer.Ordinal);
-        var nameTokens = PersonNames.Tokens(mrz.FullName);
-        if (nameTokens.Count == 0 || !nameTokens.All(vizWords.Contains))
-            ctx.Findings.Add(new Finding("mrz.name-unconfirmed",
-                "The MRZ name (not covered by check digits) is not also printed in the visual zone.", FieldNames.FullName, Actual: mrz.FullName));
+        CheckMrzNameInVisualZone(ctx, mrz);
         if (namesUnclear)
             ctx.Findings.Add(new Finding("mrz.name-unclear",
                 "A character of the MRZ name (not covered by check digits) was read unclearly.", FieldNames.FullName, Actual: mrz.FullName));
@@ -263,14 +260,95 @@ public static partial class DocumentReader
             ctx.Findings.Add(new Finding("mrz.number-mismatch", "The passport number in the MRZ differs from the one printed in the visual zone.",
                 FieldNames.PassportNumber, Expected: printedNumber, Actual: mrz.DocumentNumber));
 
-        // Issuing state and nationality are covered by no check digit; every PMI is an Indonesian citizen with an Indonesian passport.
-        if (mrz.IssuingState != "IDN" || mrz.Nationality != "IDN")
-            ctx.Findings.Add(new Finding("mrz.not-indonesian", "The MRZ's issuing state or nationality is not IDN (no check digit covers them).",
-                FieldNames.Nationality, Expected: "IDN", Actual: $"{mrz.IssuingState}/{mrz.Nationality}"));
+        CheckIndonesian(ctx, mrz);
         // The document type's second character is covered by no check digit either; ordinary passports are "P<".
         if (mrz.DocumentType.TrimEnd('<') != "P")
             ctx.Findings.Add(new Finding("mrz.document-type", "The MRZ's document type is not an ordinary passport (P).", FieldNames.MrzLine1,
                 Expected: "P", Actual: mrz.DocumentType));
+        ctx.Require(FieldNames.PassportNumber, FieldNames.FullName, FieldNames.BirthDate, FieldNames.Sex);
+    }
+
+    static void SetMrzFields(Context ctx, IMachineReadableZone mrz)
+    {
+        ctx.Set(FieldNames.MrzLine1, mrz.Lines[0], 1);
+        ctx.Set(FieldNames.MrzLine2, mrz.Lines[1], 1);
+        if (mrz.Lines.Count > 2) ctx.Set(FieldNames.MrzLine3, mrz.Lines[2], 1);
+        ctx.Set(FieldNames.Surname, mrz.Surname, 1);
+        ctx.Set(FieldNames.GivenNames, mrz.GivenNames, 1);
+        ctx.Set(FieldNames.FullName, mrz.FullName, 1);
+        if (mrz.BirthDate is { } b) ctx.Set(FieldNames.BirthDate, DocumentDates.ToIso(b), 1);
+        if (mrz.Sex is 'F' or 'M') ctx.Set(FieldNames.Sex, mrz.Sex.ToString(), 1);
+        ctx.Set(FieldNames.Nationality, mrz.Nationality, 1);
+        ctx.Set(FieldNames.IssuingState, mrz.IssuingState, 1);
+        if (mrz.ExpiryDate is { } e) ctx.Set(FieldNames.ExpiryDate, DocumentDates.ToIso(e), 1);
+    }
+
+    /// <summary>The names are covered by no check digit: they must also appear in the visual zone (the rows outside the MRZ).</summary>
+    static void CheckMrzNameInVisualZone(Context ctx, IMachineReadableZone mrz)
+    {
+        var mrzRows = mrz.Lines.ToHashSet(StringComparer.Ordinal);
+        var vizWords = ctx.Rows.Where(r => !r.Text.Contains("<<", StringComparison.Ordinal) && !mrzRows.Contains(r.Text.Replace(" ", "")))
+            .SelectMany(r => r.Words.Select(w => new string(w.Text.ToUpperInvariant().Where(char.IsAsciiLetterUpper).ToArray())))
+            .ToHashSet(StringComparer.Ordinal);
+        var nameTokens = PersonNames.Tokens(mrz.FullName);
+        if (nameTokens.Count == 0 || !nameTokens.All(vizWords.Contains))
+            ctx.Findings.Add(new Finding("mrz.name-unconfirmed",
+                "The MRZ name (not covered by check digits) is not also printed in the visual zone.", FieldNames.FullName, Actual: mrz.FullName));
+    }
+
+    /// <summary>Issuing state and nationality are covered by no check digit; every PMI is an Indonesian citizen with an Indonesian passport.</summary>
+    static void CheckIndonesian(Context ctx, IMachineReadableZone mrz)
+    {
+        if (mrz.IssuingState != "IDN" || mrz.Nationality != "IDN")
+            ctx.Findings.Add(new Finding("mrz.not-indonesian", "The MRZ's issuing state or nationality is not IDN (no check digit covers them).",
+                FieldNames.Nationality, Expected: "IDN", Actual: $"{mrz.IssuingState}/{mrz.Nationality}"));
+    }
+
+    /// <summary>
+    /// The lines of a TD1 (3 lines of 28-32 characters) or TD2 (2 lines of 34-38) shaped MRZ starting at <paramref name="start"/>:
+    /// every line holds a '&lt;' except possibly TD1 line 2 (whose optional data may fill it). Loose on length so that an MRZ read a
+    /// character short or long is still recognized (and then fails its exact parse: <c>mrz.invalid</c>), not "not found".
+    /// </summary>
+    static IReadOnlyList<string>? CardShaped(IReadOnlyList<string> lines, int start)
+    {
+        static bool Near(string l, int length) => Math.Abs(l.Length - length) <= 2;
+        var rest = lines.Skip(start).ToList();
+        if (rest.Count >= 3 && rest.Take(3).All(l => Near(l, Mrz.Td1LineLength)) && rest[0].Contains('<') && rest[2].Contains('<'))
+            return rest.Take(3).ToList();
+        if (rest.Count >= 2 && rest.Take(2).All(l => Near(l, Mrz.Td2LineLength) && l.Contains('<')))
+            return rest.Take(2).ToList();
+        return null;
+    }
+
+    /// <summary>
+    /// A TD1/TD2 MRZ on a document read as a passport: always <c>mrz.unsupported-format</c> (a passport has a TD3 MRZ); upper-cased
+    /// and otherwise parsed without repair (<see cref="Mrz.ParseTd1"/>, <see cref="Mrz.ParseTd2"/>); not valid → <c>mrz.invalid</c>; valid → its fields
+    /// (not the passport number: an ID card's number is not one) for the checks against the case and the other documents.
+    /// </summary>
+    static void ReadCardMrz(Context ctx, IReadOnlyList<string> raw)
+    {
+        var lines = raw.Select(l => l.ToUpperInvariant()).ToList();
+        var format = lines.Count == 3 ? "TD1" : "TD2";
+        ctx.Findings.Add(new Finding("mrz.unsupported-format",
+            format == "TD1"
+                ? "The MRZ has the TD1 layout (3 lines of 30, an ID card), not a passport's TD3 (2 lines of 44)."
+                : "The MRZ has the TD2 layout (2 lines of 36, an ID card or official document), not a passport's TD3 (2 lines of 44).",
+            FieldNames.MrzLine1, Expected: "TD3", Actual: format));
+        MrzCard? mrz = format == "TD1" ? Mrz.ParseTd1(lines[0], lines[1], lines[2], ctx.Today) : Mrz.ParseTd2(lines[0], lines[1], ctx.Today);
+        if (mrz is not { IsValid: true })
+        {
+            ctx.Findings.Add(new Finding("mrz.invalid",
+                mrz is null ? $"The {format} MRZ does not have its format's shape (line lengths, characters A-Z 0-9 <, document code A, C or I)."
+                : mrz.Errors.Any(e => e.StartsWith("check-digit:", StringComparison.Ordinal))
+                    ? $"The {format} MRZ check digits do not match what was read (TD1/TD2 MRZs are never repaired)."
+                    : $"The {format} MRZ holds a character or date its format does not allow there.",
+                FieldNames.MrzLine2, Actual: string.Join('\n', raw)));
+            ctx.Require(FieldNames.PassportNumber, FieldNames.FullName, FieldNames.BirthDate, FieldNames.Sex);
+            return;
+        }
+        SetMrzFields(ctx, mrz);
+        CheckMrzNameInVisualZone(ctx, mrz);
+        CheckIndonesian(ctx, mrz);
         ctx.Require(FieldNames.PassportNumber, FieldNames.FullName, FieldNames.BirthDate, FieldNames.Sex);
     }
 

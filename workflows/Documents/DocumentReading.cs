@@ -57,10 +57,12 @@ public static class FieldNames
     public const string IssuingState = "issuingState";
     /// <summary>yyyy-MM-dd.</summary>
     public const string ExpiryDate = "expiryDate";
-    /// <summary>MRZ line 1 (44 chars for TD3).</summary>
+    /// <summary>MRZ line 1 (44 chars for TD3, 36 for TD2, 30 for TD1).</summary>
     public const string MrzLine1 = "mrzLine1";
     /// <summary>MRZ line 2.</summary>
     public const string MrzLine2 = "mrzLine2";
+    /// <summary>MRZ line 3 (TD1 only: the names).</summary>
+    public const string MrzLine3 = "mrzLine3";
     /// <summary>Assessment registration number, e.g. ASM/2025/10/0183.</summary>
     public const string AssessmentNumber = "assessmentNumber";
     /// <summary>yyyy-MM-dd.</summary>

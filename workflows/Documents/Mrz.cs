@@ -3,6 +3,42 @@ using System.Text;
 namespace Pulang.Workflows.Documents;
 
 /// <summary>
+/// The fields every ICAO 9303 machine readable zone carries, whatever its size: <see cref="MrzTd3"/> (passport) or
+/// <see cref="MrzCard"/> (TD1, TD2). Names upper case single-spaced; dates null when not a calendar date.
+/// </summary>
+public interface IMachineReadableZone
+{
+    /// <summary><c>TD1</c> (3 lines of 30), <c>TD2</c> (2 of 36) or <c>TD3</c> (2 of 44).</summary>
+    string Format { get; }
+    /// <summary>The lines exactly as parsed, top to bottom.</summary>
+    IReadOnlyList<string> Lines { get; }
+    /// <summary>Document code without fillers, e.g. <c>P</c>, <c>I</c>, <c>ID</c>.</summary>
+    string DocumentType { get; }
+    /// <summary>ICAO 3-letter code of the issuing state or organization.</summary>
+    string IssuingState { get; }
+    /// <summary>Primary identifier.</summary>
+    string Surname { get; }
+    /// <summary>Secondary identifier; may be empty.</summary>
+    string GivenNames { get; }
+    /// <summary>Given names then surname, single-spaced.</summary>
+    string FullName { get; }
+    /// <summary>Document number without fillers (for TD1/TD2 with its overflow from the optional data, if any).</summary>
+    string DocumentNumber { get; }
+    /// <summary>ICAO 3-letter nationality code.</summary>
+    string Nationality { get; }
+    /// <summary>Date of birth, or null.</summary>
+    DateOnly? BirthDate { get; }
+    /// <summary><c>F</c>, <c>M</c>, <c>X</c> (unspecified) or <c>?</c> (not a sex code).</summary>
+    char Sex { get; }
+    /// <summary>Date of expiry, or null.</summary>
+    DateOnly? ExpiryDate { get; }
+    /// <summary>Check digit and format failures (<c>check-digit:…</c>, <c>date:…</c>, <c>format:…</c>); empty when valid.</summary>
+    IReadOnlyList<string> Errors { get; }
+    /// <summary>True when <see cref="Errors"/> is empty.</summary>
+    bool IsValid { get; }
+}
+
+/// <summary>
 /// A parsed TD3 (passport) machine readable zone, ICAO Doc 9303 Part 4 §4.2.2: two lines of 44 characters.
 /// Names are as in the MRZ with fillers turned into single spaces (upper case, no diacritics);
 /// dates are decoded with <see cref="Mrz"/>'s century rules and are null when the six digits are not a calendar date.
@@ -43,12 +79,70 @@ public sealed record MrzTd3(
     string OptionalData,
     char OptionalDataCheckDigit,
     char CompositeCheckDigit,
-    IReadOnlyList<string> Errors)
+    IReadOnlyList<string> Errors) : IMachineReadableZone
 {
     /// <summary>True when every check digit (document number, birth, expiry, optional data, composite) and both dates are valid.</summary>
     public bool IsValid => Errors.Count == 0;
 
     /// <summary>Given names then surname, single-spaced, e.g. <c>SRI RAHAYU WULANDARI</c>.</summary>
+    public string FullName => string.IsNullOrEmpty(GivenNames) ? Surname : $"{GivenNames} {Surname}";
+
+    /// <summary>Always <c>TD3</c>.</summary>
+    public string Format => "TD3";
+
+    /// <summary><see cref="Line1"/> and <see cref="Line2"/>.</summary>
+    public IReadOnlyList<string> Lines => [Line1, Line2];
+}
+
+/// <summary>
+/// A parsed TD1 (ICAO Doc 9303 Part 5 §4.2.2: three lines of 30, an ID card) or TD2 (Part 6 §4.2.2: two lines of 36) machine readable
+/// zone of a machine readable official travel document (MROTD). Parsed by <see cref="Mrz.ParseTd1"/> and <see cref="Mrz.ParseTd2"/>
+/// exactly as read: never repaired.
+/// </summary>
+/// <param name="Format"><c>TD1</c> or <c>TD2</c>.</param>
+/// <param name="Lines">The lines exactly as parsed (3 × 30 or 2 × 36).</param>
+/// <param name="DocumentType">Document code without fillers (first character A, C or I), e.g. <c>I</c> or <c>ID</c>.</param>
+/// <param name="IssuingState">ICAO 3-letter code of the issuing state or organization.</param>
+/// <param name="Surname">Primary identifier.</param>
+/// <param name="GivenNames">Secondary identifier; empty when the holder has one name only.</param>
+/// <param name="DocumentNumber">Document number without fillers. A number longer than 9 characters is the 9 printed in the
+/// document number field followed by its overflow from the optional data (Part 5, note j to the data structure; Part 6 likewise).</param>
+/// <param name="DocumentNumberCheckDigit">The document number's check digit as printed (after the overflow for a long number).</param>
+/// <param name="Nationality">ICAO 3-letter nationality code.</param>
+/// <param name="BirthDate">Date of birth (never after the parse date), or null if not a valid date.</param>
+/// <param name="BirthDateCheckDigit">Check digit as printed.</param>
+/// <param name="Sex"><c>F</c>, <c>M</c>, <c>X</c> (unspecified, printed as '&lt;') or <c>?</c>.</param>
+/// <param name="ExpiryDate">Date of expiry (century window as for TD3), or null.</param>
+/// <param name="ExpiryDateCheckDigit">Check digit as printed.</param>
+/// <param name="OptionalData">TD1: optional data of line 1 (after a long number's overflow and check digit); TD2: optional data of
+/// line 2 (likewise); without fillers at either end; may be empty.</param>
+/// <param name="OptionalData2">TD1: optional data of line 2 without trailing fillers; always empty for TD2.</param>
+/// <param name="CompositeCheckDigit">Composite check digit as printed (TD1 line 2 position 30; TD2 line 2 position 36).</param>
+/// <param name="Errors">Failures as stable codes, as for <see cref="MrzTd3.Errors"/>; empty when valid.</param>
+public sealed record MrzCard(
+    string Format,
+    IReadOnlyList<string> Lines,
+    string DocumentType,
+    string IssuingState,
+    string Surname,
+    string GivenNames,
+    string DocumentNumber,
+    char DocumentNumberCheckDigit,
+    string Nationality,
+    DateOnly? BirthDate,
+    char BirthDateCheckDigit,
+    char Sex,
+    DateOnly? ExpiryDate,
+    char ExpiryDateCheckDigit,
+    string OptionalData,
+    string OptionalData2,
+    char CompositeCheckDigit,
+    IReadOnlyList<string> Errors) : IMachineReadableZone
+{
+    /// <summary>True when every check digit (document number, birth date, expiry date, composite), both dates and the formats are valid.</summary>
+    public bool IsValid => Errors.Count == 0;
+
+    /// <summary>Given names then surname, single-spaced, e.g. <c>ANNA MARIA ERIKSSON</c>.</summary>
     public string FullName => string.IsNullOrEmpty(GivenNames) ? Surname : $"{GivenNames} {Surname}";
 }
 
@@ -64,7 +158,8 @@ public sealed record MrzRepairResult(MrzTd3? Mrz, bool IsValid, int Corrections,
 
 /// <summary>
 /// ICAO Doc 9303 machine readable zone: check digits (Part 3 §4.9), TD3 parsing (Part 4 §4.2.2),
-/// and a conservative repair of OCR output that accepts only what the format and the check digits prove.
+/// and a conservative repair of OCR output that accepts only what the format and the check digits prove;
+/// TD1 (Part 5) and TD2 (Part 6) parsing, without any repair.
 /// </summary>
 public static class Mrz
 {
@@ -165,6 +260,117 @@ public static class Mrz
             birth, line2[19], sex, expiry, line2[27],
             optional.TrimEnd('<'), line2[42], line2[43],
             errors);
+    }
+
+    /// <summary>Length of a TD1 line (ICAO 9303 Part 5).</summary>
+    public const int Td1LineLength = 30;
+
+    /// <summary>Length of a TD2 line (ICAO 9303 Part 6).</summary>
+    public const int Td2LineLength = 36;
+
+    /// <summary>
+    /// Parses a TD1 MRZ (ICAO 9303 Part 5 §4.2.2, three lines of 30) exactly as given. No repair of any kind: OCR output with a
+    /// wrong character fails its check digits and is for a person to review. Returns null when the shape is wrong: a line is
+    /// not 30 characters of 0-9, A-Z and '&lt;', or the document code does not start with A, C or I.
+    /// Line 1: document code (1-2), issuing state (3-5), document number (6-14), its check digit (15), optional data (16-30).
+    /// Line 2: birth date (1-6) and check digit (7), sex (8), expiry date (9-14) and check digit (15), nationality (16-18),
+    /// optional data (19-29), composite check digit (30) over line 1 positions 6-30 and line 2 positions 1-7, 9-15 and 19-29.
+    /// Line 3: names. A document number longer than 9 characters has '&lt;' at position 15; its remaining characters open the
+    /// optional data, followed by the check digit of the whole number (all its characters, without the '&lt;') and a filler.
+    /// Errors: <c>check-digit:documentNumber</c>, <c>check-digit:birthDate</c>, <c>check-digit:expiryDate</c>,
+    /// <c>check-digit:composite</c>, <c>date:birthDate</c>, <c>date:expiryDate</c>, <c>format:sex</c>, <c>format:nationality</c>,
+    /// <c>format:issuingState</c>, <c>format:name</c>, <c>format:documentNumber</c> (a long number whose first nine characters hold a filler).
+    /// </summary>
+    /// <param name="line1">First line (30 characters).</param>
+    /// <param name="line2">Second line.</param>
+    /// <param name="line3">Third line (names).</param>
+    /// <param name="today">The date the century rules are relative to.</param>
+    public static MrzCard? ParseTd1(string? line1, string? line2, string? line3, DateOnly today)
+    {
+        if (!CardShape(Td1LineLength, line1, line2, line3)) return null;
+        string l1 = line1!, l2 = line2!, l3 = line3!;
+        var errors = new List<string>();
+        var (number, numberCd, optional) = DocumentNumber(l1[5..14], l1[14], l1[15..], errors);
+        var composite = string.Concat(l1.AsSpan(5, 25), l2.AsSpan(0, 7), l2.AsSpan(8, 7), l2.AsSpan(18, 11));
+        return Card("TD1", [l1, l2, l3], l1, l3, number, numberCd,
+            nationality: l2.Substring(15, 3), birth: l2[..7], sex: l2[7], expiry: l2.Substring(8, 7),
+            optional, optional2: l2.Substring(18, 11).TrimEnd('<'), composite, compositeCd: l2[29], errors, today);
+    }
+
+    /// <summary>
+    /// Parses a TD2 MRZ (ICAO 9303 Part 6 §4.2.2, two lines of 36) exactly as given, never repaired (as <see cref="ParseTd1"/>).
+    /// Returns null when the shape is wrong: a line is not 36 characters of 0-9, A-Z and '&lt;', or the document code does not start
+    /// with A, C or I (a 2 × 36 visa, MRV-B, starts with V and has no composite check digit).
+    /// Line 1: document code (1-2), issuing state (3-5), names (6-36). Line 2: document number (1-9) and check digit (10),
+    /// nationality (11-13), birth date (14-19) and check digit (20), sex (21), expiry date (22-27) and check digit (28), optional
+    /// data (29-35), composite check digit (36) over positions 1-10, 14-20 and 22-35. A document number longer than 9 characters
+    /// continues in the optional data as in TD1. Errors as for <see cref="ParseTd1"/>.
+    /// </summary>
+    /// <param name="line1">First line (36 characters).</param>
+    /// <param name="line2">Second line.</param>
+    /// <param name="today">The date the century rules are relative to.</param>
+    public static MrzCard? ParseTd2(string? line1, string? line2, DateOnly today)
+    {
+        if (!CardShape(Td2LineLength, line1, line2)) return null;
+        string l1 = line1!, l2 = line2!;
+        var errors = new List<string>();
+        var (number, numberCd, optional) = DocumentNumber(l2[..9], l2[9], l2.Substring(28, 7), errors);
+        var composite = string.Concat(l2.AsSpan(0, 10), l2.AsSpan(13, 7), l2.AsSpan(21, 14));
+        return Card("TD2", [l1, l2], l1, l1[5..], number, numberCd,
+            nationality: l2.Substring(10, 3), birth: l2.Substring(13, 7), sex: l2[20], expiry: l2.Substring(21, 7),
+            optional, optional2: "", composite, compositeCd: l2[35], errors, today);
+    }
+
+    static bool CardShape(int length, params string?[] lines) =>
+        lines.All(l => l is not null && l.Length == length && IsMrzCharset(l)) && lines[0]![0] is 'A' or 'C' or 'I';
+
+    /// <summary>
+    /// The document number, its check digit and the optional data left after it. A check digit position holding '&lt;' means a
+    /// number longer than 9 characters, continued at the start of <paramref name="optional"/> up to the first filler, whose last
+    /// character is the check digit of the whole number.
+    /// </summary>
+    static (string Number, char CheckDigit, string Optional) DocumentNumber(string field, char checkDigit, string optional, List<string> errors)
+    {
+        if (checkDigit != '<')
+        {
+            if (!CheckDigitMatches(field, checkDigit)) errors.Add("check-digit:documentNumber");
+            return (field.TrimEnd('<'), checkDigit, optional.Trim('<'));
+        }
+        var run = optional.IndexOf('<') is var i and >= 0 ? optional[..i] : optional;
+        if (run.Length < 2)
+        {
+            // A filler where the check digit belongs, and no overflow with its own check digit.
+            errors.Add("check-digit:documentNumber");
+            return (field.TrimEnd('<'), checkDigit, optional.Trim('<'));
+        }
+        if (field.Contains('<')) errors.Add("format:documentNumber");
+        var number = field + run[..^1];
+        if (!CheckDigitMatches(number, run[^1])) errors.Add("check-digit:documentNumber");
+        return (number, run[^1], optional[run.Length..].Trim('<'));
+    }
+
+    static MrzCard Card(string format, IReadOnlyList<string> lines, string codeLine, string names, string number, char numberCd,
+        string nationality, string birth, char sex, string expiry, string optional, string optional2, string composite, char compositeCd,
+        List<string> errors, DateOnly today)
+    {
+        var sep = names.IndexOf("<<", StringComparison.Ordinal);
+        var surname = Fillers(sep < 0 ? names : names[..sep]);
+        var given = sep < 0 ? string.Empty : Fillers(names[(sep + 2)..]);
+        if (!CheckDigitMatches(birth.AsSpan(0, 6), birth[6])) errors.Add("check-digit:birthDate");
+        var birthDate = BirthDateFromYymmdd(birth[..6], today);
+        if (birthDate is null) errors.Add("date:birthDate");
+        var sexCode = sex switch { 'F' => 'F', 'M' => 'M', '<' => 'X', _ => '?' };
+        if (sexCode == '?') errors.Add("format:sex");
+        if (!CheckDigitMatches(expiry.AsSpan(0, 6), expiry[6])) errors.Add("check-digit:expiryDate");
+        var expiryDate = ExpiryDateFromYymmdd(expiry[..6], today);
+        if (expiryDate is null) errors.Add("date:expiryDate");
+        if (!CheckDigitMatches(composite, compositeCd)) errors.Add("check-digit:composite");
+        if (!nationality.All(c => c is >= 'A' and <= 'Z' or '<')) errors.Add("format:nationality");
+        if (!codeLine.Substring(2, 3).All(c => c is >= 'A' and <= 'Z' or '<')) errors.Add("format:issuingState");
+        if (!names.All(c => c is >= 'A' and <= 'Z' or '<')) errors.Add("format:name");
+        return new MrzCard(format, lines, codeLine[..2].TrimEnd('<'), codeLine.Substring(2, 3).Replace("<", ""), surname, given,
+            number, numberCd, nationality.Replace("<", ""), birthDate, birth[6], sexCode, expiryDate, expiry[6], optional, optional2,
+            compositeCd, errors);
     }
 
     /// <summary>

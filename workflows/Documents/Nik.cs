@@ -11,7 +11,8 @@ namespace Pulang.Workflows.Documents;
 /// <param name="BirthDate">Decoded birth date (see <see cref="Nik.Decode(string?, DateOnly)"/> for the century rule), or null.</param>
 /// <param name="Sex">'F' when the day is 41-71, 'M' when 1-31, null when undecodable.</param>
 /// <param name="Serial">Digits 13-16.</param>
-/// <param name="Findings">Why the NIK is not valid (codes <c>nik.length</c>, <c>nik.format</c>, <c>nik.day</c>, <c>nik.invalid-date</c>, <c>nik.region</c>, <c>nik.serial</c>); empty when valid.</param>
+/// <param name="Findings">Why the NIK is not valid (codes <c>nik.length</c>, <c>nik.format</c>, <c>nik.day</c>, <c>nik.invalid-date</c>,
+/// <c>nik.province</c>, <c>nik.regency</c>, <c>nik.district</c>, <c>nik.serial</c>; see <see cref="Nik.Decode(string?, DateOnly)"/>); empty when valid.</param>
 public sealed record NikReading(
     string Value,
     string? ProvinceCode,
@@ -27,15 +28,39 @@ public sealed record NikReading(
 }
 
 /// <summary>
-/// Decodes and validates the Indonesian NIK (Permendagri on the population administration number). Bad input gives findings, never exceptions.
+/// Decodes and validates the Indonesian NIK (UU 24/2013 on population administration; region codes per Permendagri 58/2021 on the
+/// codes of government administrative areas). Bad input gives findings, never exceptions.
 /// </summary>
 public static class Nik
 {
+    /// <summary>
+    /// The province codes (Kemendagri/Dukcapil, not BPS's) a NIK may start with: 11-19 and 21 (Sumatra), 31-36 (Java), 51-53 (Bali and
+    /// Nusa Tenggara), 61-65 (Kalimantan), 71-76 (Sulawesi), 81-82 (Maluku), 91-96 (Papua). 93 Papua Selatan, 94 Papua Tengah and
+    /// 95 Papua Pegunungan were coded by Kepmendagri 100.1.1-6117 of 2022 (UU 14, 15 and 16/2022), 96 Papua Barat Daya (UU 29/2022)
+    /// by Kepmendagri 300.2.2-2138 of 2025; the older ones are in Permendagri 72/2019. A NIK keeps its codes for life, so a person
+    /// registered before a split still carries the old province's code (e.g. 91 in Papua Selatan); codes are never reused.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ProvinceCodes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "11", "12", "13", "14", "15", "16", "17", "18", "19", "21",
+        "31", "32", "33", "34", "35", "36",
+        "51", "52", "53",
+        "61", "62", "63", "64", "65",
+        "71", "72", "73", "74", "75", "76",
+        "81", "82",
+        "91", "92", "93", "94", "95", "96",
+    };
+
     /// <summary>
     /// Decodes <paramref name="nik"/> (surrounding whitespace ignored; nothing else is repaired).
     /// Century rule: the NIK carries a two-digit year; the birth date is 20YY when that date is on or before
     /// <paramref name="today"/>, else 19YY (a birth date is never in the future, so the age is always &gt;= 0;
     /// a person over 100 years old would be read 100 years too young, which the check against the case reveals).
+    /// Findings, each naming the part that is wrong: <c>nik.length</c> (not 16 characters), <c>nik.format</c> (not all digits),
+    /// <c>nik.day</c> (day not 01-31 or 41-71), <c>nik.invalid-date</c> (no such past date), <c>nik.province</c> (digits 1-2 not in
+    /// <see cref="ProvinceCodes"/>), <c>nik.regency</c> (digits 3-4, the kabupaten/kota, are 00), <c>nik.district</c> (digits 5-6,
+    /// the kecamatan, are 00), <c>nik.serial</c> (digits 13-16 are 0000). The region findings carry the wrong code in
+    /// <see cref="Finding.Actual"/>. Whether a regency or district code exists is not checked (they change every year).
     /// </summary>
     /// <param name="nik">The NIK text.</param>
     /// <param name="today">Reference date for the century rule.</param>
@@ -66,8 +91,12 @@ public static class Nik
             if (birth is null)
                 findings.Add(new Finding("nik.invalid-date", "The NIK does not encode a real past date of birth.", FieldNames.Nik));
         }
-        if (value.StartsWith("00", StringComparison.Ordinal))
-            findings.Add(new Finding("nik.region", "The NIK's province code cannot be 00.", FieldNames.Nik));
+        if (!ProvinceCodes.Contains(value[..2]))
+            findings.Add(new Finding("nik.province", "The NIK's province code (digits 1-2) is not a Kemendagri province code.", FieldNames.Nik, Actual: value[..2]));
+        if (value[2..4] == "00")
+            findings.Add(new Finding("nik.regency", "The NIK's regency/city code (digits 3-4) cannot be 00.", FieldNames.Nik, Actual: value[..4]));
+        if (value[4..6] == "00")
+            findings.Add(new Finding("nik.district", "The NIK's district code (digits 5-6) cannot be 00.", FieldNames.Nik, Actual: value[..6]));
         if (value.EndsWith("0000", StringComparison.Ordinal))
             findings.Add(new Finding("nik.serial", "The NIK's serial number cannot be 0000.", FieldNames.Nik));
 

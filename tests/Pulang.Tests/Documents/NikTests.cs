@@ -50,7 +50,7 @@ public class NikTests
     [InlineData("3507120008920003", "nik.day")] // day 00
     [InlineData("3507125413920003", "nik.invalid-date")] // month 13
     [InlineData("3507127102920003", "nik.invalid-date")] // 31 Feb (woman: 71-40)
-    [InlineData("0007125408920003", "nik.region")]
+    [InlineData("0007125408920003", "nik.province")]
     [InlineData("3507125408920000", "nik.serial")]
     public void Bad_niks_give_findings_not_exceptions(string? value, string code)
     {

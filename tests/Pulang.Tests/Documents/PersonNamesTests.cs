@@ -23,13 +23,14 @@ public class PersonNamesTests
     [InlineData("Sri Rahayu Wulandari", "SRI  RAHAYU WULANDARI")]
     [InlineData("Hj. Sri Rahayu Wulandari", "SRI RAHAYU WULANDARI")]
     [InlineData("SITI AMINAH BINTI AHMAD", "SITI AMINAH AHMAD")]
+    [InlineData("SRI RAHAYU WULANDARI", "SRI RAHAJU WULANDARI")] // pre-1972 spelling: see PersonNameVariantsTests
     public void Matches_the_same_tokens_in_any_order(string a, string b) =>
         Assert.Equal(NameMatch.Match, PersonNames.Compare(a, b));
 
     [Theory]
     [InlineData("SRI RAHAYU WULANDARI", "SRI WULANDARI")]
     [InlineData("SRI RAHAYU WULANDARI", "SRI RAHAYU WULANDARI PUTRI")]
-    [InlineData("SRI RAHAYU WULANDARI", "SRI RAHAJU WULANDARI")]
+    [InlineData("SRI RAHAYU WULANDARI", "SRI RAHAYV WULANDARI")] // one OCR error is not a spelling variant
     [InlineData("SRI SRI WULANDARI", "SRI WULANDARI WULANDARI")]
     [InlineData("", "")]
     [InlineData(null, "SRI")]
