@@ -92,5 +92,9 @@ public sealed record HoldRequest(string? Reason);
 /// <summary>Body of <c>POST .../withdraw</c> and optional body of <c>DELETE .../holds/{holdId}</c>.</summary>
 public sealed record ReasonRequest(string? Reason);
 
-/// <summary>Body of <c>POST .../documents/{documentId}/verification</c>: corrections by field name, and a note.</summary>
-public sealed record VerificationRequest(Dictionary<string, string>? Corrections, string? Note);
+/// <summary>
+/// Body of <c>POST .../documents/{documentId}/verification</c>: corrections by field name (<see cref="Verification.CorrectableFields"/>),
+/// a note, and the finding codes the verifier acknowledges (a note is then required). Example:
+/// <c>{"corrections":{"passportNumber":"X1234567"},"note":"checked against the paper","acknowledge":["cross.name-mismatch"]}</c>.
+/// </summary>
+public sealed record VerificationRequest(Dictionary<string, string>? Corrections, string? Note, List<string>? Acknowledge = null);
