@@ -12,7 +12,8 @@ namespace Pulang.Workflows.Documents;
 /// lines of the text), after <see cref="Mrz.TryRepair(string?, string?, DateOnly)"/>. Not found or not valid: <c>mrz.invalid</c>.
 /// MRZ names (no check digit covers them) not also printed in the visual zone: <c>mrz.name-unconfirmed</c>. A passport number printed
 /// in the visual zone within edit distance 2 of the MRZ's but not equal: <c>mrz.number-mismatch</c> (the 7-3-1 check digit misses
-/// changes by 10, e.g. 9/J, and a filler read as 0). Issuing state or nationality other than IDN: <c>mrz.not-indonesian</c>.
+/// changes by 10, e.g. 9/J, and a filler read as 0), unless it differs only by look-alikes the check digit tells apart
+/// (<see cref="CheckDigitSinglesOut"/>). Issuing state or nationality other than IDN: <c>mrz.not-indonesian</c>.
 /// Document type other than <c>P</c>: <c>mrz.document-type</c>. An <c>mrz.td3</c> zone from the offline MRZ reader with confidence 0
 /// (failed its check digits) is <c>mrz.invalid</c> without a second repair; with confidence below <see cref="MrzNamesUnclear"/>
 /// (a name cell read unclearly) <c>mrz.name-unclear</c>.</item>
@@ -254,8 +255,11 @@ public static partial class DocumentReader
             .SelectMany(r => r.Words.Select(w => new string(w.Text.ToUpperInvariant().Where(char.IsAsciiLetterOrDigit).ToArray())))
             .Where(t => t.Length is >= 6 and <= 10 && t.Count(char.IsAsciiDigit) >= 5)
             .ToHashSet(StringComparer.Ordinal);
-        // Compared after folding OCR look-alikes (B/8, Z/2, I/1, O/0, ...), since check-digit repair may have changed those.
-        if (!vizTokens.Contains(mrz.DocumentNumber) && vizTokens.FirstOrDefault(t => EditDistance(FoldLookAlikes(t), FoldLookAlikes(mrz.DocumentNumber)) <= 2) is { } printedNumber)
+        // Compared after folding OCR look-alikes (B/8, Z/2, I/1, O/0, ...), since check-digit repair may have changed those. A printed
+        // number that differs only by look-alikes which the MRZ's check digit tells apart is the visual zone misread, not a disagreement.
+        if (!vizTokens.Contains(mrz.DocumentNumber)
+            && vizTokens.FirstOrDefault(t => EditDistance(FoldLookAlikes(t), FoldLookAlikes(mrz.DocumentNumber)) <= 2
+                                             && !CheckDigitSinglesOut(t, mrz.DocumentNumber)) is { } printedNumber)
             ctx.Findings.Add(new Finding("mrz.number-mismatch", "The passport number in the MRZ differs from the one printed in the visual zone.",
                 FieldNames.PassportNumber, Expected: printedNumber, Actual: mrz.DocumentNumber));
 
@@ -275,6 +279,34 @@ public static partial class DocumentReader
     {
         'O' or 'D' or 'Q' or 'U' => '0', 'I' or 'L' => '1', 'Z' => '2', 'A' => '4', 'S' => '5', 'G' => '6', 'T' => '7', 'B' => '8', _ => c,
     }));
+
+    /// <summary>
+    /// True when <paramref name="printed"/> (a passport number read from the visual zone) differs from <paramref name="mrzNumber"/> (the MRZ's
+    /// document number, check digit valid) only by OCR look-alikes (<see cref="FoldLookAlikes"/>) in at most 3 positions, and the MRZ's
+    /// document number check digit (ICAO 9303 Part 3 §4.9, weights 7-3-1 over the 9-character field) rules out every other way of reading
+    /// those positions with their look-alikes. Then the printed check digit proves the MRZ's number and the visual zone was misread
+    /// (e.g. printed <c>I8166227</c> read as <c>18166227</c>: I and 1 are 17 apart, which the check digit sees). It is false where a
+    /// look-alike's value differs by a multiple of 10 (L/1, G/6, U/0), which the check digit cannot see: that difference needs a person.
+    /// </summary>
+    internal static bool CheckDigitSinglesOut(string printed, string mrzNumber)
+    {
+        if (printed.Length != mrzNumber.Length || mrzNumber.Length > 9 || FoldLookAlikes(printed) != FoldLookAlikes(mrzNumber)) return false;
+        var differing = Enumerable.Range(0, mrzNumber.Length).Where(i => printed[i] != mrzNumber[i]).ToArray();
+        if (differing.Length is 0 or > 3) return false;
+        var field = mrzNumber.PadRight(9, '<');
+        var checkDigit = Mrz.CheckDigit(field);
+        // Every reading of the differing positions by a look-alike of what the MRZ holds there (5 per position at most).
+        var readings = new List<char[]> { field.ToCharArray() };
+        foreach (var i in differing)
+        {
+            var fold = FoldLookAlikes(mrzNumber[i].ToString())[0];
+            var alikes = MrzCharacters.Where(c => FoldLookAlikes(c.ToString())[0] == fold).ToArray();
+            readings = [.. readings.SelectMany(r => alikes.Select(c => { var copy = (char[])r.Clone(); copy[i] = c; return copy; }))];
+        }
+        return readings.Count(r => Mrz.CheckDigit(r) == checkDigit) == 1;
+    }
+
+    const string MrzCharacters = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
     /// <summary>Levenshtein distance (insertions, deletions, substitutions).</summary>
     internal static int EditDistance(string a, string b)
