@@ -14,7 +14,8 @@ namespace Pulang.Workflows.Documents;
 /// (only between a passport and an SPLP: two passports of one person may legitimately differ).</item>
 /// </list>
 /// Each finding's <see cref="Finding.Expected"/> names where the other value came from (<c>"{kind} {documentId}: {value}"</c>, the
-/// other document's fields with a verifier's corrections) and <see cref="Finding.Actual"/> is the new document's value as read.
+/// other document's fields with a verifier's corrections) and <see cref="Finding.Actual"/> is the new document's value (as read, with
+/// the corrections when it is being verified).
 /// Messages name kinds and document IDs only, never personal data. A field that is absent, blank or null on either side is not
 /// compared (never an exception).
 /// </summary>

@@ -292,6 +292,18 @@ public sealed class VerificationTests
     }
 
     [Fact]
+    public void The_case_status_carries_the_refusal_without_its_errors_and_the_history_keeps_them()
+    {
+        var d = Decider.Decide(KtpInReview(), Verified("doc-k", corrections: C((FieldNames.Sex, "X"), (FieldNames.Nik, "1"))), Now());
+
+        var recent = CaseStatus.Of(d.State).Recent[^1];
+
+        Assert.Equal("verification.invalid-correction", recent.Refusal!.Code);
+        Assert.Null(recent.Refusal.Errors);
+        Assert.Equal(2, d.State.History[^1].Refusal!.Errors!.Count);
+    }
+
+    [Fact]
     public void Refusal_errors_map_to_a_422_problem_with_each_fields_error()
     {
         var d = Decider.Decide(KtpInReview(), Verified("doc-k", corrections: C((FieldNames.Sex, "X"))), Now());
