@@ -224,7 +224,9 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
             {
                 pending.End(caseId, PendingKey(command));
                 var after = await ReadViewAsync(caseId, ct) ?? state;
-                return decided.Refusal is null ? new(CommandStatus.Accepted, after, null) : new(CommandStatus.Refused, after, decided.Refusal);
+                // The status carries refusals without their per-field errors; the view's history has them.
+                var refusal = decided.Refusal is null ? null : after.History.LastOrDefault(h => h.CommandId == command.CommandId)?.Refusal ?? decided.Refusal;
+                return refusal is null ? new(CommandStatus.Accepted, after, null) : new(CommandStatus.Refused, after, refusal);
             }
         }
 

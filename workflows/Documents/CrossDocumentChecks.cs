@@ -14,13 +14,15 @@ namespace Pulang.Workflows.Documents;
 /// (only between a passport and an SPLP: two passports of one person may legitimately differ).</item>
 /// </list>
 /// Each finding's <see cref="Finding.Expected"/> names where the other value came from (<c>"{kind} {documentId}: {value}"</c>, the
-/// other document's fields with a verifier's corrections) and <see cref="Finding.Actual"/> is the new document's value as read.
-/// Messages name kinds and document IDs only, never personal data.
+/// other document's fields with a verifier's corrections) and <see cref="Finding.Actual"/> is the new document's value (as read, with
+/// the corrections when it is being verified).
+/// Messages name kinds and document IDs only, never personal data. A field that is absent, blank or null on either side is not
+/// compared (never an exception).
 /// </summary>
 public static class CrossDocumentChecks
 {
     /// <summary>The disagreements between <paramref name="newDocument"/> and each of <paramref name="others"/> (itself skipped).</summary>
-    /// <param name="newDocument">The document just read; its <see cref="CaseDocument.Fields"/> are compared.</param>
+    /// <param name="newDocument">The document just read or just verified; its <see cref="CaseDocument.EffectiveFields"/> are compared.</param>
     /// <param name="others">Documents to compare with (callers pass the counting ones); their <see cref="CaseDocument.EffectiveFields"/> are used.</param>
     public static IReadOnlyList<Finding> Check(CaseDocument newDocument, IEnumerable<CaseDocument> others)
     {
@@ -54,8 +56,9 @@ public static class CrossDocumentChecks
 
     static bool Both(IReadOnlyDictionary<string, string> mine, IReadOnlyDictionary<string, string> theirs, string field, out string a, out string b)
     {
-        a = mine.TryGetValue(field, out var x) ? x.Trim() : "";
-        b = theirs.TryGetValue(field, out var y) ? y.Trim() : "";
+        // Null-safe: a value stored as JSON null (e.g. an old unchecked correction) counts as absent.
+        a = mine.TryGetValue(field, out var x) ? x?.Trim() ?? "" : "";
+        b = theirs.TryGetValue(field, out var y) ? y?.Trim() ?? "" : "";
         return a.Length > 0 && b.Length > 0;
     }
 

@@ -543,36 +543,7 @@ public static partial class DocumentReader
 
     // ---------- checks ----------
 
-    static void CheckNik(Context ctx)
-    {
-        if (!ctx.Fields.TryGetValue(FieldNames.Nik, out var nik)) return;
-        var decoded = Nik.Decode(nik, ctx.Today);
-        ctx.Findings.AddRange(decoded.Findings);
-        if (!decoded.IsValid) return;
-        if (ctx.Fields.TryGetValue(FieldNames.BirthDate, out var printed) && decoded.BirthDate is { } nb && DocumentDates.ToIso(nb) != printed)
-            ctx.Findings.Add(new Finding("nik.birth-date", "The birth date encoded in the NIK differs from the printed date of birth.", FieldNames.Nik, Expected: printed, Actual: DocumentDates.ToIso(nb)));
-        if (ctx.Fields.TryGetValue(FieldNames.Sex, out var sex) && decoded.Sex is { } ns && ns.ToString() != sex)
-            ctx.Findings.Add(new Finding("nik.sex", "The sex encoded in the NIK (day + 40 for women) differs from the printed sex.", FieldNames.Nik, Expected: sex, Actual: ns.ToString()));
-    }
+    static void CheckNik(Context ctx) => ctx.Findings.AddRange(FieldChecks.Nik(ctx.Fields, ctx.Today));
 
-    static void CheckSubject(Context ctx, Subject subject)
-    {
-        if (ctx.Fields.TryGetValue(FieldNames.FullName, out var name) && PersonNames.Compare(subject.FullName, name) == NameMatch.Mismatch)
-            ctx.Findings.Add(new Finding("case.name-mismatch", "The name on the document differs from the case.", FieldNames.FullName, PersonNames.Normalize(subject.FullName), name));
-        var caseBirth = DocumentDates.ToIso(subject.BirthDate);
-        if (ctx.Fields.TryGetValue(FieldNames.BirthDate, out var birth) && birth != caseBirth)
-            ctx.Findings.Add(new Finding("case.birth-date-mismatch", "The date of birth on the document differs from the case.", FieldNames.BirthDate, caseBirth, birth));
-        if (ctx.Fields.TryGetValue(FieldNames.Sex, out var sex) && sex != subject.Sex.ToString())
-            ctx.Findings.Add(new Finding("case.sex-mismatch", "The sex on the document differs from the case.", FieldNames.Sex, subject.Sex.ToString(), sex));
-        if (ctx.Fields.TryGetValue(FieldNames.Nik, out var nik))
-        {
-            if (subject.Nik is not null && subject.Nik != nik)
-                ctx.Findings.Add(new Finding("case.nik-mismatch", "The NIK on the document differs from the case.", FieldNames.Nik, subject.Nik, nik));
-            var decoded = Nik.Decode(nik, ctx.Today);
-            if (decoded.BirthDate is { } nb && nb != subject.BirthDate)
-                ctx.Findings.Add(new Finding("case.nik-birth-date", "The birth date encoded in the NIK differs from the case.", FieldNames.Nik, caseBirth, DocumentDates.ToIso(nb)));
-            if (decoded.Sex is { } ns && ns != subject.Sex)
-                ctx.Findings.Add(new Finding("case.nik-sex", "The sex encoded in the NIK differs from the case.", FieldNames.Nik, subject.Sex.ToString(), ns.ToString()));
-        }
-    }
+    static void CheckSubject(Context ctx, Subject subject) => ctx.Findings.AddRange(FieldChecks.Subject(ctx.Fields, subject, ctx.Today));
 }

@@ -42,6 +42,12 @@ public enum DocumentStatus
 }
 
 /// <summary>One scanned document of a case.</summary>
+/// <remarks>
+/// <see cref="Fields"/> and <see cref="Findings"/> stay as read. A verification (see <see cref="Verification"/>) adds
+/// <see cref="VerifiedBy"/>, <see cref="VerifiedAt"/> (the command's orchestration time), <see cref="Corrections"/> (field to value,
+/// trimmed), <see cref="VerificationNote"/> and <see cref="AcknowledgedFindings"/> (the cross-document and case findings the
+/// verifier acknowledged, with both values and their sources), all null before.
+/// </remarks>
 public sealed record CaseDocument(
     string DocumentId,
     DocumentKind Kind,
@@ -57,7 +63,10 @@ public sealed record CaseDocument(
     IReadOnlyList<Finding> Findings,
     string? AnalysisBlobName,
     string? VerifiedBy = null,
-    IReadOnlyDictionary<string, string>? Corrections = null)
+    IReadOnlyDictionary<string, string>? Corrections = null,
+    DateTimeOffset? VerifiedAt = null,
+    string? VerificationNote = null,
+    IReadOnlyList<Finding>? AcknowledgedFindings = null)
 {
     /// <summary>The fields as they count: what was read (<see cref="Fields"/>, kept as read) with the verifier's corrections over it.</summary>
     public IReadOnlyDictionary<string, string> EffectiveFields =>

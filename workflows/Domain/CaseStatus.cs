@@ -10,7 +10,8 @@ namespace Pulang.Workflows.Domain;
 /// <param name="Stage">Current stage.</param>
 /// <param name="Version">Number of commands the case has decided (the view blob has at least this version).</param>
 /// <param name="DossierDigest">Current dossier digest, if any.</param>
-/// <param name="Recent">The last <see cref="RecentLimit"/> decided commands: ID and refusal (null when accepted).</param>
+/// <param name="Recent">The last <see cref="RecentLimit"/> decided commands: ID and refusal (null when accepted), without the
+/// refusal's <see cref="Refusal.Errors"/> (kept in the state's history, to keep the status small).</param>
 public sealed record CaseStatus(Stage Stage, int Version, string? DossierDigest, ImmutableList<RecentCommand> Recent)
 {
     /// <summary>How many recent command outcomes the status carries.</summary>
@@ -21,7 +22,7 @@ public sealed record CaseStatus(Stage Stage, int Version, string? DossierDigest,
         state.Stage,
         state.Version,
         state.DossierDigest,
-        [.. state.History.TakeLast(RecentLimit).Select(h => new RecentCommand(h.CommandId, h.Refusal))]);
+        [.. state.History.TakeLast(RecentLimit).Select(h => new RecentCommand(h.CommandId, h.Refusal is { Errors: not null } r ? r with { Errors = null } : h.Refusal))]);
 }
 
 /// <summary>A decided command: its ID and, when refused, why.</summary>

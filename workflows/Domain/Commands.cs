@@ -66,11 +66,14 @@ public sealed record DocumentScanned(
     public override string Name => "documentScanned";
 }
 
-/// <summary>A verifier confirmed a document that needed review, optionally correcting fields.</summary>
+/// <summary>A verifier confirmed a document that needed review, optionally correcting fields (rules: <see cref="Verification"/>).</summary>
 /// <param name="DocumentId">The document.</param>
-/// <param name="Corrections">Field name to corrected value; the original reading is kept.</param>
-/// <param name="Note">Why the verifier accepted it.</param>
-public sealed record DocumentVerified(string DocumentId, IReadOnlyDictionary<string, string>? Corrections, string? Note) : CaseCommand
+/// <param name="Corrections">Field name to corrected value (<see cref="Verification.CorrectableFields"/>); the original reading is
+/// kept. Values that come from JSON may be null despite the annotation; they are refused (<c>correction.empty</c>).</param>
+/// <param name="Note">Why the verifier accepted it; required when <paramref name="Acknowledge"/> is not empty.</param>
+/// <param name="Acknowledge">Finding codes (e.g. <c>cross.passport-number-mismatch</c>) the verifier acknowledges: the document
+/// counts although it disagrees with the case or another document in these ways.</param>
+public sealed record DocumentVerified(string DocumentId, IReadOnlyDictionary<string, string>? Corrections, string? Note, IReadOnlyList<string>? Acknowledge = null) : CaseCommand
 {
     /// <inheritdoc/>
     public override string Name => "documentVerified";

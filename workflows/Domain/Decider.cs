@@ -16,10 +16,25 @@ public enum RefusalKind
     NotFound,
     /// <summary>The command itself is malformed (400).</summary>
     Invalid,
+    /// <summary>The command is well-formed but its content breaks a rule of the case, e.g. a verifier's correction that is not a valid value (422).</summary>
+    Unprocessable,
 }
 
-/// <summary>A refusal: <paramref name="Code"/> is stable (e.g. <c>signoff.stale-digest</c>), <paramref name="Message"/> for people.</summary>
-public sealed record Refusal(RefusalKind Kind, string Code, string Message);
+/// <summary>
+/// A refusal: <paramref name="Code"/> is stable (e.g. <c>signoff.stale-digest</c>), <paramref name="Message"/> for people, and
+/// <paramref name="Errors"/> the individual problems when there are several (e.g. each refused correction of a verification), else null.
+/// </summary>
+public sealed record Refusal(RefusalKind Kind, string Code, string Message, IReadOnlyList<RefusalError>? Errors = null);
+
+/// <summary>
+/// One problem behind a <see cref="Refusal"/>: a field's error or a finding that was not acknowledged.
+/// </summary>
+/// <param name="Code">Stable code, e.g. <c>correction.date</c>, <c>nik.serial</c>, <c>cross.passport-number-mismatch</c>.</param>
+/// <param name="Field">The field concerned (a <see cref="FieldNames"/> value, or the name the caller sent), if any.</param>
+/// <param name="Message">For people; names no personal data.</param>
+/// <param name="Expected">What the other source says (the MRZ, the case, another document as <c>"{kind} {documentId}: {value}"</c>), if any.</param>
+/// <param name="Actual">What the corrected document says, if any.</param>
+public sealed record RefusalError(string Code, string? Field, string Message, string? Expected = null, string? Actual = null);
 
 /// <summary>The decider's answer: the new state, what to do, and the refusal if the command was refused (state then only gains a history entry).</summary>
 public sealed record Decision(CaseState State, ImmutableList<Effect> Effects, Refusal? Refusal)
@@ -37,7 +52,8 @@ public sealed record Decision(CaseState State, ImmutableList<Effect> Effects, Re
 /// Rules: stages <c>Registered -> DocumentsPending -> AssessmentPending -> SignOffPending -> Released</c>, plus
 /// <c>OnHold</c> and <c>Withdrawn</c>. Required documents: passport or SPLP, KTP, assessment form (accepted or
 /// verified); a scanned document that disagrees with a counting one (name, birth date, sex, NIK, passport number:
-/// <see cref="CrossDocumentChecks"/>) needs review. Separation of duties: the assessor cannot approve their own asesmen; only a ministry's signer signs
+/// <see cref="CrossDocumentChecks"/>) needs review; a verification's corrections must be valid values for the kind, and the verified
+/// document's disagreements with the case and the counting documents must be acknowledged (<see cref="Verification"/>). Separation of duties: the assessor cannot approve their own asesmen; only a ministry's signer signs
 /// for it; nobody signs for both ministries; a verifier cannot verify a document they uploaded. A sign-off names
 /// the dossier digest; one for an older digest is refused; a rejection by either ministry sends the case back to
 /// assessment. Release needs both ministries' approval of the current digest and no open hold.
@@ -83,7 +99,7 @@ public static class Decider
 
         if (state.IsFinished)
         {
-            return Refuse(state, command, now, RefusalKind.Conflict, "case.finished", $"The case is {state.Stage}; it takes no more commands.");
+            return Refuse(state, command, now, new Refusal(RefusalKind.Conflict, "case.finished", $"The case is {state.Stage}; it takes no more commands."));
         }
 
         var result = command switch
@@ -102,7 +118,7 @@ public static class Decider
 
         if (result.Refusal is { } refusal)
         {
-            return Refuse(state, command, now, refusal.Kind, refusal.Code, refusal.Message);
+            return Refuse(state, command, now, refusal);
         }
 
         var next = result.State!;
@@ -198,10 +214,19 @@ public static class Decider
             return Outcome.Refused(RefusalKind.Forbidden, "duty.verify-own-upload", "A verifier cannot verify a document they uploaded.");
         }
 
-        // The reading stays as read; corrections are kept beside it (see CaseDocument.EffectiveFields).
-        var verified = doc with { Status = DocumentStatus.Verified, VerifiedBy = c.Actor.Id, Corrections = c.Corrections };
-        var next = state with { Documents = state.Documents.Replace(doc, verified) };
-        return Advance(next, $"{doc.Kind.ToRoute()} {doc.DocumentId}: verified" + (c.Corrections is { Count: > 0 } ? $", corrected {string.Join(", ", c.Corrections.Keys)}" : ""));
+        // Corrections are checked per kind, then the corrected document against the case and the counting documents
+        // (Verification). The reading stays as read; corrections are kept beside it (see CaseDocument.EffectiveFields).
+        var (verified, refusal) = Verification.Decide(state, doc, c, now);
+        if (refusal is not null)
+        {
+            return Outcome.Refused(refusal);
+        }
+
+        var next = state with { Documents = state.Documents.Replace(doc, verified!) };
+        return Advance(next, $"{doc.Kind.ToRoute()} {doc.DocumentId}: verified"
+            + (verified!.Corrections is { Count: > 0 } corrected ? $", corrected {string.Join(", ", corrected.Keys.Order(StringComparer.Ordinal))}" : "")
+            + (verified.AcknowledgedFindings is { Count: > 0 } acknowledged ? $", acknowledged {string.Join(", ", acknowledged.Select(f => f.Code).Distinct())}" : "")
+            + (verified.VerificationNote is not null ? ", with a note" : ""));
     }
 
     static Outcome OnAssessmentSubmitted(CaseState state, AssessmentSubmitted c, DateTimeOffset now)
@@ -466,15 +491,15 @@ public static class Decider
     static CaseState WithStage(CaseState s, Stage stage) =>
         s.Stage == Stage.OnHold ? s with { StageBeforeHold = stage } : s with { Stage = stage };
 
-    static Decision Refuse(CaseState state, CaseCommand command, DateTimeOffset now, RefusalKind kind, string code, string message)
+    static Decision Refuse(CaseState state, CaseCommand command, DateTimeOffset now, Refusal refusal)
     {
         var next = state with
         {
             Version = state.Version + 1,
-            History = Append(state.History, new(now, command.CommandId, command.Name, command.Actor.Id, message, new Refusal(kind, code, message))),
+            History = Append(state.History, new(now, command.CommandId, command.Name, command.Actor.Id, refusal.Message, refusal)),
             ProcessedCommands = Remember(state.ProcessedCommands, $"{command.CommandId}|{command.Name}"),
         };
-        return new(next, [], new Refusal(kind, code, message));
+        return new(next, [], refusal);
     }
 
     static ImmutableList<string> Remember(ImmutableList<string> ids, string key)
@@ -498,5 +523,7 @@ public static class Decider
         public static Outcome Ok(CaseState state, string detail) => new(state, [], null, detail);
 
         public static Outcome Refused(RefusalKind kind, string code, string message) => new(null, [], new Refusal(kind, code, message), "");
+
+        public static Outcome Refused(Refusal refusal) => new(null, [], refusal, "");
     }
 }

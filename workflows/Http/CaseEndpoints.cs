@@ -269,11 +269,15 @@ public static class CaseEndpoints
         }
     }
 
-    /// <summary><c>POST .../documents/{documentId}/verification</c> (role verifier): confirm or correct a document that needs review.</summary>
+    /// <summary>
+    /// <c>POST .../documents/{documentId}/verification</c> (role verifier): confirm or correct a document that needs review. The
+    /// rules are the decider's (<see cref="Verification"/>), run here as the pre-check: 422 <c>verification.invalid-correction</c>
+    /// with each field's error, 409 <c>verification.conflict</c> with each finding to acknowledge, 422
+    /// <c>verification.acknowledgement-invalid</c> / <c>verification.note-required</c>; nothing changes on a refusal.
+    /// </summary>
     public static Task<IResult> VerifyDocument(HttpContext http, string caseId, string documentId) =>
         CommandAsync<VerificationRequest>(http, caseId, "documentVerified", [Roles.Verifier], (r, _) =>
-            r.Corrections is { } c && c.Keys.Any(k => k.Length is 0 or > 64) ? Fail("corrections", "Field names must be 1..64 characters.") :
-            new DocumentVerified(documentId, r.Corrections, r.Note));
+            new DocumentVerified(documentId, r.Corrections, r.Note, r.Acknowledge));
 
     /// <summary><c>POST .../assessment</c> (role assessor): submit the asesmen.</summary>
     public static Task<IResult> SubmitAssessment(HttpContext http, string caseId) =>

@@ -34,18 +34,36 @@ public static class Problems
     public static IResult Forbidden(params string[] roles) =>
         Of(403, "role.required", "Not allowed", $"This needs one of the roles: {string.Join(", ", roles)}.");
 
-    /// <summary>The problem for a decider refusal: 403, 409, 404 or 400 by <see cref="Refusal.Kind"/>.</summary>
+    /// <summary>
+    /// The problem for a decider refusal: 403, 404, 400, 422 or 409 by <see cref="Refusal.Kind"/>. A refusal with
+    /// <see cref="Refusal.Errors"/> adds the extension <c>errors</c>: an array of <c>{code, field?, message, expected?, actual?}</c>.
+    /// </summary>
     /// <remarks>Control characters that came into the message from the request (IDs in the path) are left out.</remarks>
     public static IResult Refused(Refusal refusal)
     {
         var message = new string([.. refusal.Message.Where(c => !char.IsControl(c))]);
-        return refusal.Kind switch
+        var (status, title) = refusal.Kind switch
         {
-            RefusalKind.Forbidden => Of(403, refusal.Code, "Not allowed", message),
-            RefusalKind.NotFound => Of(404, refusal.Code, "Not found", message),
-            RefusalKind.Invalid => Of(400, refusal.Code, "Invalid command", message),
-            _ => Of(409, refusal.Code, "Conflict with the case's state", message),
+            RefusalKind.Forbidden => (403, "Not allowed"),
+            RefusalKind.NotFound => (404, "Not found"),
+            RefusalKind.Invalid => (400, "Invalid command"),
+            RefusalKind.Unprocessable => (422, "Command breaks a rule"),
+            _ => (409, "Conflict with the case's state"),
         };
+        var extensions = new Dictionary<string, object?> { ["code"] = refusal.Code };
+        if (refusal.Errors is { Count: > 0 } errors)
+        {
+            extensions["errors"] = errors.Select(e => new Dictionary<string, string?>
+            {
+                ["code"] = e.Code,
+                ["field"] = e.Field,
+                ["message"] = e.Message,
+                ["expected"] = e.Expected,
+                ["actual"] = e.Actual,
+            }.Where(p => p.Value is not null).ToDictionary()).ToList();
+        }
+
+        return Results.Problem(detail: message, statusCode: status, title: title, type: $"urn:pulang:problem:{refusal.Code}", extensions: extensions);
     }
 
     /// <summary>

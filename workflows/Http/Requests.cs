@@ -114,9 +114,15 @@ public sealed record HoldRequest(string? Reason);
 /// <param name="Reason">Why the case is withdrawn (required) or the hold lifted (optional).</param>
 public sealed record ReasonRequest(string? Reason);
 
-/// <summary>Body of <c>POST .../documents/{documentId}/verification</c>: corrections by field name, and a note.</summary>
-/// <param name="Corrections">Field name (1..64 characters, a read field's name from
-/// <see cref="Pulang.Workflows.Documents.FieldNames"/>, e.g. <c>nik</c>, <c>passportNumber</c>) to the corrected value;
-/// null or empty confirms the reading as it is. The OCR reading is kept beside the correction.</param>
-/// <param name="Note">The verifier's note (optional).</param>
-public sealed record VerificationRequest(Dictionary<string, string>? Corrections, string? Note);
+/// <summary>
+/// Body of <c>POST .../documents/{documentId}/verification</c>: corrections by field name (<see cref="Verification.CorrectableFields"/>),
+/// a note, and the finding codes the verifier acknowledges (a note is then required). Example:
+/// <c>{"corrections":{"passportNumber":"X1234567"},"note":"checked against the paper","acknowledge":["cross.name-mismatch"]}</c>.
+/// </summary>
+/// <param name="Corrections">Field name (one of the document kind's correctable fields, e.g. <c>nik</c>, <c>passportNumber</c>) to the
+/// corrected value; null or empty confirms the reading as it is. Each value is checked (422 <c>verification.invalid-correction</c>); the
+/// OCR reading is kept beside the correction.</param>
+/// <param name="Note">The verifier's note (optional; required with <paramref name="Acknowledge"/>).</param>
+/// <param name="Acknowledge">Finding codes of the document's conflicts with the case or other documents that the verifier accepts
+/// knowingly (otherwise 409 <c>verification.conflict</c>).</param>
+public sealed record VerificationRequest(Dictionary<string, string>? Corrections, string? Note, List<string>? Acknowledge = null);

@@ -62,8 +62,9 @@ static class Fx
         };
     }
 
-    public static DocumentVerified Verified(string documentId, Actor? actor = null, IReadOnlyDictionary<string, string>? corrections = null) =>
-        new(documentId, corrections, "checked against the paper") { CommandId = NewId("cmd"), Actor = actor ?? Verifier };
+    public static DocumentVerified Verified(string documentId, Actor? actor = null, IReadOnlyDictionary<string, string>? corrections = null,
+        IReadOnlyList<string>? acknowledge = null, string? note = "checked against the paper") =>
+        new(documentId, corrections, note, acknowledge) { CommandId = NewId("cmd"), Actor = actor ?? Verifier };
 
     public static AssessmentSubmitted Submitted(string summary = "Fictional summary of the asesmen.", string recommendation = "Refer to BP3MI for reintegration.", Actor? actor = null) =>
         new(summary, recommendation) { CommandId = NewId("cmd"), Actor = actor ?? Assessor };

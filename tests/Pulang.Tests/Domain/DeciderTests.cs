@@ -284,7 +284,7 @@ public class DeciderTests
     [Fact]
     public void Verifying_a_verified_document_again_is_a_conflict()
     {
-        var s = Apply(WithPassportInReview(), Verified("doc-p"));
+        var s = Apply(WithPassportInReview(), Verified("doc-p", corrections: NameFix));
 
         Refused(s, Verified("doc-p", Verifier), RefusalKind.Conflict, "document.not-in-review");
     }
@@ -297,42 +297,51 @@ public class DeciderTests
         Refused(s, Verified("doc-p", UploaderVerifier), RefusalKind.Forbidden, "duty.verify-own-upload");
     }
 
+    /// <summary>Corrects the passport's misread name ("C0NTOH") to the case's.</summary>
+    static Dictionary<string, string> NameFix => new() { [FieldNames.FullName] = "TESTA CONTOH WATI" };
+
     [Fact]
     public void Verification_applies_and_keeps_corrections()
     {
         var s = WithPassportInReview();
-        var corrections = new Dictionary<string, string> { [FieldNames.FullName] = "TESTA CONTOH WATI", [FieldNames.Nik] = "3507000000000000" };
+        var corrections = new Dictionary<string, string> { [FieldNames.FullName] = " TESTA CONTOH WATI " };
+        var at = Now();
 
-        var d = Ok(s, Verified("doc-p", UploaderVerifier, corrections));
+        var d = Decider.Decide(s, Verified("doc-p", UploaderVerifier, corrections), at);
 
+        Assert.True(d.Accepted, d.Refusal?.Message);
         var doc = d.State.Documents.Single(x => x.DocumentId == "doc-p");
         Assert.Equal(DocumentStatus.Verified, doc.Status);
         Assert.True(doc.Counts);
         Assert.Equal(UploaderVerifier.Id, doc.VerifiedBy);
+        Assert.Equal(at, doc.VerifiedAt);
+        Assert.Equal("checked against the paper", doc.VerificationNote);
+        Assert.Null(doc.AcknowledgedFindings);
         Assert.Equal("TESTA CONTOH WATI", doc.EffectiveFields[FieldNames.FullName]);
-        Assert.Equal("3507000000000000", doc.EffectiveFields[FieldNames.Nik]);
         Assert.Equal("1995-04-17", doc.EffectiveFields[FieldNames.BirthDate]);
         Assert.Equal(s.Documents.Single(x => x.DocumentId == "doc-p").Fields, doc.Fields); // the original reading is kept as read
-        Assert.Equal(corrections, doc.Corrections);
+        Assert.Equal(new Dictionary<string, string> { [FieldNames.FullName] = "TESTA CONTOH WATI" }, doc.Corrections); // trimmed
         Assert.Equal(["mrz.check-digit"], doc.Findings.Select(f => f.Code));
         Assert.Equal(Stage.DocumentsPending, d.State.Stage);
         Assert.Empty(d.Effects);
-        Assert.Contains("corrected", d.State.History[^1].Detail);
+        Assert.Contains("corrected fullName", d.State.History[^1].Detail);
+        Assert.Contains("with a note", d.State.History[^1].Detail);
         // the command's dictionary is not mutated
-        Assert.Equal(2, corrections.Count);
+        Assert.Equal(" TESTA CONTOH WATI ", corrections[FieldNames.FullName]);
     }
 
     [Fact]
-    public void Verification_without_corrections_keeps_the_fields()
+    public void Verification_without_corrections_keeps_the_fields_and_the_acknowledged_findings()
     {
         var s = WithPassportInReview();
 
-        var d = Ok(s, Verified("doc-p", corrections: null));
+        var d = Ok(s, Verified("doc-p", corrections: null, acknowledge: ["cross.name-mismatch", "case.name-mismatch"]));
 
         var doc = d.State.Documents.Single(x => x.DocumentId == "doc-p");
         Assert.Equal(DocumentStatus.Verified, doc.Status);
         Assert.Equal("TESTA C0NTOH WATI", doc.Fields[FieldNames.FullName]);
         Assert.Null(doc.Corrections);
+        Assert.Equal(["cross.name-mismatch", "case.name-mismatch"], doc.AcknowledgedFindings!.Select(f => f.Code));
     }
 
     [Fact]
@@ -341,7 +350,7 @@ public class DeciderTests
         var s = Apply(WithPassportInReview(), Scanned(DocumentKind.AssessmentForm));
         Assert.Equal(Stage.DocumentsPending, s.Stage);
 
-        var d = Ok(s, Verified("doc-p"));
+        var d = Ok(s, Verified("doc-p", corrections: NameFix));
 
         Assert.Equal(Stage.AssessmentPending, d.State.Stage);
         AssertEffects([new IndexCase(CaseId, Stage.AssessmentPending)], d.Effects);
