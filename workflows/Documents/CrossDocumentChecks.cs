@@ -7,7 +7,8 @@ namespace Pulang.Workflows.Documents;
 /// For each other document, on the fields both carry:
 /// <list type="bullet">
 /// <item><c>cross.name-mismatch</c>: full names differ by <see cref="PersonNames.Compare"/> (order, titles, spacing and
-/// BIN/BINTI ignored; no fuzzy matching).</item>
+/// BIN/BINTI ignored; pre-1972 spellings and common name forms such as RAHAJU/RAHAYU or MOCH./MUHAMMAD match; a single OCR error
+/// does not).</item>
 /// <item><c>cross.birth-date-mismatch</c>, <c>cross.sex-mismatch</c>: ISO birth dates or sex codes differ.</item>
 /// <item><c>cross.nik-mismatch</c>: NIKs differ (KTP, SPLP, assessment form).</item>
 /// <item><c>cross.passport-number-mismatch</c>: the passport's number differs from the SPLP's last passport number
