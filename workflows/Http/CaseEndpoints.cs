@@ -182,7 +182,9 @@ public static class CaseEndpoints
 
     /// <summary>
     /// <c>GET /api/cases/{caseId}/audit</c> (roles admin, investigator): the case's audit entries and the result of
-    /// verifying the hash chain (<c>verification.valid</c>, else the first broken entry's sequence number and why).
+    /// verifying the hash chain and comparing the log with the anchor in the case index (<c>verification.valid</c>,
+    /// else the first broken or missing entry's sequence number and why; <c>verification.anchor</c>). A deleted log
+    /// of an existing case is invalid, not empty (<see cref="AuditLog.Verify(string, ReadOnlySpan{byte}, AuditAnchor?)"/>).
     /// </summary>
     public static async Task<IResult> GetAudit(HttpContext http, string caseId)
     {

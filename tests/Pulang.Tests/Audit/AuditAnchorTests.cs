@@ -119,9 +119,16 @@ public sealed class AuditAnchorTests(TestStorage storage)
         Assert.Contains("entries 1-3 are missing", v.Reason);
         Assert.Equal(v, await log.VerifyAsync(caseId, Ct));
 
-        var line = ToolLine(await ToolAsync(), caseId);
+        // The tool walks the case index, and still every audit blob without a row (here one with an altered entry).
+        var orphan = CaseService.NewCaseId();
+        await log.AppendAsync(orphan, log.Record($"{orphan}:x", Verifier, "upload", AuditRecord.Accepted), Ct);
+        await ReplaceAsync(log, orphan, [(await LinesAsync(log, orphan))[0].Replace("\"upload\"", "\"uploaf\"")]);
+
+        var output = await ToolAsync();
+        var line = ToolLine(output, caseId);
         Assert.StartsWith($"BROKEN {caseId} entry 1", line);
         Assert.Contains("entries 1-3 are missing", line);
+        Assert.StartsWith($"BROKEN {orphan} entry 1", ToolLine(output, orphan));
     }
 
     [Fact]
@@ -207,17 +214,6 @@ public sealed class AuditAnchorTests(TestStorage storage)
         await index.AddAsync(pending, Fx.Intake, DateTimeOffset.UtcNow, Ct);
         Assert.True((await log.VerifyAsync(pending, Ct)).Valid);
         Assert.StartsWith($"ok     {pending} 0 entries", ToolLine(await ToolAsync(), pending));
-    }
-
-    [Fact]
-    public async Task The_tool_also_verifies_audit_blobs_without_an_index_row()
-    {
-        var (_, log, _) = await ArrangeAsync();
-        var orphan = CaseService.NewCaseId();
-        await log.AppendAsync(orphan, log.Record($"{orphan}:x", Verifier, "upload", AuditRecord.Accepted), Ct);
-        var lines = await LinesAsync(log, orphan);
-        await ReplaceAsync(log, orphan, [lines[0].Replace("\"upload\"", "\"uploaf\"")]);
-        Assert.StartsWith($"BROKEN {orphan} entry 1", ToolLine(await ToolAsync(), orphan));
     }
 
     [Fact]
