@@ -96,6 +96,31 @@ public sealed class AuditOverHttpTests(AuthHost fixture, TestStorage storage) : 
     }
 
     [Fact]
+    public async Task A_released_case_has_the_audit_head_of_its_release_entry_in_the_release_record_and_the_event()
+    {
+        var driver = new Resilience.CaseDriver(() => Api, Host.Tokens);
+        var (caseId, _) = await driver.DriveAsync($"AUDIT-RELEASE-{Guid.NewGuid():N}", Ct);
+
+        var (entries, verification) = await AuditAsync(caseId);
+        Assert.True(verification.GetProperty("valid").GetBoolean(), verification.ToString());
+        var audit = (await Api.GetAsync($"/api/cases/{caseId}/audit", T("pulang-admin"), Ct)).EnsureSuccess().Json;
+        var release = audit.GetProperty("entries").EnumerateArray().Single(e => e.GetProperty("action").GetString() == "release");
+        var seq = release.GetProperty("seq").GetInt64();
+        var hash = release.GetProperty("hash").GetString();
+
+        var record = (await Api.GetAsync($"/api/cases/{caseId}/release", T("bp3mi-reader"), Ct)).EnsureSuccess().Json;
+        Assert.Equal(seq, record.GetProperty("auditHead").GetProperty("sequence").GetInt64());
+        Assert.Equal(hash, record.GetProperty("auditHead").GetProperty("hash").GetString());
+
+        var queue = new Azure.Storage.Queues.QueueClient(storage.ConnectionString, SelfHostProcess.EventsQueueFor(Host.TaskHub), new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
+        var released = (await queue.PeekMessagesAsync(32, Ct)).Value
+            .Select(m => JsonSerializer.Deserialize<Workflows.Activities.CaseEventMessage>(m.Body.ToString(), Workflows.PulangJson.Options)!)
+            .Where(e => e.CaseId == caseId && e.Type == "case.released").ToList();
+        Assert.NotEmpty(released);
+        Assert.All(released, e => Assert.Equal((seq.ToString(System.Globalization.CultureInfo.InvariantCulture), hash), (e.Data["auditSequence"], e.Data["auditHead"])));
+    }
+
+    [Fact]
     public async Task The_audit_endpoint_reports_entries_removed_from_the_end_and_a_deleted_log()
     {
         var caseId = await NewCaseAsync();
