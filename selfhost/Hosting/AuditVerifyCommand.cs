@@ -7,9 +7,11 @@ namespace Pulang.SelfHost.Hosting;
 public static class AuditVerifyCommand
 {
     /// <summary>
-    /// Verifies every audit blob of the account behind <paramref name="connectionString"/>, writing
-    /// <c>ok {caseId} {n} entries</c> or <c>BROKEN {caseId} entry {seq} [{entryId}]: {reason}</c> per case and a summary.
-    /// Returns 0 when every log is intact, 1 when any is broken.
+    /// Verifies, in the account behind <paramref name="connectionString"/>, every case in the case index against its
+    /// audit blob and the anchor on its row (so a deleted or cut-short log is reported), then every audit blob that
+    /// has no row (<see cref="AuditLog.VerifyAllAsync"/>), writing <c>ok {caseId} {n} entries</c> or
+    /// <c>BROKEN {caseId} entry {seq} [{entryId}]: {reason}</c> per case and a summary.
+    /// Returns 0 when every log is intact, 1 when any is broken or missing.
     /// </summary>
     public static async Task<int> RunAsync(string connectionString, TextWriter output, CancellationToken ct)
     {

@@ -44,22 +44,26 @@ public sealed record CommitDecision(string CaseId, IReadOnlyList<Effect> Effects
 /// then the case view (<see cref="SaveCaseViewActivity"/>). Each step is idempotent, so a retried or re-run commit
 /// (activities run at least once) repeats nothing: audit entries and the release record are written once, the view
 /// is the same version again, and a repeated event carries the same ID. Returns the number of effects carried out.
+/// The audit entries come first, so the release record and the <c>case.released</c> event get the head of the log
+/// after them (<see cref="AuditHead"/>: the <c>release</c> entry's sequence number and hash; <c>data.auditSequence</c>
+/// and <c>data.auditHead</c> in the event). A re-run finds the same entry (deterministic entry ID) and so the same head.
 /// </summary>
 public sealed class CommitDecisionActivity(PulangStorage storage, CaseIndex index, AuditLog audit) : TaskActivity<CommitDecision, int>
 {
     /// <inheritdoc/>
     public override async Task<int> RunAsync(TaskActivityContext context, CommitDecision input)
     {
+        AuditHead? head = null;
         foreach (var effect in input.Effects)
         {
             _ = effect switch
             {
-                AppendAudit e => await new AppendAuditActivity(audit).RunAsync(context, e),
+                AppendAudit e => (head = await audit.AppendHeadAsync(e.CaseId, e.Record, CancellationToken.None)).Sequence,
                 // With a view, the view's guarded index write records the stage (an older state never overwrites a newer one).
                 IndexCase e when input.View is not null => 0,
                 IndexCase e => await new IndexCaseActivity(index).RunAsync(context, e) ? 1 : 0,
-                WriteReleaseRecord e => (await new WriteReleaseRecordActivity(storage).RunAsync(context, e.Record)).Length,
-                PublishCaseEvent e => await new PublishCaseEventActivity(storage).RunAsync(context, e) ? 1 : 0,
+                WriteReleaseRecord e => (await new WriteReleaseRecordActivity(storage).RunAsync(context, e.Record with { AuditHead = e.Record.AuditHead ?? head })).Length,
+                PublishCaseEvent e => await new PublishCaseEventActivity(storage).RunAsync(context, WithAuditHead(e, head)) ? 1 : 0,
                 _ => throw new InvalidOperationException($"No step for effect {effect.GetType().Name}."),
             };
         }
@@ -71,6 +75,12 @@ public sealed class CommitDecisionActivity(PulangStorage storage, CaseIndex inde
 
         return input.Effects.Count;
     }
+
+    /// <summary>A <c>case.released</c> event with the audit head added to its data (<c>auditSequence</c>, <c>auditHead</c>); other events as they are.</summary>
+    static PublishCaseEvent WithAuditHead(PublishCaseEvent e, AuditHead? head) =>
+        e.EventType == "case.released" && head is not null
+            ? e with { Data = new Dictionary<string, string>(e.Data) { ["auditSequence"] = head.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), ["auditHead"] = head.Hash } }
+            : e;
 }
 
 /// <summary>

@@ -45,7 +45,8 @@ public sealed record AuditEntry(
 /// <param name="BrokenSequence">The sequence number (line position, 1-based) of the first entry that fails, when not valid.</param>
 /// <param name="BrokenEntryId">That entry's ID when it could still be read.</param>
 /// <param name="Reason">Why it fails.</param>
-public sealed record AuditVerification(string CaseId, bool Valid, int Entries, long? BrokenSequence, string? BrokenEntryId, string? Reason);
+/// <param name="Anchor">The head the case index anchors (sequence and hash of the entry last appended), when there is one; the log must still hold that entry.</param>
+public sealed record AuditVerification(string CaseId, bool Valid, int Entries, long? BrokenSequence, string? BrokenEntryId, string? Reason, AuditHead? Anchor = null);
 
 /// <summary>
 /// The audit trail: one append blob per case, <c>audit/{caseId}.log</c>, JSON lines, each entry chained to the
@@ -55,12 +56,17 @@ public sealed record AuditVerification(string CaseId, bool Valid, int Entries, l
 /// </summary>
 /// <remarks>
 /// What the chain proves: an entry that was edited, removed (except the very last), reordered or inserted, or a
-/// single flipped byte anywhere, fails verification naming the entry. A writer with storage write access who
-/// rewrites the whole tail consistently is not caught by the chain alone (that needs an external anchor, e.g.
-/// immutable storage or a published head hash).
+/// single flipped byte anywhere, fails verification naming the entry. What it cannot prove alone, the anchor does:
+/// after each append the entry's <see cref="AuditHead"/> is recorded on the case's row in the case index
+/// (<see cref="CaseIndex.AnchorAuditAsync"/>), so a log that was deleted, emptied, cut short at the end or rewritten
+/// up to the anchored entry fails too. A writer who can rewrite both the blob and the table row consistently is not
+/// caught here: the immutable <c>audit</c> container and the head copied into the release record and the
+/// <c>case.released</c> event cover that.
 /// </remarks>
 public sealed class AuditLog(PulangStorage storage, TimeProvider time)
 {
+    readonly CaseIndex index = new(storage);
+
     static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -82,7 +88,23 @@ public sealed class AuditLog(PulangStorage storage, TimeProvider time)
     /// Appends <paramref name="record"/> to the case's log unless an entry with its ID is already there. Returns the
     /// entry's sequence number (the existing one for a repeat).
     /// </summary>
-    public async Task<long> AppendAsync(string caseId, AuditRecord record, CancellationToken ct = default)
+    public async Task<long> AppendAsync(string caseId, AuditRecord record, CancellationToken ct = default) =>
+        (await AppendHeadAsync(caseId, record, ct)).Sequence;
+
+    /// <summary>
+    /// Appends <paramref name="record"/> like <see cref="AppendAsync"/>, then anchors the entry in the case index
+    /// (<see cref="CaseIndex.AnchorAuditAsync"/>: forward only, only for a case with an index row). Returns the entry's
+    /// sequence number and hash (the existing entry's for a repeat, which also anchors it again if the first run
+    /// stopped before anchoring).
+    /// </summary>
+    public async Task<AuditHead> AppendHeadAsync(string caseId, AuditRecord record, CancellationToken ct = default)
+    {
+        var head = await AppendEntryAsync(caseId, record, ct);
+        await index.AnchorAuditAsync(caseId, head, ct);
+        return head;
+    }
+
+    async Task<AuditHead> AppendEntryAsync(string caseId, AuditRecord record, CancellationToken ct)
     {
         var blob = BlobOf(caseId);
         for (var attempt = 0; ; attempt++)
@@ -108,7 +130,7 @@ public sealed class AuditLog(PulangStorage storage, TimeProvider time)
                 {
                     if (e.EntryId == record.EntryId)
                     {
-                        return e.Seq;
+                        return new AuditHead(e.Seq, e.Hash ?? "");
                     }
 
                     lastSeq = e.Seq;
@@ -125,7 +147,7 @@ public sealed class AuditLog(PulangStorage storage, TimeProvider time)
                 {
                     Conditions = new AppendBlobRequestConditions { IfAppendPositionEqual = content.Length, IfMatch = download.Value.Details.ETag },
                 }, ct);
-                return seq;
+                return new AuditHead(seq, HashOf(entry));
             }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < 50)
             {
@@ -136,16 +158,19 @@ public sealed class AuditLog(PulangStorage storage, TimeProvider time)
     }
 
     /// <summary>The canonical line of <paramref name="entry"/> (its hash computed, without the trailing <c>\n</c>).</summary>
-    public static string Line(AuditEntry entry)
-    {
-        var unhashed = entry with { Hash = null };
-        var hash = Sha256Hex(JsonSerializer.SerializeToUtf8Bytes(unhashed, Json));
-        return JsonSerializer.Serialize(unhashed with { Hash = hash }, Json);
-    }
+    public static string Line(AuditEntry entry) => JsonSerializer.Serialize(entry with { Hash = HashOf(entry) }, Json);
 
-    /// <summary>The entries of the case's log as far as they can be read (empty when there is no log).</summary>
+    /// <summary>The <c>hash</c> of <paramref name="entry"/>: lower-case hex SHA-256 of its canonical JSON with <c>hash</c> null.</summary>
+    public static string HashOf(AuditEntry entry) => Sha256Hex(JsonSerializer.SerializeToUtf8Bytes(entry with { Hash = null }, Json));
+
+    /// <summary>
+    /// The entries of the case's log as far as they can be read (empty when there is no log), and its verification
+    /// against the case index's anchor (<see cref="Verify(string, ReadOnlySpan{byte}, AuditAnchor?)"/>).
+    /// </summary>
     public async Task<(IReadOnlyList<AuditEntry> Entries, AuditVerification Verification)> ReadAsync(string caseId, CancellationToken ct = default)
     {
+        // The anchor first: it is written after the append, so the log read next holds at least the anchored entry.
+        var anchor = await index.GetAuditAnchorAsync(caseId, ct);
         var content = await ContentAsync(caseId, ct);
         var entries = new List<AuditEntry>();
         foreach (var line in SplitLines(content.Span))
@@ -156,16 +181,32 @@ public sealed class AuditLog(PulangStorage storage, TimeProvider time)
             }
         }
 
-        return (entries, Verify(caseId, content.Span));
+        return (entries, Verify(caseId, content.Span, anchor));
     }
 
-    /// <summary>Verifies the case's log (a case without a log is valid with 0 entries).</summary>
-    public async Task<AuditVerification> VerifyAsync(string caseId, CancellationToken ct = default) =>
-        Verify(caseId, (await ContentAsync(caseId, ct)).Span);
+    /// <summary>
+    /// Verifies the case's log against the case index's anchor. A case without an index row and without a log is
+    /// valid with 0 entries; a case in the index whose log is missing or shorter than its anchor is not.
+    /// </summary>
+    public async Task<AuditVerification> VerifyAsync(string caseId, CancellationToken ct = default)
+    {
+        var anchor = await index.GetAuditAnchorAsync(caseId, ct);
+        return Verify(caseId, (await ContentAsync(caseId, ct)).Span, anchor);
+    }
 
-    /// <summary>Verifies every case's log in this storage account (none when there is no <c>audit</c> container).</summary>
+    /// <summary>
+    /// Verifies every case in this storage account: each row of the case index (<c>PulangCases</c>) against its log,
+    /// so a deleted log is reported, then every audit blob that has no row.
+    /// </summary>
     public async IAsyncEnumerable<AuditVerification> VerifyAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var anchor in index.ListAuditAnchorsAsync(ct))
+        {
+            seen.Add(anchor.CaseId);
+            yield return Verify(anchor.CaseId, (await ContentAsync(anchor.CaseId, ct)).Span, anchor);
+        }
+
         if (!await storage.Audit.ExistsAsync(ct))
         {
             yield break;
@@ -173,7 +214,10 @@ public sealed class AuditLog(PulangStorage storage, TimeProvider time)
 
         await foreach (var caseId in CaseIdsAsync(ct))
         {
-            yield return await VerifyAsync(caseId, ct);
+            if (!seen.Contains(caseId))
+            {
+                yield return await VerifyAsync(caseId, ct);
+            }
         }
     }
 
@@ -190,9 +234,52 @@ public sealed class AuditLog(PulangStorage storage, TimeProvider time)
     }
 
     /// <summary>
+    /// Verifies a log's bytes (<see cref="Verify(string, ReadOnlySpan{byte})"/>), then compares it with the case index's
+    /// <paramref name="anchor"/>: a log shorter than the anchored sequence (deleted, emptied or cut at the end), or
+    /// whose entry at that sequence has another hash (rewritten), fails naming the missing or differing entries; so
+    /// does a missing or empty log of a case that has opened (every audited case starts with its <c>caseOpened</c>
+    /// entry). Without an anchor (null: no index row) only the chain is checked.
+    /// </summary>
+    public static AuditVerification Verify(string caseId, ReadOnlySpan<byte> content, AuditAnchor? anchor)
+    {
+        var chain = Verify(caseId, content);
+        var head = anchor?.Head;
+        if (!chain.Valid)
+        {
+            return chain with { Anchor = head };
+        }
+
+        var n = chain.Entries;
+        AuditVerification Broken(long seq, string? entryId, string reason) => new(caseId, false, n, seq, entryId, reason, head);
+        if (head is null)
+        {
+            return anchor is { Opened: true } && n == 0
+                ? Broken(1, null, "the audit log is missing or empty, but the case index shows the case opened, which writes entry 1 (caseOpened): entry 1 and any after it are missing")
+                : chain;
+        }
+
+        if (n < head.Sequence)
+        {
+            var missing = n + 1 == head.Sequence ? $"entry {head.Sequence} is missing" : $"entries {n + 1}-{head.Sequence} are missing";
+            return Broken(n + 1, null, n == 0
+                ? $"the audit log is missing or empty, but the case index anchors {head.Sequence} entries (head {head.Hash}): {missing}"
+                : $"the log ends at entry {n}, but the case index anchors {head.Sequence} entries (head {head.Hash}): {missing} (removed from the end)");
+        }
+
+        var lines = SplitLines(content);
+        if (!TryParse(lines[(int)head.Sequence - 1], out var at) || at.Hash != head.Hash)
+        {
+            return Broken(head.Sequence, at?.EntryId, $"entry {head.Sequence} has hash {at?.Hash} but the case index anchors {head.Hash}: the log was rewritten up to entry {head.Sequence}");
+        }
+
+        return chain with { Anchor = head };
+    }
+
+    /// <summary>
     /// Verifies a log's bytes: each line must be the canonical JSON of its entry, hold its own hash, have sequence
     /// number = its position, a unique entry ID, and chain to the previous line (the first to <see cref="Genesis"/>);
-    /// the log must end with <c>\n</c>. Names the first entry that fails.
+    /// the log must end with <c>\n</c>. Names the first entry that fails. Says nothing about entries missing at the
+    /// end: that takes the anchor (<see cref="Verify(string, ReadOnlySpan{byte}, AuditAnchor?)"/>).
     /// </summary>
     public static AuditVerification Verify(string caseId, ReadOnlySpan<byte> content)
     {

@@ -89,8 +89,10 @@ public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient cli
 
             if (existing is not null && existing.Metadata.TryGetValue("sha256", out var sha))
             {
-                // Stored before: schedule the reading only if it never started (a crash between the two steps).
+                // Stored before: write its upload entry if a crash came before it (written once, by entry ID), and
+                // schedule the reading only if it never started (a crash between the steps).
                 var request = new ScanRequest(state.CaseId, documentId, kind, blobName, existing.ContentType, sha, existing.ContentLength, actor.Id, state.Intake.Subject);
+                await AuditUploadAsync(state.CaseId, documentId, actor);
                 await ScheduleOnceAsync(request, instanceId, ct);
                 return new StoredScan(documentId, blobName, sha, existing.ContentLength, existing.ContentType, instanceId);
             }
@@ -211,6 +213,10 @@ public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient cli
             ["sha256"] = sha256,
         }, cancellationToken: ct);
 
+        // The upload's entry before its scan is scheduled (the entry ID is deterministic, so a retried import writes
+        // it once): a crash in between leaves a stored scan with its entry, never a scanned document without one.
+        await AuditUploadAsync(state.CaseId, documentId, actor);
+
         var request = new ScanRequest(state.CaseId, documentId, kind, blobName, mediaType, sha256, hashing.Count, actor.Id, state.Intake.Subject);
         var instanceId = ScanOrchestration.InstanceId(documentId);
         if (imported)
@@ -223,9 +229,12 @@ public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient cli
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(ScanOrchestration), request, new StartOrchestrationOptions(instanceId), ct);
         }
 
-        await audit.AppendAsync(state.CaseId, audit.Record($"{state.CaseId}:upload:{documentId}", actor, "upload", AuditRecord.Accepted, target: documentId), CancellationToken.None);
         return new StoredScan(documentId, blobName, sha256, hashing.Count, mediaType, instanceId);
     }
+
+    /// <summary>The upload's audit entry, <c>{caseId}:upload:{documentId}</c> (appended once whatever the number of calls).</summary>
+    Task<long> AuditUploadAsync(string caseId, string documentId, Actor actor) =>
+        audit.AppendAsync(caseId, audit.Record($"{caseId}:upload:{documentId}", actor, "upload", AuditRecord.Accepted, target: documentId), CancellationToken.None);
 
     static UploadRejectedException? Rejection(Exception? e) => e switch
     {

@@ -82,3 +82,22 @@ public static class AuditTrail
         _ => null,
     };
 }
+
+/// <summary>
+/// The head of a case's audit trail at some point: how many entries the log held and the <c>hash</c> of the last of
+/// them (<see cref="AuditRecord"/> once appended). Kept outside the log (the case's index row, the release record,
+/// the <c>case.released</c> event), it shows when entries were later removed from the end or the log rewritten.
+/// </summary>
+/// <param name="Sequence">1-based sequence number of the entry (= number of entries up to and including it).</param>
+/// <param name="Hash">That entry's <c>hash</c> field: lower-case hex SHA-256 of its canonical JSON with <c>hash</c> null (it covers <c>prev</c>, so the whole chain before it).</param>
+public sealed record AuditHead(long Sequence, string Hash);
+
+/// <summary>
+/// What the case index says a case's audit trail must hold: the anchor recorded after the last append, and whether
+/// the case has committed its first decision (its case view exists), which means its log holds at least the
+/// opening entry.
+/// </summary>
+/// <param name="CaseId">The case.</param>
+/// <param name="Opened">True when the index row has a view version: the case's first commit (which appends <c>caseOpened</c> before it writes the view) is done.</param>
+/// <param name="Head">The anchored head, or null when none was recorded yet.</param>
+public sealed record AuditAnchor(string CaseId, bool Opened, AuditHead? Head);

@@ -38,6 +38,12 @@ public sealed record WriteReleaseRecord(ReleaseRecord Record) : Effect;
 /// <param name="Assessment">The approved asesmen.</param>
 /// <param name="SignOffs">Every sign-off decision on the case (including older digests).</param>
 /// <param name="Holds">Every hold ever placed, without the investigator's reasons (<see cref="Hold.WithoutReasons"/>): the record is readable by every role.</param>
+/// <param name="AuditHead">
+/// The case's audit trail at release: sequence number and <c>hash</c> of its <c>release</c> entry (appended before
+/// this record is written). A copy outside the log and the case index: whoever keeps this record (or the
+/// <c>case.released</c> event, which carries the same two values) can later check that the log still holds that
+/// entry unchanged. Null only for a case whose generation did not write the audit trail.
+/// </param>
 public sealed record ReleaseRecord(
     string CaseId,
     string ExternalReference,
@@ -47,7 +53,8 @@ public sealed record ReleaseRecord(
     IReadOnlyList<DossierDocument> Documents,
     Assessment Assessment,
     IReadOnlyList<SignOffRecord> SignOffs,
-    IReadOnlyList<Hold> Holds);
+    IReadOnlyList<Hold> Holds,
+    AuditHead? AuditHead = null);
 
 /// <summary>A document as it enters the dossier digest.</summary>
 public sealed record DossierDocument(string DocumentId, DocumentKind Kind, string Sha256, string? VerifiedBy);

@@ -61,7 +61,9 @@ public static class CaseEndpoints
     /// <summary>
     /// <c>GET /api/cases/{caseId}/documents/{documentId}/content</c> (any role that may see the document;
     /// investigation papers: investigators and admins): a short-lived signed link to the scan,
-    /// <c>{"url","expiresAt"}</c>. Unknown or hidden documents: 404. Each link issued is audited as a download.
+    /// <c>{"url","expiresAt"}</c>. Unknown or hidden documents: 404. Each link issued is audited as a download; each
+    /// refused one as a refused download (code <c>document.restricted</c> for a document hidden from the caller,
+    /// <c>document.unknown</c> otherwise; the caller's answer is the same 404 either way, so it tells nothing).
     /// </summary>
     public static async Task<IResult> GetDocumentLink(HttpContext http, string caseId, string documentId)
     {
@@ -70,6 +72,10 @@ public static class CaseEndpoints
         if (state is null) return Problems.CaseNotFound(caseId);
         if (!CaseView.CanSee(state, actor!, documentId))
         {
+            // Probing for papers one may not see leaves a trace. Only a well-formed document ID goes into the log.
+            var hidden = state.Documents.Any(d => d.DocumentId == documentId);
+            await AuditRefusalAsync(http, caseId, actor, "download", hidden ? "document.restricted" : "document.unknown",
+                target: Identifiers.Matches(documentId, "DOC-", 12) ? documentId : null);
             return Problems.Of(404, "document.unknown", "No such document", $"The case has no document '{Problems.Shorten(documentId)}'.");
         }
 
@@ -182,7 +188,9 @@ public static class CaseEndpoints
 
     /// <summary>
     /// <c>GET /api/cases/{caseId}/audit</c> (roles admin, investigator): the case's audit entries and the result of
-    /// verifying the hash chain (<c>verification.valid</c>, else the first broken entry's sequence number and why).
+    /// verifying the hash chain and comparing the log with the anchor in the case index (<c>verification.valid</c>,
+    /// else the first broken or missing entry's sequence number and why; <c>verification.anchor</c>). A deleted log
+    /// of an existing case is invalid, not empty (<see cref="AuditLog.Verify(string, ReadOnlySpan{byte}, AuditAnchor?)"/>).
     /// </summary>
     public static async Task<IResult> GetAudit(HttpContext http, string caseId)
     {
@@ -229,6 +237,7 @@ public static class CaseEndpoints
 
         if (!DocumentKinds.TryParse(kind, out documentKind))
         {
+            await AuditRefusalAsync(http, caseId, actor, "upload", "document.kind");
             return Problems.Of(400, "document.kind", "Unknown document kind", $"'{Problems.Shorten(kind)}' is not a document kind; use one of {string.Join(", ", DocumentKinds.RouteNames)}.");
         }
 
@@ -372,7 +381,7 @@ public static class CaseEndpoints
     static AuditLog Audit(HttpContext http) => http.RequestServices.GetRequiredService<AuditLog>();
 
     /// <summary>
-    /// Audits a refusal that never reaches the case orchestration (role check, pre-check, upload checks), for an
+    /// Audits a refusal that never reaches the case orchestration (role check, body and field checks, pre-check, upload checks, refused download links), for an
     /// authenticated caller and a case that exists. <paramref name="entryKey"/> makes the entry ID stable for a
     /// repeated request (the Idempotency-Key based command ID), else each refusal is its own entry.
     /// </summary>
@@ -388,6 +397,10 @@ public static class CaseEndpoints
         await audit.AppendAsync(caseId, audit.Record(id, actor, action, AuditRecord.Refused, code, target), CancellationToken.None);
     }
 
+    /// <summary>The stable <c>code</c> of a problem answer (<see cref="Problems"/>), or <c>request.body</c>.</summary>
+    static string CodeOf(IResult problem) =>
+        problem is Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult p && p.ProblemDetails.Extensions.TryGetValue("code", out var c) && c is string code ? code : "request.body";
+
     static async Task<IResult> CommandAsync<TRequest>(HttpContext http, string caseId, string action, string[] roles, Func<TRequest, string, CaseCommand> build, bool bodyOptional = false)
         where TRequest : class
     {
@@ -400,6 +413,7 @@ public static class CaseEndpoints
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         if (key.Length > 100 || key.Any(char.IsControl))
         {
+            await AuditRefusalAsync(http, caseId, actor, action, "request.invalid");
             return Problems.Invalid(new Dictionary<string, string[]> { ["Idempotency-Key"] = ["The Idempotency-Key header must be at most 100 printable characters."] });
         }
 
@@ -412,13 +426,22 @@ public static class CaseEndpoints
         else
         {
             var (r, bad) = await ReadJsonAsync<TRequest>(http);
-            if (bad is not null) return bad;
+            if (bad is not null)
+            {
+                // Body refusals (400, 413, 415) are audited like the case's own refusals; a re-sent request with
+                // the same Idempotency-Key and the same fault writes one entry.
+                var code = CodeOf(bad);
+                await AuditRefusalAsync(http, caseId, actor, action, code, key.Length > 0 ? $"{commandId}:{code}" : null);
+                return bad;
+            }
+
             request = r;
         }
 
         var command = build(request!, commandId);
         if (command is Invalid invalid)
         {
+            await AuditRefusalAsync(http, caseId, actor, action, "request.invalid", key.Length > 0 ? $"{commandId}:request.invalid" : null);
             return Problems.Invalid(new Dictionary<string, string[]> { [invalid.Field] = [invalid.Message] });
         }
 

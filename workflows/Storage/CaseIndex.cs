@@ -115,6 +115,94 @@ public sealed class CaseIndex(PulangStorage storage)
         }
     }
 
+    /// <summary>Index column holding the anchored audit head's sequence number (Int64).</summary>
+    public const string AuditSequenceColumn = "AuditSequence";
+
+    /// <summary>Index column holding the anchored audit head's hash (lower-case hex).</summary>
+    public const string AuditHeadColumn = "AuditHead";
+
+    /// <summary>
+    /// Records <paramref name="head"/> as the case's audit anchor (columns <see cref="AuditSequenceColumn"/> and
+    /// <see cref="AuditHeadColumn"/>) unless the row already anchors this entry or a later one: the anchor only moves
+    /// forward, merged on the row's ETag and read again on a conflict (like <see cref="SetStateAsync"/>, whose
+    /// columns it leaves alone). A case without a row gets none (no row is made for an unknown case). Returns true
+    /// when the anchor was moved.
+    /// </summary>
+    public async Task<bool> AnchorAuditAsync(string caseId, AuditHead head, CancellationToken ct)
+    {
+        while (true)
+        {
+            NullableResponse<TableEntity> row;
+            try
+            {
+                row = await storage.Cases.GetEntityIfExistsAsync<TableEntity>(Partition, caseId, [AuditSequenceColumn], ct);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return false; // no table
+            }
+
+            if (!row.HasValue || row.Value is not { } current || (current.GetInt64(AuditSequenceColumn) is { } stored && stored >= head.Sequence))
+            {
+                return false;
+            }
+
+            try
+            {
+                await storage.Cases.UpdateEntityAsync(new TableEntity(Partition, caseId) { [AuditSequenceColumn] = head.Sequence, [AuditHeadColumn] = head.Hash }, current.ETag, TableUpdateMode.Merge, ct);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                // Changed in between (another anchor, a view, or removed): look again.
+            }
+        }
+    }
+
+    /// <summary>The audit anchor of one case, or null when the case has no index row.</summary>
+    public async Task<AuditAnchor?> GetAuditAnchorAsync(string caseId, CancellationToken ct)
+    {
+        try
+        {
+            var row = await storage.Cases.GetEntityIfExistsAsync<TableEntity>(Partition, caseId, AnchorColumns, ct);
+            return row.HasValue && row.Value is { } e ? AnchorOf(e) : null;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The audit anchor of every case in the index (none when there is no table), in row key order.</summary>
+    public async IAsyncEnumerable<AuditAnchor> ListAuditAnchorsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var pages = storage.Cases.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), select: ["RowKey", .. AnchorColumns], cancellationToken: ct);
+        await using var rows = pages.GetAsyncEnumerator(ct);
+        while (true)
+        {
+            try
+            {
+                if (!await rows.MoveNextAsync())
+                {
+                    yield break;
+                }
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                yield break; // no table
+            }
+
+            yield return AnchorOf(rows.Current);
+        }
+    }
+
+    static readonly string[] AnchorColumns = ["ViewVersion", AuditSequenceColumn, AuditHeadColumn];
+
+    static AuditAnchor AnchorOf(TableEntity e) => new(
+        e.RowKey,
+        e.GetInt32("ViewVersion") is not null,
+        e.GetInt64(AuditSequenceColumn) is { } seq && e.GetString(AuditHeadColumn) is { Length: > 0 } hash ? new AuditHead(seq, hash) : null);
+
     /// <summary>
     /// The inbox: cases waiting for any of <paramref name="roles"/>, oldest change first (work in the order it
     /// came), at most <paramref name="max"/>. Empty for roles that never act on a case.
