@@ -19,6 +19,14 @@ namespace Pulang.SelfHost;
 public sealed record SyntheticPassport(byte[] Jpeg, string[] Mrz, string[] TrueMrz, int? CorruptedPosition, int Dpi, double RotationDegrees,
     double NoiseSigma, int JpegQuality, IReadOnlyDictionary<string, string> Fields);
 
+/// <summary>A deliberate change to one MRZ cell of a generated page (<see cref="SyntheticPassports.Generate"/>).</summary>
+/// <param name="Line">0-based MRZ line.</param>
+/// <param name="Position">0-based position in the line.</param>
+/// <param name="Glyph">The OCR-B character drawn.</param>
+/// <param name="Overprint">False: <paramref name="Glyph"/> is printed instead of the issued character (the page's <c>Mrz</c> shows it);
+/// true: it is printed over the issued character, both visible (a print fault, a smudge, a clumsy alteration; <c>Mrz</c> unchanged).</param>
+public sealed record MrzAlteration(int Line, int Position, char Glyph, bool Overprint = false);
+
 /// <summary>
 /// Renders fictional Indonesian passport data pages (ICAO 9303 TD3; names made up from common given names and surnames, numbers
 /// random, every page marked SPESIMEN) and "scans" them: 200 or 300 dpi, rotation up to 2 degrees, blur, uneven light, noise, dust,
@@ -54,8 +62,9 @@ public static class SyntheticPassports
     /// <param name="seed">Seed of the set.</param>
     /// <param name="corrupt">Change one MRZ character in the image.</param>
     /// <param name="fontPath">OCR-B font; null: <see cref="OcrBFont.Locate"/>.</param>
+    /// <param name="alteration">A chosen change to one MRZ cell instead of <paramref name="corrupt"/>'s random one (tests); null: none.</param>
     /// <exception cref="OcrException">The OCR-B font is missing.</exception>
-    public static SyntheticPassport Generate(int index, int seed, bool corrupt, string? fontPath = null)
+    public static SyntheticPassport Generate(int index, int seed, bool corrupt, string? fontPath = null, MrzAlteration? alteration = null)
     {
         // Not HashCode.Combine: its seed is random per process, so the "same" set differed from run to run.
         var rng = new Random(unchecked((seed * 1_000_003) ^ (index * 7_919) ^ 0x5EED));
@@ -93,6 +102,14 @@ public static class SyntheticPassports
             corrupted = pos;
         }
 
+        var printed1 = line1;
+        if (alteration is { Overprint: false } alter)
+        {
+            if (alter.Line == 0) printed1 = line1[..alter.Position] + alter.Glyph + line1[(alter.Position + 1)..];
+            else printed2 = printed2[..alter.Position] + alter.Glyph + printed2[(alter.Position + 1)..];
+            if (alter.Line == 1) corrupted = alter.Position;
+        }
+
         string Date(DateOnly d) => $"{d.Day:00} {Months[d.Month - 1]} {d.Year}";
         var fullName = string.IsNullOrEmpty(given) ? surname : given + " " + surname;
         var fields = new Dictionary<string, string>
@@ -108,9 +125,9 @@ public static class SyntheticPassports
         var rotation = Math.Round(rng.NextDouble() * 4 - 2, 2);
         var noise = Math.Round(2 + rng.NextDouble() * 6, 1);
         var quality = rng.Next(60, 86);
-        using var page = Render(line1, printed2, fields, OcrBFont.Load(OcrBFont.Locate(fontPath)));
+        using var page = Render(printed1, printed2, fields, OcrBFont.Load(OcrBFont.Locate(fontPath)), alteration is { Overprint: true } o ? o : null);
         var jpeg = Scan(page, dpi, rotation, noise, quality, rng);
-        return new SyntheticPassport(jpeg, [line1, printed2], truth, corrupted, dpi, rotation, noise, quality, fields);
+        return new SyntheticPassport(jpeg, [printed1, printed2], truth, corrupted, dpi, rotation, noise, quality, fields);
     }
 
     static int Value(char c) => c switch { >= '0' and <= '9' => c - '0', >= 'A' and <= 'Z' => c - 'A' + 10, _ => 0 };
@@ -119,7 +136,7 @@ public static class SyntheticPassports
     static float Mm(double mm) => (float)(mm / 25.4 * RenderDpi);
 
     /// <summary>A clean data page, 125 x 88 mm at 600 dpi.</summary>
-    static SKBitmap Render(string line1, string line2, IReadOnlyDictionary<string, string> f, SKTypeface ocrb)
+    static SKBitmap Render(string line1, string line2, IReadOnlyDictionary<string, string> f, SKTypeface ocrb, MrzAlteration? overprint)
     {
         var bmp = new SKBitmap(new SKImageInfo((int)Mm(125), (int)Mm(88), SKColorType.Rgba8888, SKAlphaType.Premul));
         using var canvas = new SKCanvas(bmp);
@@ -177,6 +194,8 @@ public static class SyntheticPassports
             for (var k = 0; k < s.Length; k++)
                 canvas.DrawText(s[k].ToString(), Mm(7 + 2.54 * k), Mm(li == 0 ? 75.5 : 82.5), SKTextAlign.Left, mrzFont, ink);
         }
+        if (overprint is not null)
+            canvas.DrawText(overprint.Glyph.ToString(), Mm(7 + 2.54 * overprint.Position), Mm(overprint.Line == 0 ? 75.5 : 82.5), SKTextAlign.Left, mrzFont, ink);
         return bmp;
     }
 

@@ -14,12 +14,15 @@ namespace Pulang.Workflows.Documents;
 /// in the visual zone within edit distance 2 of the MRZ's but not equal: <c>mrz.number-mismatch</c> (the 7-3-1 check digit misses
 /// changes by 10, e.g. 9/J, and a filler read as 0), unless it differs only by look-alikes the check digit tells apart
 /// (<see cref="CheckDigitSinglesOut"/>). Issuing state or nationality other than IDN: <c>mrz.not-indonesian</c>.
-/// Document type other than <c>P</c>: <c>mrz.document-type</c>. A TD1 (3 × 30) or TD2 (2 × 36) shaped MRZ instead (in the zone, or
+/// Document type other than <c>P</c>: <c>mrz.document-type</c>. A character repaired by its look-alike where the format allows both
+/// (<see cref="MrzRepairResult.LookAlikeCorrections"/>; Document Intelligence, the Tesseract fallback, text): <c>mrz.repaired</c>
+/// (Expected = the field as read, Actual = as repaired). A TD1 (3 × 30) or TD2 (2 × 36) shaped MRZ instead (in the zone, or
 /// in the text when there is no TD3 one): <c>mrz.unsupported-format</c>, and it is parsed exactly, never repaired
 /// (<see cref="Mrz.ParseTd1"/>, <see cref="Mrz.ParseTd2"/>): not valid → <c>mrz.invalid</c>; valid → its names, dates, sex,
 /// nationality and issuing state for the checks (no passport number: <c>field.missing</c>). An <c>mrz.td3</c> zone from the offline MRZ reader with confidence 0
 /// (failed its check digits) is <c>mrz.invalid</c> without a second repair; with confidence below <see cref="MrzNamesUnclear"/>
-/// (a name cell read unclearly) <c>mrz.name-unclear</c>.</item>
+/// (a cell no check digit covers read unclearly) <c>mrz.name-unclear</c> for a name cell and <c>mrz.field-unclear</c> (field
+/// <c>mrzLine1</c> for the document code, <c>issuingState</c>, <c>nationality</c>, <c>sex</c>) for the others (<see cref="MrzFields"/>).</item>
 /// <item>KTP: NIK, name (Nama), place and date of birth (Tempat/Tgl Lahir), sex (Jenis Kelamin).</item>
 /// <item>SPLP: number (Nomor), name (Nama Lengkap), date of birth, sex, NIK, last passport number (Nomor Paspor Terakhir).</item>
 /// <item>Assessment form (asesmen): name, NIK, date of birth, registration number (No. Reg), assessment date, assessor (Petugas).</item>
@@ -39,8 +42,9 @@ public static partial class DocumentReader
 
     /// <summary>
     /// Confidence of an <c>mrz.td3</c> zone below which (and above 0) the offline MRZ reader passed the check digits but read a name
-    /// cell unclearly: finding <c>mrz.name-unclear</c>. Confidence 0 means the reader's MRZ failed the check digits: <c>mrz.invalid</c>,
-    /// without a second repair attempt.
+    /// or another cell no check digit covers unclearly: finding <c>mrz.name-unclear</c> or <c>mrz.field-unclear</c>
+    /// (<see cref="MrzFields"/>). Confidence 0 means the reader's MRZ failed the check digits: <c>mrz.invalid</c>, without a second
+    /// repair attempt.
     /// </summary>
     public const double MrzNamesUnclear = 0.5;
 
@@ -242,8 +246,38 @@ public static partial class DocumentReader
         ctx.Set(FieldNames.PassportNumber, mrz.DocumentNumber, 1);
         CheckMrzNameInVisualZone(ctx, mrz);
         if (namesUnclear)
-            ctx.Findings.Add(new Finding("mrz.name-unclear",
-                "A character of the MRZ name (not covered by check digits) was read unclearly.", FieldNames.FullName, Actual: mrz.FullName));
+        {
+            // Which parts were unclear: the engine's MrzFields at low confidence; none listed (an older result): the names.
+            var unclear = zoneField.DocType == "mrz.td3"
+                ? result.Documents.First(d => d.DocType == "mrz.td3").Fields.Where(f => f.Key != "MachineReadableZone" && f.Value.Confidence < MrzNamesUnclear).Select(f => f.Key).ToHashSet()
+                : [];
+            if (unclear.Count == 0 || unclear.Contains(MrzFields.Names))
+                ctx.Findings.Add(new Finding("mrz.name-unclear",
+                    "A character of the MRZ name (not covered by check digits) was read unclearly.", FieldNames.FullName, Actual: mrz.FullName));
+            foreach (var (part, field, value) in new[]
+            {
+                (MrzFields.DocumentType, FieldNames.MrzLine1, mrz.DocumentType), (MrzFields.IssuingState, FieldNames.IssuingState, mrz.IssuingState),
+                (MrzFields.Nationality, FieldNames.Nationality, mrz.Nationality), (MrzFields.Sex, FieldNames.Sex, mrz.Sex.ToString()),
+            })
+            {
+                if (unclear.Contains(part))
+                    ctx.Findings.Add(new Finding("mrz.field-unclear",
+                        "A character of the MRZ that no check digit covers (document code, issuing state, nationality or sex) was read unclearly.", field, Actual: value));
+            }
+        }
+
+        // A look-alike (8/B, 5/S, 0/O, 1/I, 2/Z) replaced where the format allows both, proven by the check digits alone: a character
+        // changed in the image that agrees with the check digits looks the same, so a person compares it with the scan. (The offline
+        // cell reader's own corrections are limited by its cell scores and arrive here already valid, without such corrections.)
+        foreach (var c in repair.LookAlikeCorrections)
+        {
+            var read = mrz.Line2.ToCharArray();
+            read[c.Position] = c.Read;
+            var (field, from, length) = c.Position < 9 ? (FieldNames.PassportNumber, 0, 9) : (FieldNames.MrzLine2, 28, 14);
+            ctx.Findings.Add(new Finding("mrz.repaired",
+                $"MRZ line {c.Line} position {c.Position + 1} was replaced by its look-alike (such as 8/B, 0/O) because the check digits agree; a character changed in the scan would look the same.",
+                field, Expected: new string(read, from, length).TrimEnd('<'), Actual: mrz.Line2.Substring(from, length).TrimEnd('<')));
+        }
 
         // The document number's check digit cannot see every change (ICAO 7-3-1 weights: characters whose values differ by 10,
         // e.g. 9 and J, or a trailing filler read as 0). When the visual zone prints a passport number close to the MRZ's but not

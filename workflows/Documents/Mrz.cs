@@ -154,7 +154,24 @@ public sealed record MrzCard(
 /// <param name="Corrections">How many characters were changed beyond normalization (spaces, case, filler padding).</param>
 /// <param name="Reason">Why it is not valid (<c>shape</c>, <c>check-digits</c>, <c>format</c>: only format errors such as a digit in a
 /// name, <c>ambiguous</c>), or null when valid.</param>
-public sealed record MrzRepairResult(MrzTd3? Mrz, bool IsValid, int Corrections, string? Reason);
+public sealed record MrzRepairResult(MrzTd3? Mrz, bool IsValid, int Corrections, string? Reason)
+{
+    /// <summary>
+    /// Characters <see cref="Mrz.TryRepair(string?, string?, DateOnly)"/> replaced by a look-alike at a position where the format
+    /// allows both (document number, optional data: e.g. 8 read, B kept), decided by the check digits alone. A one-character change
+    /// in the image (a forgery, a print fault) that happens to agree with the check digits looks exactly the same, so a reader
+    /// without per-cell scores must let a person confirm these. Empty when nothing was replaced, or only format-typed characters
+    /// (a letter in a digit position, a digit in a letter position), where the format allows one reading only.
+    /// </summary>
+    public IReadOnlyList<MrzCorrection> LookAlikeCorrections { get; init; } = [];
+}
+
+/// <summary>One character <see cref="Mrz.TryRepair(string?, string?, DateOnly)"/> replaced by its look-alike.</summary>
+/// <param name="Line">1-based MRZ line.</param>
+/// <param name="Position">0-based position in the line.</param>
+/// <param name="Read">The character as read.</param>
+/// <param name="Corrected">The character in the valid MRZ.</param>
+public sealed record MrzCorrection(int Line, int Position, char Read, char Corrected);
 
 /// <summary>
 /// ICAO Doc 9303 machine readable zone: check digits (Part 3 §4.9), TD3 parsing (Part 4 §4.2.2),
@@ -458,6 +475,8 @@ public static class Mrz
     /// positions tried. The result is valid only when exactly one distinct candidate passes every check digit including the
     /// composite; two or more passing candidates are <c>ambiguous</c> and never valid. Nothing is guessed beyond this.
     /// Known limit of ICAO check digits: G/6, L/1 and U/0 in alphanumeric positions cannot be told apart and stay as read.
+    /// An alternative reading of an alphanumeric position is listed in <see cref="MrzRepairResult.LookAlikeCorrections"/>: the check
+    /// digits cannot tell an OCR confusion from a character changed in the image, so the caller must send it to review.
     /// </summary>
     /// <param name="line1">OCR'd first line (may be null or malformed).</param>
     /// <param name="line2">OCR'd second line.</param>
@@ -485,7 +504,7 @@ public static class Mrz
         MrzTd3? best = null;
         foreach (var alternatives in new[] { false, true })
         {
-            var valid = new Dictionary<string, (MrzTd3 Mrz, int Corrections)>(StringComparer.Ordinal);
+            var valid = new Dictionary<string, (MrzTd3 Mrz, int Corrections, string Typed)>(StringComparer.Ordinal);
             foreach (var (t1, t2, c12) in typed)
             foreach (var (cand2, c3) in alternatives ? AlphanumericCandidates(t2) : [(t2, 0)])
             {
@@ -496,14 +515,17 @@ public static class Mrz
                 {
                     var key = t1 + "\n" + cand2;
                     var corrections = c12 + c3;
-                    if (!valid.TryGetValue(key, out var prior) || prior.Corrections > corrections) valid[key] = (parsed, corrections);
+                    if (!valid.TryGetValue(key, out var prior) || prior.Corrections > corrections) valid[key] = (parsed, corrections, t2);
                 }
                 else if (c3 == 0 && (best is null || parsed.Errors.Count < best.Errors.Count)) best = parsed;
             }
             if (valid.Count == 1)
             {
                 var v = valid.Values.First();
-                return new(v.Mrz, true, v.Corrections, null);
+                // Typed (phase 1) and candidate differ only where an alphanumeric position took its look-alike (phase 2).
+                var lookAlikes = Enumerable.Range(0, Td3LineLength).Where(i => v.Typed[i] != v.Mrz.Line2[i])
+                    .Select(i => new MrzCorrection(2, i, v.Typed[i], v.Mrz.Line2[i])).ToList();
+                return new(v.Mrz, true, v.Corrections, null) { LookAlikeCorrections = lookAlikes };
             }
             if (valid.Count > 1) return new(best, false, 0, "ambiguous");
         }

@@ -63,7 +63,14 @@ public sealed class DocumentIntelligenceOcrEngine : IOcrEngine
     /// <summary>Creates the engine with Entra ID authentication (bearer tokens for <see cref="Scope"/>; the endpoint must be HTTPS).</summary>
     /// <exception cref="ArgumentException">No endpoint.</exception>
     public DocumentIntelligenceOcrEngine(DocumentIntelligenceOptions options, TokenCredential credential, TimeProvider? timeProvider = null)
-        : this(options, new BearerTokenAuthenticationPolicy(credential ?? throw new ArgumentNullException(nameof(credential)), Scope), timeProvider, null)
+        : this(options, credential, timeProvider, transport: null)
+    {
+    }
+
+    /// <summary>Entra ID authentication as the public constructor sets it up, over a caller-supplied transport (tests: a local HTTPS
+    /// server's certificate).</summary>
+    internal DocumentIntelligenceOcrEngine(DocumentIntelligenceOptions options, TokenCredential credential, TimeProvider? timeProvider, HttpPipelineTransport? transport)
+        : this(options, new BearerTokenAuthenticationPolicy(credential ?? throw new ArgumentNullException(nameof(credential)), Scope), timeProvider, transport)
     {
     }
 

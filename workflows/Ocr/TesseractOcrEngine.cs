@@ -119,12 +119,16 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
                 if (best is not null)
                 {
                     // 1: check digits pass, names clear and printed in the visual zone; 0.5: names unconfirmed by the visual zone;
-                    // 0.25: a name cell read unclearly (DocumentReader.MrzNamesUnclear); 0: check digits fail (raw reading, for review).
-                    var confidence = !best.Valid ? 0.0 : !best.NamesClear ? 0.25 : best.NamesInVisualZone ? 1.0 : 0.5;
-                    documents.Add(new AnalyzedDocument("mrz.td3", new Dictionary<string, DocumentField>
+                    // 0.25: a cell no check digit covers read unclearly (DocumentReader.MrzNamesUnclear; which ones: the
+                    // MrzFields fields at 0.25); 0: check digits fail (raw reading, for review).
+                    var unclear = best.UnclearFields ?? [];
+                    var confidence = !best.Valid ? 0.0 : unclear.Count > 0 ? 0.25 : best.NamesInVisualZone ? 1.0 : 0.5;
+                    var fields = new Dictionary<string, DocumentField>
                     {
                         ["MachineReadableZone"] = new("mrz", best.Line1 + "\n" + best.Line2, confidence),
-                    }, confidence));
+                    };
+                    foreach (var field in unclear) fields[field] = new("string", null, 0.25);
+                    documents.Add(new AnalyzedDocument("mrz.td3", fields, confidence));
                 }
             }
 
@@ -240,17 +244,12 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
         return rows;
     }
 
-    sealed record MrzReading(string Line1, string Line2, bool Valid, bool NamesInVisualZone, bool NamesClear = true);
+    sealed record MrzReading(string Line1, string Line2, bool Valid, bool NamesInVisualZone, bool NamesClear = true, IReadOnlyList<string>? UnclearFields = null);
 
     MrzCellReader? cellReader;
 
     MrzCellReader CellReader => cellReader ??= new MrzCellReader(OcrBFont.Locate(options.MrzFontPath));
 
-    /// <summary>
-    /// Turns a cell reading into the engine's MRZ answer: line 2 cells whose best glyph beats the runner-up by less than
-    /// <see cref="TesseractOptions.MrzAmbiguityMargin"/> may take the runner-up where <see cref="Mrz.ResolveTd3"/> proves it by the
-    /// check digits; line 1 (names) is never changed, and a name cell under <see cref="TesseractOptions.MrzNameMargin"/> marks the names unclear.
-    /// </summary>
     /// <summary>
     /// The line 2 cells the check digits may decide (position → runner-up): read unclearly (best beats the runner-up by less than
     /// <see cref="TesseractOptions.MrzAmbiguityMargin"/>) but still a good match (best score at least
@@ -270,14 +269,56 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
         return alternatives;
     }
 
+    /// <summary>The TD3 cells no check digit covers, other than the names, by the <c>mrz.td3</c> document field that reports them:
+    /// line 1 positions 1-2 (document code) and 3-5 (issuing state), line 2 positions 11-13 (nationality) and 21 (sex), 1-based.</summary>
+    static readonly (string Field, int Line, int From, int To)[] UncheckedCells =
+    [
+        (MrzFields.DocumentType, 0, 0, 1), (MrzFields.IssuingState, 0, 2, 4), (MrzFields.Nationality, 1, 10, 12), (MrzFields.Sex, 1, 20, 20),
+    ];
+
+    /// <summary>
+    /// The parts of a TD3 MRZ covered by no check digit whose cells were read unclearly, as <see cref="MrzFields"/> names: a cell whose
+    /// best glyph beats the runner-up by less than <see cref="TesseractOptions.MrzNameMargin"/> (names, line 1 positions 6-44, and the
+    /// document code, issuing state and nationality; <see cref="TesseractOptions.MrzSexMargin"/> for the sex cell), or, for the
+    /// document code, issuing state, nationality and sex, whose best glyph scores below <see cref="TesseractOptions.MrzUncheckedMinScore"/>.
+    /// An M read where an F was printed and smudged is caught by no check digit, so such a reading goes to review
+    /// (<c>mrz.name-unclear</c>, <c>mrz.field-unclear</c>). Empty when all are clear.
+    /// </summary>
+    public static IReadOnlyList<string> UnclearUncheckedFields(MrzCellReading cells, TesseractOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        ArgumentNullException.ThrowIfNull(options);
+        var unclear = new List<string>();
+        if (cells.Cells[0].Skip(5).Any(c => c.Second != '\0' && c.Margin < options.MrzNameMargin)) unclear.Add(MrzFields.Names);
+        foreach (var (field, line, from, to) in UncheckedCells)
+        {
+            for (var i = from; i <= to; i++)
+            {
+                var c = cells.Cells[line][i];
+                var margin = field == MrzFields.Sex ? options.MrzSexMargin : options.MrzNameMargin;
+                if ((c.Second != '\0' && c.Margin < margin) || c.Score < options.MrzUncheckedMinScore)
+                {
+                    unclear.Add(field);
+                    break;
+                }
+            }
+        }
+        return unclear;
+    }
+
+    /// <summary>
+    /// Turns a cell reading into the engine's MRZ answer: line 2 cells listed by <see cref="RepairableCells"/> may take the runner-up
+    /// where <see cref="Mrz.ResolveTd3"/> proves it by the check digits; line 1, the nationality and the sex are never changed, and
+    /// the parts of them read unclearly (<see cref="UnclearUncheckedFields"/>) are reported for review.
+    /// </summary>
     static MrzReading FromCells(MrzCellReading cells, DateOnly today, HashSet<string> pageWords, TesseractOptions options)
     {
         var resolved = Mrz.ResolveTd3(cells.Lines[0], cells.Lines[1], RepairableCells(cells, options), today);
         if (!resolved.IsValid) return new MrzReading(cells.Lines[0], cells.Lines[1], false, false);
-        var namesClear = cells.Cells[0].All(c => c.Second == '\0' || c.Margin >= options.MrzNameMargin);
+        var unclear = UnclearUncheckedFields(cells, options);
         var names = $"{resolved.Mrz!.Surname} {resolved.Mrz.GivenNames}".Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var confirmed = names.Length > 0 && names.All(pageWords.Contains);
-        return new MrzReading(resolved.Mrz.Line1, resolved.Mrz.Line2, true, confirmed, namesClear);
+        return new MrzReading(resolved.Mrz.Line1, resolved.Mrz.Line2, true, confirmed, !unclear.Contains(MrzFields.Names), unclear);
     }
 
     async Task<MrzReading?> ReadMrzAsync(string image, List<TsvRow> pageRows, CancellationToken ct, string folder)
@@ -324,7 +365,12 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
                 if (!repair.IsValid) continue;
                 var names = $"{repair.Mrz!.Surname} {repair.Mrz.GivenNames}".Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 var confirmed = names.Length > 0 && names.All(pageWords.Contains);
-                var reading = new MrzReading(repair.Mrz.Line1, repair.Mrz.Line2, true, confirmed);
+                // A look-alike repaired where the format allows both (8/B in the document number) is decided by the check digits
+                // alone, without cell scores: the lines are reported as read, so that DocumentReader repeats the repair and sends
+                // it to review (mrz.repaired).
+                var reading = repair.LookAlikeCorrections.Count > 0
+                    ? new MrzReading(a, b, true, confirmed)
+                    : new MrzReading(repair.Mrz.Line1, repair.Mrz.Line2, true, confirmed);
                 if (confirmed) return reading;
                 firstValid ??= reading;
             }
@@ -466,4 +512,27 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
             throw new OcrException($"'{Path.GetFileName(fileName)}' timed out after {options.ProcessTimeout}.", isPermanent: false);
         }
     }
+}
+
+/// <summary>
+/// Fields of the offline engine's <c>mrz.td3</c> document besides <c>MachineReadableZone</c>: one per part of a TD3 MRZ that no check
+/// digit covers, present (content null, confidence 0.25, below <see cref="Documents.DocumentReader.MrzNamesUnclear"/>) only when a
+/// cell of that part was read unclearly (<see cref="TesseractOcrEngine.UnclearUncheckedFields"/>).
+/// </summary>
+public static class MrzFields
+{
+    /// <summary>Line 1 positions 6-44: surname and given names.</summary>
+    public const string Names = "MachineReadableZone.Names";
+
+    /// <summary>Line 1 positions 1-2: document code (<c>P&lt;</c>).</summary>
+    public const string DocumentType = "MachineReadableZone.DocumentType";
+
+    /// <summary>Line 1 positions 3-5: issuing state.</summary>
+    public const string IssuingState = "MachineReadableZone.IssuingState";
+
+    /// <summary>Line 2 positions 11-13: nationality.</summary>
+    public const string Nationality = "MachineReadableZone.Nationality";
+
+    /// <summary>Line 2 position 21: sex.</summary>
+    public const string Sex = "MachineReadableZone.Sex";
 }

@@ -66,8 +66,25 @@ public sealed class TesseractOptions
     public double MrzMinRepairScore { get; set; } = 0.8;
 
     /// <summary>
-    /// A line 1 cell (names; no check digit) whose best glyph beats the runner-up by less than this makes the names unclear: the
+    /// A name cell (line 1 positions 6-44; no check digit) whose best glyph beats the runner-up by less than this makes the names unclear: the
     /// passport goes to review (<c>mrz.name-unclear</c>). Names are also compared with the visual zone. Default 0.01.
     /// </summary>
     public double MrzNameMargin { get; set; } = 0.01;
+
+    /// <summary>
+    /// The document code, issuing state, nationality and sex cells (TD3 line 1 positions 1-5, line 2 positions 11-13 and 21) are covered
+    /// by no check digit: one whose best glyph scores below this, or beats the runner-up by less than <see cref="MrzNameMargin"/>, sends
+    /// the passport to review (<c>mrz.field-unclear</c>): a smudged or overprinted sex cell would otherwise pass as F or M. Clean sample
+    /// scans score 0.80-0.93 in these cells (the sex cell's runner-up 0.43 or more behind; D and O of <c>IDN</c> only 0.03 apart), the
+    /// generated set 0.91 or more. Default 0.7.
+    /// </summary>
+    public double MrzUncheckedMinScore { get; set; } = 0.7;
+
+    /// <summary>
+    /// The sex cell (TD3 line 2 position 21; F, M or '&lt;'; no check digit) whose best glyph beats the runner-up by less than this sends
+    /// the passport to review (<c>mrz.field-unclear</c>). The three glyphs differ much: clean sample scans put the runner-up 0.43-0.49
+    /// behind, the generated set 0.48 or more; an N printed over an F (generated) is read as M at about 0.70 with F 0.03-0.08
+    /// behind, a W over an F as F with M 0.01 behind. Default 0.2.
+    /// </summary>
+    public double MrzSexMargin { get; set; } = 0.2;
 }

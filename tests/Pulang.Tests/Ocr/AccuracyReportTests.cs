@@ -41,7 +41,13 @@ public class AccuracyReportTests
 
         using var json = JsonDocument.Parse(AccuracyReport.ToJson(result));
         Assert.Equal(0, json.RootElement.GetProperty("falseAccepts").GetInt32());
-        Assert.True(json.RootElement.GetProperty("kinds")[0].GetProperty("mrzExact").GetProperty("rate").GetDouble() >= 0);
+        // The JSON carries the same numbers as the result: every sample passport's MRZ exact (rate 1), per-scan outcomes.
+        var mrzExact = json.RootElement.GetProperty("kinds")[0].GetProperty("mrzExact");
+        Assert.Equal(9, mrzExact.GetProperty("exact").GetInt32());
+        Assert.Equal(9, mrzExact.GetProperty("total").GetInt32());
+        Assert.Equal(1.0, mrzExact.GetProperty("rate").GetDouble());
+        Assert.Equal(passport.Accepted, json.RootElement.GetProperty("kinds")[0].GetProperty("accepted").GetInt32());
+        Assert.Equal(result.Scans.Count, json.RootElement.GetProperty("scans").GetArrayLength());
         Assert.Contains("false accepts: 0", AccuracyReport.ToText(result));
     }
 

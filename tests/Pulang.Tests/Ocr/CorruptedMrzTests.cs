@@ -8,7 +8,8 @@ namespace Pulang.Tests.Ocr;
 
 /// <summary>
 /// A deliberately corrupted MRZ: one character of the fictional sample passport's MRZ is painted over in the image and another drawn
-/// in its place (DejaVu Sans Mono; no OCR-B font is installed). The document must be flagged for review, never accepted.
+/// in its place in DejaVu Sans Mono: a glyph of another font than the MRZ's OCR-B, as a forger's or a faulty printer's may be
+/// (corruptions drawn in OCR-B itself are in <see cref="MrzCellReaderTests"/>). The document must be flagged for review, never accepted.
 /// </summary>
 public class CorruptedMrzTests
 {

@@ -1,5 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -7,6 +13,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -28,17 +35,19 @@ internal sealed class FakeDocumentIntelligence : IAsyncDisposable
     readonly WebApplication app;
     public ConcurrentQueue<Func<HttpContext, Task>> AnalyzeScript { get; } = new();
     public ConcurrentQueue<Func<HttpContext, Task>> PollScript { get; } = new();
-    public ConcurrentQueue<(string Method, string PathAndQuery, string? Key, string? ContentType, long Length, DateTime At)> Requests { get; } = new();
+    public ConcurrentQueue<(string Method, string PathAndQuery, string? Key, string? ContentType, long Length, DateTime At, string? Authorization)> Requests { get; } = new();
     public JsonObject FinalResult { get; set; } = Operation("succeeded", ReadResult());
     public Uri Endpoint { get; private set; } = null!;
 
     FakeDocumentIntelligence(WebApplication app) => this.app = app;
 
-    public static async Task<FakeDocumentIntelligence> StartAsync()
+    /// <summary>Starts the fake on a free loopback port: HTTP, or HTTPS with <paramref name="httpsCertificate"/>.</summary>
+    public static async Task<FakeDocumentIntelligence> StartAsync(X509Certificate2? httpsCertificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (httpsCertificate is null) builder.WebHost.UseUrls("http://127.0.0.1:0");
+        else builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(httpsCertificate)));
         var app = builder.Build();
         var fake = new FakeDocumentIntelligence(app);
         app.Use(async (ctx, next) =>
@@ -46,7 +55,7 @@ internal sealed class FakeDocumentIntelligence : IAsyncDisposable
             using var body = new MemoryStream();
             await ctx.Request.Body.CopyToAsync(body);
             fake.Requests.Enqueue((ctx.Request.Method, ctx.Request.Path + ctx.Request.QueryString, ctx.Request.Headers["Ocp-Apim-Subscription-Key"].FirstOrDefault(),
-                ctx.Request.ContentType, body.Length, DateTime.UtcNow));
+                ctx.Request.ContentType, body.Length, DateTime.UtcNow, ctx.Request.Headers.Authorization.FirstOrDefault()));
             await next(ctx);
         });
         app.MapPost("/documentintelligence/documentModels/{model}", async ctx =>
@@ -258,6 +267,87 @@ public class DocumentIntelligenceOcrEngineTests
         // The retry policy's own first delay is 20 ms: a gap near a second is the Retry-After.
         Assert.True(posts[1].At - posts[0].At >= TimeSpan.FromMilliseconds(900), $"retried after {(posts[1].At - posts[0].At).TotalMilliseconds} ms");
         Assert.All(posts, p => Assert.Equal(8, p.Length));
+    }
+
+    [Fact]
+    public async Task Throttled_poll_waits_for_Retry_After_then_succeeds()
+    {
+        await using var fake = await FakeDocumentIntelligence.StartAsync();
+        fake.PollScript.Enqueue(ctx => FakeDocumentIntelligence.Json(ctx, 429,
+            new JsonObject { ["error"] = new JsonObject { ["code"] = "429", ["message"] = "Rate limit is exceeded." } }, retryAfter: "1"));
+        var result = await Engine(fake).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Other, Ct);
+
+        Assert.Equal("FORMULIR\nSPESIMEN", result.Content);
+        Assert.Single(fake.Requests, r => r.Method == "POST");
+        var gets = fake.Requests.Where(r => r.Method == "GET").ToList();
+        Assert.Equal(2, gets.Count);
+        Assert.Equal(gets[0].PathAndQuery, gets[1].PathAndQuery);
+        // The retry policy's own first delay is 20 ms and the poll interval 20 ms: a gap near a second is the Retry-After.
+        Assert.True(gets[1].At - gets[0].At >= TimeSpan.FromMilliseconds(900), $"retried after {(gets[1].At - gets[0].At).TotalMilliseconds} ms");
+    }
+
+    /// <summary>A <see cref="TokenCredential"/> that hands out a fixed fictional token and records the scopes asked for.</summary>
+    sealed class RecordingCredential : TokenCredential
+    {
+        public ConcurrentQueue<string[]> Scopes { get; } = new();
+
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
+        {
+            Scopes.Enqueue(requestContext.Scopes);
+            return new AccessToken("test-token-not-a-secret", DateTimeOffset.UtcNow.AddHours(1));
+        }
+
+        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
+    }
+
+    /// <summary>A self-signed certificate for 127.0.0.1, made for this test run only.</summary>
+    static X509Certificate2 LoopbackCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false)); // server authentication
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        // Through PKCS#12 so that the private key is usable by the TLS stack on every platform.
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
+    }
+
+    [Fact]
+    public async Task Entra_ID_sends_a_bearer_token_for_the_cognitive_services_scope_and_no_key()
+    {
+        // Azure.Core's BearerTokenAuthenticationPolicy sends tokens over HTTPS only: the fake listens on HTTPS with a certificate made
+        // here, and the engine's transport trusts exactly that certificate (chain and name checked, not bypassed).
+        using var certificate = LoopbackCertificate();
+        await using var fake = await FakeDocumentIntelligence.StartAsync(certificate);
+        Assert.Equal("https", fake.Endpoint.Scheme);
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            CustomTrustStore = { certificate },
+        };
+        var credential = new RecordingCredential();
+        var options = new DocumentIntelligenceOptions
+        {
+            Endpoint = fake.Endpoint, PollInterval = TimeSpan.FromMilliseconds(20), RetryDelay = TimeSpan.FromMilliseconds(20), MaxWait = TimeSpan.FromSeconds(20),
+        };
+        fake.PollScript.Enqueue(ctx => FakeDocumentIntelligence.Json(ctx, 200, FakeDocumentIntelligence.Operation("running")));
+        var engine = new DocumentIntelligenceOcrEngine(options, credential, null, new HttpClientTransport(handler));
+
+        var result = await engine.AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Other, Ct);
+
+        Assert.Equal("FORMULIR\nSPESIMEN", result.Content);
+        var requests = fake.Requests.ToList();
+        Assert.Equal(3, requests.Count);
+        Assert.All(requests, r => Assert.Equal("Bearer test-token-not-a-secret", r.Authorization));
+        Assert.All(requests, r => Assert.Null(r.Key));
+        Assert.NotEmpty(credential.Scopes);
+        Assert.All(credential.Scopes, s => Assert.Equal(["https://cognitiveservices.azure.com/.default"], s));
+        Assert.Equal("https://cognitiveservices.azure.com/.default", DocumentIntelligenceOcrEngine.Scope);
     }
 
     [Fact]
