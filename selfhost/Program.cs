@@ -72,6 +72,8 @@ users.SetAction(_ =>
 
 var accuracyFolder = new Argument<DirectoryInfo>("folder") { Description = "Folder the ground truth's file paths are relative to." };
 var accuracyTruth = new Argument<FileInfo>("ground_truth") { Description = "Ground truth in the format of shared/samples/ground_truth.json." };
+accuracyFolder.AcceptExistingOnly();
+accuracyTruth.AcceptExistingOnly();
 var accuracyJson = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
 var accuracyEngine = new Option<string?>("--engine") { Description = "OCR engine (tesseract or documentintelligence); default Pulang:Ocr:Engine, else tesseract." };
 var accuracyParallel = new Option<int>("--parallel") { Description = "Scans read at once (default 1, so seconds per page is latency).", DefaultValueFactory = _ => 1 };
