@@ -115,10 +115,16 @@ synth.SetAction(parse =>
 });
 
 var connection = new Option<string?>("--connection") { Description = "Storage connection string (default: Pulang__StorageConnectionString, else the local Azurite)." };
-var auditVerify = new Command("audit-verify", "Verify every case's audit trail (hash chain) in a storage account; exit code 1 if any log was tampered with.") { connection };
+var account = new Option<string?>("--account") { Description = "Storage account name, signed in with Entra ID (DefaultAzureCredential: az login, a managed identity) instead of a connection string, for an account with shared keys off; needs Storage Blob Data Reader and Storage Table Data Reader." };
+var auditVerify = new Command("audit-verify", "Verify every case's audit trail (hash chain) in a storage account; exit code 1 if any log was tampered with.") { connection, account };
 auditVerify.TreatUnmatchedTokensAsErrors = false;
 auditVerify.SetAction(async (parse, ct) =>
 {
+    if (parse.GetValue(account) is { Length: > 0 } name)
+    {
+        return await AuditVerifyCommand.RunAsync(Pulang.Workflows.Storage.PulangStorage.ForAccount(name, new Azure.Identity.DefaultAzureCredential()), Console.Out, ct);
+    }
+
     var config = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine([.. parse.UnmatchedTokens]).Build();
     var storage = parse.GetValue(connection) is { Length: > 0 } c ? c
         : config["Pulang:StorageConnectionString"] is { Length: > 0 } configured ? configured

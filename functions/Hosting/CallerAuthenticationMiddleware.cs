@@ -22,9 +22,9 @@ namespace Pulang.Functions.Hosting;
 /// is the only gate: App Service Authentication is off (infra/main.bicep), so the platform never answers for Pulang.</item>
 /// <item>Local runs only (<c>func start</c>, no identity provider): a hand-made <c>X-MS-CLIENT-PRINCIPAL</c> header
 /// (Base64 JSON, the shape App Service Authentication forwards) when <c>Pulang:Auth:TrustClientPrincipalHeader=true</c>.
-/// Anyone can send that header, so it is never trusted in Azure: when <c>WEBSITE_INSTANCE_ID</c> is set (App Service
-/// and Functions set it on every instance) the setting is ignored with a warning, e.g. after
-/// <c>func azure functionapp publish --publish-local-settings</c> copied it there.</item>
+/// Anyone can send that header, so it is trusted only locally: with <c>AZURE_FUNCTIONS_ENVIRONMENT=Development</c> (Core
+/// Tools sets it) and no <c>WEBSITE_INSTANCE_ID</c> (App Service and Functions set it on every instance); otherwise the
+/// setting is ignored with a warning, e.g. after <c>func azure functionapp publish --publish-local-settings</c> copied it there.</item>
 /// </list>
 /// Roles come from the <c>roles</c> claim (Entra app roles), the ID from the object ID (<c>oid</c>).
 /// </summary>
@@ -39,6 +39,9 @@ public sealed class CallerAuthenticationMiddleware : IFunctionsWorkerMiddleware
     /// <summary>Set by App Service / Azure Functions on every instance in Azure; never set locally.</summary>
     public const string AzureInstanceSetting = "WEBSITE_INSTANCE_ID";
 
+    /// <summary>The Functions host's environment name; Core Tools (<c>func start</c>) sets <c>Development</c>.</summary>
+    public const string EnvironmentSetting = "AZURE_FUNCTIONS_ENVIRONMENT";
+
     const string ObjectIdClaim = "http://schemas.microsoft.com/identity/claims/objectidentifier";
 
     readonly IConfiguration configuration;
@@ -51,16 +54,18 @@ public sealed class CallerAuthenticationMiddleware : IFunctionsWorkerMiddleware
     {
         this.configuration = configuration;
         var asked = configuration.GetValue(TrustHeaderSetting, false);
-        var inAzure = !string.IsNullOrEmpty(configuration[AzureInstanceSetting]);
-        TrustsPrincipalHeader = asked && !inAzure;
-        if (asked && inAzure)
+        // Trusted only where both say "local": no App Service instance, and the Development environment Core Tools sets.
+        var local = string.IsNullOrEmpty(configuration[AzureInstanceSetting])
+            && string.Equals(configuration[EnvironmentSetting], "Development", StringComparison.OrdinalIgnoreCase);
+        TrustsPrincipalHeader = asked && local;
+        if (asked && !local)
         {
-            logger?.LogWarning("{Setting}=true is ignored in Azure ({Instance} is set): anyone could send {Header}. Callers need a bearer token.",
-                TrustHeaderSetting, AzureInstanceSetting, PrincipalHeader);
+            logger?.LogWarning("{Setting}=true is ignored unless {Environment}=Development and {Instance} is not set: anyone could send {Header}. Callers need a bearer token.",
+                TrustHeaderSetting, EnvironmentSetting, AzureInstanceSetting, PrincipalHeader);
         }
     }
 
-    /// <summary>Whether <see cref="PrincipalHeader"/> is taken as the caller: asked for, and not running in Azure.</summary>
+    /// <summary>Whether <see cref="PrincipalHeader"/> is taken as the caller: asked for, in the Development environment, not on an App Service instance.</summary>
     public bool TrustsPrincipalHeader { get; }
 
     /// <inheritdoc/>

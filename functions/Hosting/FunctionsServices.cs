@@ -80,10 +80,7 @@ public static class FunctionsServices
         TokenCredential credential = section["clientId"] is { Length: > 0 } clientId
             ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
             : new DefaultAzureCredential();
-        return new PulangStorage(
-            new BlobServiceClient(Endpoint("blob"), credential),
-            new QueueServiceClient(Endpoint("queue"), credential, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }),
-            new TableServiceClient(Endpoint("table"), credential));
+        return new PulangStorage(Endpoint("blob"), Endpoint("queue"), Endpoint("table"), credential);
     }
 
     /// <summary>

@@ -11,24 +11,38 @@ public static class AuditVerifyCommand
     /// audit blob and the anchor on its row (so a deleted or cut-short log is reported), then every audit blob that
     /// has no row (<see cref="AuditLog.VerifyAllAsync"/>), writing <c>ok {caseId} {n} entries</c> or
     /// <c>BROKEN {caseId} entry {seq} [{entryId}]: {reason}</c> per case and a summary.
-    /// Returns 0 when every log is intact, 1 when any is broken or missing.
+    /// Returns 0 when every log is intact, 1 when any is broken or missing, 2 when the account could not be read (unreachable,
+    /// refused, or no Entra ID sign-in), with one line on <paramref name="output"/> saying why and no verdict.
     /// </summary>
-    public static async Task<int> RunAsync(string connectionString, TextWriter output, CancellationToken ct)
+    public static Task<int> RunAsync(string connectionString, TextWriter output, CancellationToken ct) =>
+        RunAsync(new PulangStorage(connectionString), output, ct);
+
+    /// <summary>As <see cref="RunAsync(string, TextWriter, CancellationToken)"/>, on <paramref name="storage"/> (e.g. <see cref="PulangStorage.ForAccount"/>).</summary>
+    public static async Task<int> RunAsync(PulangStorage storage, TextWriter output, CancellationToken ct)
     {
-        var log = new AuditLog(new PulangStorage(connectionString), TimeProvider.System);
+        var log = new AuditLog(storage, TimeProvider.System);
         int ok = 0, broken = 0;
-        await foreach (var v in log.VerifyAllAsync(ct))
+        try
         {
-            if (v.Valid)
+            await foreach (var v in log.VerifyAllAsync(ct))
             {
-                ok++;
-                await output.WriteLineAsync($"ok     {v.CaseId} {v.Entries} entries");
+                if (v.Valid)
+                {
+                    ok++;
+                    await output.WriteLineAsync($"ok     {v.CaseId} {v.Entries} entries");
+                }
+                else
+                {
+                    broken++;
+                    await output.WriteLineAsync($"BROKEN {v.CaseId} entry {v.BrokenSequence}{(v.BrokenEntryId is { } id ? $" [{id}]" : "")}: {v.Reason}");
+                }
             }
-            else
-            {
-                broken++;
-                await output.WriteLineAsync($"BROKEN {v.CaseId} entry {v.BrokenSequence}{(v.BrokenEntryId is { } id ? $" [{id}]" : "")}: {v.Reason}");
-            }
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or Azure.Identity.AuthenticationFailedException or AggregateException { InnerException: Azure.RequestFailedException })
+        {
+            var cause = e is AggregateException { InnerException: { } inner } ? inner : e;
+            await output.WriteLineAsync($"audit-verify: could not read the storage account ({cause.GetType().Name}): {cause.Message.Split('\n')[0].Trim()}");
+            return 2;
         }
 
         await output.WriteLineAsync($"{ok + broken} audit log(s): {ok} intact, {broken} broken");

@@ -13,7 +13,7 @@ public static class FieldChecks
     /// <summary>
     /// The NIK's own validity and its agreement with the document's birth date and sex: the findings of
     /// <see cref="Nik.Decode(string?, DateOnly)"/> (<c>nik.length</c>, <c>nik.format</c>, <c>nik.day</c>, <c>nik.invalid-date</c>,
-    /// <c>nik.region</c>, <c>nik.serial</c>), then, for a valid NIK, <c>nik.birth-date</c> (Expected = printed date, Actual = the
+    /// <c>nik.province</c>, <c>nik.regency</c>, <c>nik.district</c>, <c>nik.serial</c>), then, for a valid NIK, <c>nik.birth-date</c> (Expected = printed date, Actual = the
     /// NIK's) and <c>nik.sex</c> (day + 40 for women; Expected = printed sex, Actual = the NIK's). Empty when there is no NIK.
     /// </summary>
     /// <param name="fields">The document's fields.</param>

@@ -155,6 +155,11 @@ public sealed record CaseState
     public required DateTimeOffset UpdatedAt { get; init; }
     /// <summary>Scanned documents in scan order.</summary>
     public ImmutableList<CaseDocument> Documents { get; init; } = [];
+    /// <summary>
+    /// The documents others are compared with and the dossier holds: those that count (accepted or verified) and are not
+    /// restricted (investigation papers, which only investigators and admins may see, are never compared nor in the dossier).
+    /// </summary>
+    public IEnumerable<CaseDocument> ComparableDocuments => Documents.Where(d => d.Counts && !d.Kind.IsRestricted());
     /// <summary>The current asesmen, if any.</summary>
     public Assessment? Assessment { get; init; }
     /// <summary>All sign-off decisions, oldest first.</summary>

@@ -184,7 +184,7 @@ public static class Decider
         // see them. They are filed as read, with any findings (an OCR failure) kept for the investigators.
         var findings = c.Kind.IsRestricted()
             ? [.. c.Findings]
-            : c.Findings.Concat(CrossDocumentChecks.Check(read, state.Documents.Where(d => d.Counts && !d.Kind.IsRestricted()))).ToList();
+            : c.Findings.Concat(CrossDocumentChecks.Check(read, state.ComparableDocuments)).ToList();
         var status = findings.Count == 0 || c.Kind.IsRestricted() ? DocumentStatus.Accepted : DocumentStatus.NeedsReview;
         var doc = read with { Status = status, Findings = findings };
         var next = state with { Documents = state.Documents.Add(doc) };
@@ -472,7 +472,7 @@ public static class Decider
             next.Intake.Subject,
             now,
             next.DossierDigest!,
-            [.. next.Documents.Where(d => d.Counts && !d.Kind.IsRestricted()).Select(d => new DossierDocument(d.DocumentId, d.Kind, d.Sha256, d.VerifiedBy))],
+            [.. next.ComparableDocuments.Select(d => new DossierDocument(d.DocumentId, d.Kind, d.Sha256, d.VerifiedBy))],
             next.Assessment!,
             next.SignOffs,
             [.. next.Holds.Select(h => h.WithoutReasons())]);

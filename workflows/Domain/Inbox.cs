@@ -28,7 +28,7 @@ public static class Inbox
         }
 
         var roles = new HashSet<string>(StringComparer.Ordinal);
-        if (state.Documents.Any(d => d.Status == DocumentStatus.NeedsReview))
+        if (state.Documents.Any(d => d.Status == DocumentStatus.NeedsReview && !d.Kind.IsRestricted()))
         {
             roles.Add(Roles.Verifier);
         }

@@ -14,7 +14,8 @@ namespace Pulang.Workflows.Domain;
 /// (<see cref="FieldChecks.Nik"/>); dates ISO <c>yyyy-MM-dd</c> and real (a birth date not after today); sex <c>F</c> or <c>M</c>;
 /// passport numbers 1-9 of <c>A-Z0-9</c>; country codes 3 letters. For a passport, corrected MRZ lines must parse as TD3 and pass
 /// every ICAO 9303 check digit (<see cref="Mrz.ParseTd3"/>, Part 3 §4.9, Part 4 §4.2.2), and the fields the MRZ carries (number,
-/// birth date, sex, expiry, nationality, issuing state, surname, given names) must equal the (corrected or read) MRZ whenever either
+/// birth date, sex, expiry, nationality, issuing state, surname, given names; the full name as a name, <see cref="PersonNames.Compare"/>)
+/// must equal the (corrected or read) MRZ whenever either
 /// side was corrected; without any MRZ, those fields cannot be corrected (send the MRZ lines as printed). Relations are checked
 /// whenever one side was corrected, so a correction cannot leave the document contradicting itself.</item>
 /// <item><b>Conflicts</b> (<see cref="Conflicts"/>): the document with its corrections against the other counting documents
@@ -31,7 +32,7 @@ public static partial class Verification
     public const int MaxErrors = 20;
 
     static readonly string[] MrzFields = [FieldNames.PassportNumber, FieldNames.BirthDate, FieldNames.Sex, FieldNames.ExpiryDate,
-        FieldNames.Nationality, FieldNames.IssuingState, FieldNames.Surname, FieldNames.GivenNames];
+        FieldNames.Nationality, FieldNames.IssuingState, FieldNames.Surname, FieldNames.GivenNames, FieldNames.FullName];
 
     /// <summary>
     /// The fields a verifier may correct on a document of <paramref name="kind"/>: what <see cref="DocumentReader"/> extracts for it.
@@ -141,7 +142,8 @@ public static partial class Verification
 
     /// <summary>
     /// The findings a verification must acknowledge: <paramref name="corrected"/> (with its corrections) against the other
-    /// documents of <paramref name="state"/> that count (<see cref="CrossDocumentChecks.Check"/>) and against the case's subject
+    /// documents of <paramref name="state"/> that count and are not restricted (<see cref="CaseState.ComparableDocuments"/>,
+    /// <see cref="CrossDocumentChecks.Check"/>) and against the case's subject
     /// (<see cref="FieldChecks.Subject"/>).
     /// </summary>
     public static IReadOnlyList<Finding> Conflicts(CaseState state, CaseDocument corrected, DateOnly today)
@@ -150,7 +152,7 @@ public static partial class Verification
         ArgumentNullException.ThrowIfNull(corrected);
         return
         [
-            .. CrossDocumentChecks.Check(corrected, state.Documents.Where(d => d.Counts && d.DocumentId != corrected.DocumentId)),
+            .. CrossDocumentChecks.Check(corrected, state.ComparableDocuments.Where(d => d.DocumentId != corrected.DocumentId)),
             .. FieldChecks.Subject(corrected.EffectiveFields, state.Intake.Subject, today),
         ];
     }
@@ -281,9 +283,15 @@ public static partial class Verification
                 FieldNames.Nationality => mrz.Nationality,
                 FieldNames.IssuingState => mrz.IssuingState,
                 FieldNames.Surname => mrz.Surname,
+                FieldNames.FullName => mrz.FullName,
                 _ => mrz.GivenNames,
             };
-            if (!string.Equals(expected, effective[f], StringComparison.Ordinal))
+            // The full name is what the case and other documents are compared with: it must be the MRZ's name (order, titles
+            // and spacing aside, PersonNames), or a correction could clear a name conflict the MRZ still shows.
+            var same = f == FieldNames.FullName
+                ? expected is not null && PersonNames.Compare(expected, effective[f]) == NameMatch.Match
+                : string.Equals(expected, effective[f], StringComparison.Ordinal);
+            if (!same)
                 errors.Add(new("mrz.field-mismatch", f, "The field differs from what the MRZ says; correct both to what the passport prints.", Expected: expected, Actual: effective[f]));
         }
     }

@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -40,6 +41,22 @@ public sealed class PulangStorage
         : this(new BlobServiceClient(connectionString), new QueueServiceClient(connectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }), new TableServiceClient(connectionString))
     {
     }
+
+    /// <summary>
+    /// Creates the clients for the three service endpoints with Entra ID (<paramref name="credential"/>: a managed identity,
+    /// <c>DefaultAzureCredential</c>), for an account with shared-key access off.
+    /// </summary>
+    public PulangStorage(Uri blobServiceUri, Uri queueServiceUri, Uri tableServiceUri, TokenCredential credential)
+        : this(new BlobServiceClient(blobServiceUri, credential),
+            new QueueServiceClient(queueServiceUri, credential, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }),
+            new TableServiceClient(tableServiceUri, credential))
+    {
+    }
+
+    /// <summary>The account <paramref name="accountName"/> in Azure's public cloud (<c>https://{name}.{blob|queue|table}.core.windows.net</c>) with Entra ID.</summary>
+    public static PulangStorage ForAccount(string accountName, TokenCredential credential) => new(
+        new Uri($"https://{accountName}.blob.core.windows.net"), new Uri($"https://{accountName}.queue.core.windows.net"),
+        new Uri($"https://{accountName}.table.core.windows.net"), credential);
 
     /// <summary>Creates the storage over existing service clients (e.g. with a managed identity).</summary>
     public PulangStorage(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables)

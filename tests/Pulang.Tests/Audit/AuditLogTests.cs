@@ -204,4 +204,19 @@ public sealed class AuditLogTests(TestStorage storage)
         Assert.Contains($"BROKEN {caseId} entry 2", output.ToString());
         Assert.Contains($"ok     {good} 2 entries", output.ToString());
     }
+
+    [Fact]
+    public async Task The_audit_verify_tool_says_when_it_cannot_read_the_account_and_gives_no_verdict()
+    {
+        // Azurite's public development key on a loopback port nothing listens on.
+        var port = SelfHostProcess.FreePort();
+        var unreachable = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+            + $"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+
+        var output = new StringWriter();
+        var exit = await AuditVerifyCommand.RunAsync(unreachable, output, Ct);
+        Assert.Equal(2, exit);
+        Assert.StartsWith("audit-verify: could not read the storage account", output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("intact", output.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -297,14 +297,24 @@ public class DeciderTests
         Refused(s, Verified("doc-p", UploaderVerifier), RefusalKind.Forbidden, "duty.verify-own-upload");
     }
 
-    /// <summary>Corrects the passport's misread name ("C0NTOH") to the case's.</summary>
-    static Dictionary<string, string> NameFix => new() { [FieldNames.FullName] = "TESTA CONTOH WATI" };
+    /// <summary>
+    /// Corrects the passport's misread name ("C0NTOH") to the case's, with the MRZ lines as printed (its MRZ failed its check
+    /// digits, and the MRZ-carried fields, the name included, are corrected only together with a valid MRZ).
+    /// </summary>
+    static Dictionary<string, string> NameFix
+    {
+        get
+        {
+            var (line1, line2) = VerificationTests.Td3();
+            return new() { [FieldNames.FullName] = "TESTA CONTOH WATI", [FieldNames.MrzLine1] = line1, [FieldNames.MrzLine2] = line2 };
+        }
+    }
 
     [Fact]
     public void Verification_applies_and_keeps_corrections()
     {
         var s = WithPassportInReview();
-        var corrections = new Dictionary<string, string> { [FieldNames.FullName] = " TESTA CONTOH WATI " };
+        var corrections = new Dictionary<string, string>(NameFix) { [FieldNames.FullName] = " TESTA CONTOH WATI " };
         var at = Now();
 
         var d = Decider.Decide(s, Verified("doc-p", UploaderVerifier, corrections), at);
@@ -320,7 +330,7 @@ public class DeciderTests
         Assert.Equal("TESTA CONTOH WATI", doc.EffectiveFields[FieldNames.FullName]);
         Assert.Equal("1995-04-17", doc.EffectiveFields[FieldNames.BirthDate]);
         Assert.Equal(s.Documents.Single(x => x.DocumentId == "doc-p").Fields, doc.Fields); // the original reading is kept as read
-        Assert.Equal(new Dictionary<string, string> { [FieldNames.FullName] = "TESTA CONTOH WATI" }, doc.Corrections); // trimmed
+        Assert.Equal(NameFix, doc.Corrections); // trimmed
         Assert.Equal(["mrz.check-digit"], doc.Findings.Select(f => f.Code));
         Assert.Equal(Stage.DocumentsPending, d.State.Stage);
         Assert.Empty(d.Effects);

@@ -38,6 +38,19 @@ public sealed class InboxTests
     }
 
     [Fact]
+    public void An_investigation_paper_in_review_from_an_older_case_state_waits_for_no_verifier()
+    {
+        // The decider no longer sends restricted papers to review; a state saved before that may still hold one, and a
+        // verifier can neither see nor verify it.
+        var scanning = Apply(Opened(), Scanned(DocumentKind.Ktp, "doc-ok"));
+        var paper = new CaseDocument("doc-inv", DocumentKind.Investigation, "scans/x", new string('0', 64), "image/png", 1, 1, "u-investigator",
+            T0, DocumentStatus.NeedsReview, new Dictionary<string, string>(), [Finding()], null);
+        Assert.DoesNotContain(Roles.Verifier, Inbox.AwaitingRoles(scanning with { Documents = scanning.Documents.Add(paper) }));
+        // The same document of a kind verifiers may see does wait for them.
+        Assert.Contains(Roles.Verifier, Inbox.AwaitingRoles(scanning with { Documents = scanning.Documents.Add(paper with { Kind = DocumentKind.Splp }) }));
+    }
+
+    [Fact]
     public void Index_columns_are_table_property_names()
     {
         Assert.Equal("AwaitsP2miSigner", CaseIndex.AwaitsColumn(Roles.P2miSigner));

@@ -178,6 +178,21 @@ public sealed class VerificationTests
     }
 
     [Fact]
+    public void A_corrected_full_name_must_be_the_MRZs_name()
+    {
+        // The full name is what the case and the other documents are compared with: another name would clear a name
+        // conflict that the passport's MRZ still shows.
+        var d = Invalid(PassportInReview(), Verified("doc-p", corrections: C((FieldNames.FullName, "SITI AMINAH"))));
+        var e = Error(d, FieldNames.FullName);
+        Assert.Equal("mrz.field-mismatch", e.Code);
+        Assert.Equal("TESTA CONTOH WATI", e.Expected);
+
+        // The same name in another order is the MRZ's name.
+        var ok = Decider.Decide(PassportInReview(), Verified("doc-p", corrections: C((FieldNames.FullName, "WATI TESTA CONTOH"))), Now());
+        Assert.Null(ok.Refusal);
+    }
+
+    [Fact]
     public void A_corrected_MRZ_needs_the_fields_it_carries_corrected_too_and_then_is_taken()
     {
         var s = PassportInReview();

@@ -119,8 +119,10 @@ public sealed class FunctionsAuthenticationTests : IAsyncLifetime
             ("trusted but in Azure", new() { ["Pulang:Auth:TrustClientPrincipalHeader"] = "true", ["WEBSITE_INSTANCE_ID"] = "0123456789abcdef" }, false),
             ("trusted in Azure with App Service Authentication said on", new() { ["Pulang:Auth:TrustClientPrincipalHeader"] = "true", ["WEBSITE_INSTANCE_ID"] = "0123456789abcdef", ["WEBSITE_AUTH_ENABLED"] = "True" }, false),
             ("App Service Authentication said on", new() { ["WEBSITE_AUTH_ENABLED"] = "True" }, false),
-            // Locally, asked for: the header is the caller (authenticated, no Pulang role: 403).
-            ("trusted locally", new() { ["Pulang:Auth:TrustClientPrincipalHeader"] = "true" }, true),
+            ("trusted but not in the Development environment", new() { ["Pulang:Auth:TrustClientPrincipalHeader"] = "true" }, false),
+            ("trusted but in Azure in Development", new() { ["Pulang:Auth:TrustClientPrincipalHeader"] = "true", ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development", ["WEBSITE_INSTANCE_ID"] = "0123456789abcdef" }, false),
+            // Locally (func start sets Development), asked for: the header is the caller (authenticated, no Pulang role: 403).
+            ("trusted locally", new() { ["Pulang:Auth:TrustClientPrincipalHeader"] = "true", ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development" }, true),
         };
         foreach (var (name, settings, trusted) in cases)
         {
