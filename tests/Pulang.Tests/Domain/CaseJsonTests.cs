@@ -18,7 +18,8 @@ public class CaseJsonTests
             Scanned(DocumentKind.Ktp, "doc-k"),
             Scanned(DocumentKind.AssessmentForm, "doc-f"),
             Scanned(DocumentKind.Kk, "doc-kk", findings: [Finding("ocr.low-confidence")]));
-        s = Apply(s, Verified("doc-p", corrections: new Dictionary<string, string> { [FieldNames.FullName] = "TESTA CONTOH WATI" }));
+        var (line1, line2) = VerificationTests.Td3();
+        s = Apply(s, Verified("doc-p", corrections: new Dictionary<string, string> { [FieldNames.FullName] = "TESTA CONTOH WATI", [FieldNames.MrzLine1] = line1, [FieldNames.MrzLine2] = line2 }));
         s = Apply(s, Submitted(), Decided(true), Hold("h1"), Hold("h2"), Lift("h1", reason: null));
         s = Apply(s, Sign(Ministry.KemenP2MI, s.DossierDigest!));
         s = Decider.Decide(s, Sign(Ministry.Kemensos, "stale", actor: Kemensos), Now()).State; // a refusal in the history
