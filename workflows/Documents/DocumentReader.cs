@@ -304,17 +304,37 @@ public static partial class DocumentReader
 
     static void SetMrzFields(Context ctx, IMachineReadableZone mrz)
     {
-        ctx.Set(FieldNames.MrzLine1, mrz.Lines[0], 1);
-        ctx.Set(FieldNames.MrzLine2, mrz.Lines[1], 1);
-        if (mrz.Lines.Count > 2) ctx.Set(FieldNames.MrzLine3, mrz.Lines[2], 1);
-        ctx.Set(FieldNames.Surname, mrz.Surname, 1);
-        ctx.Set(FieldNames.GivenNames, mrz.GivenNames, 1);
-        ctx.Set(FieldNames.FullName, mrz.FullName, 1);
-        if (mrz.BirthDate is { } b) ctx.Set(FieldNames.BirthDate, DocumentDates.ToIso(b), 1);
-        if (mrz.Sex is 'F' or 'M') ctx.Set(FieldNames.Sex, mrz.Sex.ToString(), 1);
-        ctx.Set(FieldNames.Nationality, mrz.Nationality, 1);
-        ctx.Set(FieldNames.IssuingState, mrz.IssuingState, 1);
-        if (mrz.ExpiryDate is { } e) ctx.Set(FieldNames.ExpiryDate, DocumentDates.ToIso(e), 1);
+        foreach (var (field, value) in MrzFieldValues(mrz))
+        {
+            ctx.Set(field, value, 1);
+        }
+    }
+
+    /// <summary>
+    /// The fields a machine readable zone gives, by <see cref="FieldNames"/>: its lines (<c>mrzLine1</c>..<c>mrzLine3</c>),
+    /// <c>surname</c>, <c>givenNames</c>, <c>fullName</c>, <c>nationality</c>, <c>issuingState</c>, <c>birthDate</c> and
+    /// <c>expiryDate</c> (ISO <c>yyyy-MM-dd</c>, only when a valid date) and <c>sex</c> (only <c>F</c> or <c>M</c>). Not the
+    /// passport number: only a TD3 zone's document number is one. The one mapping for the reader and for checking a verifier's
+    /// corrections against the MRZ (<see cref="Pulang.Workflows.Domain.Verification"/>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> MrzFieldValues(IMachineReadableZone mrz)
+    {
+        ArgumentNullException.ThrowIfNull(mrz);
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [FieldNames.MrzLine1] = mrz.Lines[0],
+            [FieldNames.MrzLine2] = mrz.Lines[1],
+        };
+        if (mrz.Lines.Count > 2) fields[FieldNames.MrzLine3] = mrz.Lines[2];
+        fields[FieldNames.Surname] = mrz.Surname;
+        fields[FieldNames.GivenNames] = mrz.GivenNames;
+        fields[FieldNames.FullName] = mrz.FullName;
+        if (mrz.BirthDate is { } b) fields[FieldNames.BirthDate] = DocumentDates.ToIso(b);
+        if (mrz.Sex is 'F' or 'M') fields[FieldNames.Sex] = mrz.Sex.ToString();
+        fields[FieldNames.Nationality] = mrz.Nationality;
+        fields[FieldNames.IssuingState] = mrz.IssuingState;
+        if (mrz.ExpiryDate is { } e) fields[FieldNames.ExpiryDate] = DocumentDates.ToIso(e);
+        return fields;
     }
 
     /// <summary>The names are covered by no check digit: they must also appear in the visual zone (the rows outside the MRZ).</summary>

@@ -272,19 +272,16 @@ public static partial class Verification
             return;
         }
 
+        // What the MRZ says, mapped as the reader maps it; a TD3 zone's document number is the passport number, and the sex
+        // cell is shown as printed even when it is neither F nor M (the reader then sets no sex).
+        var fromMrz = DocumentReader.MrzFieldValues(mrz);
         foreach (var f in mrzCorrected ? MrzFields.Where(effective.ContainsKey) : touched)
         {
             var expected = f switch
             {
                 FieldNames.PassportNumber => mrz.DocumentNumber,
-                FieldNames.BirthDate => mrz.BirthDate is { } b ? DocumentDates.ToIso(b) : null,
                 FieldNames.Sex => mrz.Sex.ToString(),
-                FieldNames.ExpiryDate => mrz.ExpiryDate is { } e ? DocumentDates.ToIso(e) : null,
-                FieldNames.Nationality => mrz.Nationality,
-                FieldNames.IssuingState => mrz.IssuingState,
-                FieldNames.Surname => mrz.Surname,
-                FieldNames.FullName => mrz.FullName,
-                _ => mrz.GivenNames,
+                _ => fromMrz.GetValueOrDefault(f),
             };
             // The full name is what the case and other documents are compared with: it must be the MRZ's name (order, titles
             // and spacing aside, PersonNames), or a correction could clear a name conflict the MRZ still shows.
