@@ -244,7 +244,7 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
         return rows;
     }
 
-    sealed record MrzReading(string Line1, string Line2, bool Valid, bool NamesInVisualZone, bool NamesClear = true, IReadOnlyList<string>? UnclearFields = null);
+    sealed record MrzReading(string Line1, string Line2, bool Valid, bool NamesInVisualZone, IReadOnlyList<string>? UnclearFields = null);
 
     MrzCellReader? cellReader;
 
@@ -318,7 +318,7 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
         var unclear = UnclearUncheckedFields(cells, options);
         var names = $"{resolved.Mrz!.Surname} {resolved.Mrz.GivenNames}".Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var confirmed = names.Length > 0 && names.All(pageWords.Contains);
-        return new MrzReading(resolved.Mrz.Line1, resolved.Mrz.Line2, true, confirmed, !unclear.Contains(MrzFields.Names), unclear);
+        return new MrzReading(resolved.Mrz.Line1, resolved.Mrz.Line2, true, confirmed, unclear);
     }
 
     async Task<MrzReading?> ReadMrzAsync(string image, List<TsvRow> pageRows, CancellationToken ct, string folder)
