@@ -30,8 +30,8 @@ public class DeciderBenchmarks
         opened = Decider.Open("PLG-BENCH00001", Intake, T0).State;
         scanned = Scan(DocumentKind.Passport, "doc-p");
         var s = Apply(Apply(Apply(opened, scanned), Scan(DocumentKind.Ktp, "doc-k")), Scan(DocumentKind.AssessmentForm, "doc-f"));
-        s = Apply(s, new AssessmentSubmitted("Fictional summary.", "Fictional recommendation.") { CommandId = "sub", Actor = new("user:assessor", [Roles.Assessor]) });
-        s = Apply(s, new AssessmentDecided(true, null) { CommandId = "dec", Actor = new("user:supervisor", [Roles.AssessmentApprover]) });
+        s = Apply(s, new SubmitAssessment("Fictional summary.", "Fictional recommendation.") { CommandId = "sub", Actor = new("user:assessor", [Roles.Assessor]) });
+        s = Apply(s, new DecideAssessment(true, null) { CommandId = "dec", Actor = new("user:supervisor", [Roles.AssessmentApprover]) });
         s = Apply(s, new SignOff(Ministry.KemenP2MI, true, s.DossierDigest!, null) { CommandId = "p2mi", Actor = new("user:p2mi", [Roles.P2miSigner]) });
         signOffPending = s;
         kemensos = new SignOff(Ministry.Kemensos, true, s.DossierDigest!, null) { CommandId = "kemensos", Actor = new("user:kemensos", [Roles.KemensosSigner]) };

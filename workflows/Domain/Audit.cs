@@ -74,10 +74,10 @@ public static class AuditTrail
     public static string? TargetOf(CaseCommand command) => command switch
     {
         DocumentScanned c => c.DocumentId,
-        DocumentVerified c => c.DocumentId,
+        VerifyDocument c => c.DocumentId,
         SignOff c => c.Ministry.ToString(),
-        HoldPlaced c => c.HoldId,
-        HoldLifted c => c.HoldId,
+        PlaceHold c => c.HoldId,
+        LiftHold c => c.HoldId,
         ReminderDue c => c.Stage.ToString(),
         _ => null,
     };

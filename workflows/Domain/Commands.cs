@@ -10,12 +10,12 @@ namespace Pulang.Workflows.Domain;
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(DocumentScanned), "documentScanned")]
-[JsonDerivedType(typeof(DocumentVerified), "documentVerified")]
-[JsonDerivedType(typeof(AssessmentSubmitted), "assessmentSubmitted")]
-[JsonDerivedType(typeof(AssessmentDecided), "assessmentDecided")]
+[JsonDerivedType(typeof(VerifyDocument), "documentVerified")]
+[JsonDerivedType(typeof(SubmitAssessment), "assessmentSubmitted")]
+[JsonDerivedType(typeof(DecideAssessment), "assessmentDecided")]
 [JsonDerivedType(typeof(SignOff), "signOff")]
-[JsonDerivedType(typeof(HoldPlaced), "holdPlaced")]
-[JsonDerivedType(typeof(HoldLifted), "holdLifted")]
+[JsonDerivedType(typeof(PlaceHold), "holdPlaced")]
+[JsonDerivedType(typeof(LiftHold), "holdLifted")]
 [JsonDerivedType(typeof(Withdraw), "withdraw")]
 [JsonDerivedType(typeof(ReminderDue), "reminderDue")]
 public abstract record CaseCommand
@@ -73,7 +73,7 @@ public sealed record DocumentScanned(
 /// <param name="Note">Why the verifier accepted it; required when <paramref name="Acknowledge"/> is not empty.</param>
 /// <param name="Acknowledge">Finding codes (e.g. <c>cross.passport-number-mismatch</c>) the verifier acknowledges: the document
 /// counts although it disagrees with the case or another document in these ways.</param>
-public sealed record DocumentVerified(string DocumentId, IReadOnlyDictionary<string, string>? Corrections, string? Note, IReadOnlyList<string>? Acknowledge = null) : CaseCommand
+public sealed record VerifyDocument(string DocumentId, IReadOnlyDictionary<string, string>? Corrections, string? Note, IReadOnlyList<string>? Acknowledge = null) : CaseCommand
 {
     /// <inheritdoc/>
     public override string Name => "documentVerified";
@@ -82,14 +82,14 @@ public sealed record DocumentVerified(string DocumentId, IReadOnlyDictionary<str
 /// <summary>The assessor submits the asesmen.</summary>
 /// <param name="Summary">Findings of the social assessment.</param>
 /// <param name="Recommendation">e.g. referral to BP3MI for reintegration.</param>
-public sealed record AssessmentSubmitted(string Summary, string Recommendation) : CaseCommand
+public sealed record SubmitAssessment(string Summary, string Recommendation) : CaseCommand
 {
     /// <inheritdoc/>
     public override string Name => "assessmentSubmitted";
 }
 
 /// <summary>The assessment supervisor approves the asesmen or sends it back with a reason.</summary>
-public sealed record AssessmentDecided(bool Approve, string? Reason) : CaseCommand
+public sealed record DecideAssessment(bool Approve, string? Reason) : CaseCommand
 {
     /// <inheritdoc/>
     public override string Name => "assessmentDecided";
@@ -103,14 +103,14 @@ public sealed record SignOff(Ministry Ministry, bool Approve, string DossierDige
 }
 
 /// <summary>An investigator places an investigation hold (blocks release).</summary>
-public sealed record HoldPlaced(string HoldId, string Reason) : CaseCommand
+public sealed record PlaceHold(string HoldId, string Reason) : CaseCommand
 {
     /// <inheritdoc/>
     public override string Name => "holdPlaced";
 }
 
 /// <summary>An investigator lifts a hold.</summary>
-public sealed record HoldLifted(string HoldId, string? Reason) : CaseCommand
+public sealed record LiftHold(string HoldId, string? Reason) : CaseCommand
 {
     /// <inheritdoc/>
     public override string Name => "holdLifted";

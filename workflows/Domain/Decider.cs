@@ -105,12 +105,12 @@ public static class Decider
         var result = command switch
         {
             DocumentScanned c => OnDocumentScanned(state, c, now),
-            DocumentVerified c => OnDocumentVerified(state, c, now),
-            AssessmentSubmitted c => OnAssessmentSubmitted(state, c, now),
-            AssessmentDecided c => OnAssessmentDecided(state, c, now),
+            VerifyDocument c => OnDocumentVerified(state, c, now),
+            SubmitAssessment c => OnAssessmentSubmitted(state, c, now),
+            DecideAssessment c => OnAssessmentDecided(state, c, now),
             SignOff c => OnSignOff(state, c, now),
-            HoldPlaced c => OnHoldPlaced(state, c, now),
-            HoldLifted c => OnHoldLifted(state, c, now),
+            PlaceHold c => OnHoldPlaced(state, c, now),
+            LiftHold c => OnHoldLifted(state, c, now),
             Withdraw c => OnWithdraw(state, c, now),
             ReminderDue c => OnReminderDue(state, c),
             _ => Outcome.Refused(RefusalKind.Invalid, "command.unknown", $"Unknown command {command.GetType().Name}."),
@@ -161,7 +161,7 @@ public static class Decider
 
     static Outcome OnDocumentScanned(CaseState state, DocumentScanned c, DateTimeOffset now)
     {
-        if (!c.Actor.IsSystem)
+        if (!CommandPolicy.MayIssue(c.Actor, c))
         {
             return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only Pulang's scan workflow reports scanned documents.");
         }
@@ -191,9 +191,9 @@ public static class Decider
         return Advance(next, $"{c.Kind.ToRoute()} {c.DocumentId}: {status}" + (findings.Count > 0 ? $" ({string.Join(", ", findings.Select(f => f.Code).Distinct())})" : ""));
     }
 
-    static Outcome OnDocumentVerified(CaseState state, DocumentVerified c, DateTimeOffset now)
+    static Outcome OnDocumentVerified(CaseState state, VerifyDocument c, DateTimeOffset now)
     {
-        if (!c.Actor.Has(Roles.Verifier))
+        if (!CommandPolicy.MayIssue(c.Actor, c))
         {
             return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only a verifier can verify documents.");
         }
@@ -229,9 +229,9 @@ public static class Decider
             + (verified.VerificationNote is not null ? ", with a note" : ""));
     }
 
-    static Outcome OnAssessmentSubmitted(CaseState state, AssessmentSubmitted c, DateTimeOffset now)
+    static Outcome OnAssessmentSubmitted(CaseState state, SubmitAssessment c, DateTimeOffset now)
     {
-        if (!c.Actor.Has(Roles.Assessor))
+        if (!CommandPolicy.MayIssue(c.Actor, c))
         {
             return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an assessor can submit the asesmen.");
         }
@@ -255,9 +255,9 @@ public static class Decider
         return Outcome.Ok(next, "asesmen submitted");
     }
 
-    static Outcome OnAssessmentDecided(CaseState state, AssessmentDecided c, DateTimeOffset now)
+    static Outcome OnAssessmentDecided(CaseState state, DecideAssessment c, DateTimeOffset now)
     {
-        if (!c.Actor.Has(Roles.AssessmentApprover))
+        if (!CommandPolicy.MayIssue(c.Actor, c))
         {
             return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an assessment approver can decide on the asesmen.");
         }
@@ -297,7 +297,7 @@ public static class Decider
 
     static Outcome OnSignOff(CaseState state, SignOff c, DateTimeOffset now)
     {
-        if (!c.Actor.Has(Roles.SignerFor(c.Ministry)))
+        if (!CommandPolicy.MayIssue(c.Actor, c))
         {
             return Outcome.Refused(RefusalKind.Forbidden, "role.required", $"Only a {Roles.SignerFor(c.Ministry)} can sign for {c.Ministry}.");
         }
@@ -343,9 +343,9 @@ public static class Decider
         return TryRelease(next, now, $"{c.Ministry} approved");
     }
 
-    static Outcome OnHoldPlaced(CaseState state, HoldPlaced c, DateTimeOffset now)
+    static Outcome OnHoldPlaced(CaseState state, PlaceHold c, DateTimeOffset now)
     {
-        if (!c.Actor.Has(Roles.Investigator))
+        if (!CommandPolicy.MayIssue(c.Actor, c))
         {
             return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an investigator can place a hold.");
         }
@@ -372,9 +372,9 @@ public static class Decider
         return new Outcome(next, effects, null, $"hold {c.HoldId} placed");
     }
 
-    static Outcome OnHoldLifted(CaseState state, HoldLifted c, DateTimeOffset now)
+    static Outcome OnHoldLifted(CaseState state, LiftHold c, DateTimeOffset now)
     {
-        if (!c.Actor.Has(Roles.Investigator))
+        if (!CommandPolicy.MayIssue(c.Actor, c))
         {
             return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an investigator can lift a hold.");
         }
@@ -406,7 +406,7 @@ public static class Decider
 
     static Outcome OnWithdraw(CaseState state, Withdraw c, DateTimeOffset now)
     {
-        if (!c.Actor.Has(Roles.Admin))
+        if (!CommandPolicy.MayIssue(c.Actor, c))
         {
             return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an admin can withdraw a case.");
         }
@@ -422,7 +422,7 @@ public static class Decider
 
     static Outcome OnReminderDue(CaseState state, ReminderDue c)
     {
-        if (!c.Actor.IsSystem)
+        if (!CommandPolicy.MayIssue(c.Actor, c))
         {
             return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Reminders come from the case's own timers.");
         }

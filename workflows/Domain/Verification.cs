@@ -166,7 +166,7 @@ public static partial class Verification
     /// from). The verified document keeps the reading as read, the trimmed corrections, the verifier, <paramref name="now"/> as the
     /// verification time, the note and the acknowledged findings.
     /// </summary>
-    public static (CaseDocument? Verified, Refusal? Refusal) Decide(CaseState state, CaseDocument document, DocumentVerified command, DateTimeOffset now)
+    public static (CaseDocument? Verified, Refusal? Refusal) Decide(CaseState state, CaseDocument document, VerifyDocument command, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(document);

@@ -227,8 +227,7 @@ public static class CaseEndpoints
     /// </summary>
     public static async Task<IResult> UploadDocument(HttpContext http, string caseId, string kind)
     {
-        var restricted = DocumentKinds.TryParse(kind, out var documentKind) && documentKind.IsRestricted();
-        string[] roles = restricted ? [Roles.Investigator, Roles.Admin] : [Roles.Uploader, Roles.Admin];
+        string[] roles = [.. CommandPolicy.UploadRoles(DocumentKinds.TryParse(kind, out var documentKind) ? documentKind : DocumentKind.Other)];
         if (Authorize(http, out var actor, roles) is { } denied)
         {
             await AuditRefusalAsync(http, caseId, actor, "upload", "role.required");
@@ -285,22 +284,22 @@ public static class CaseEndpoints
     /// <c>verification.acknowledgement-invalid</c> / <c>verification.note-required</c>; nothing changes on a refusal.
     /// </summary>
     public static Task<IResult> VerifyDocument(HttpContext http, string caseId, string documentId) =>
-        CommandAsync<VerificationRequest>(http, caseId, "documentVerified", [Roles.Verifier], (r, _) =>
-            new DocumentVerified(documentId, r.Corrections, r.Note, r.Acknowledge));
+        CommandAsync<VerificationRequest>(http, caseId, "documentVerified", [.. CommandPolicy.RolesFor<VerifyDocument>()], (r, _) =>
+            new VerifyDocument(documentId, r.Corrections, r.Note, r.Acknowledge));
 
     /// <summary><c>POST .../assessment</c> (role assessor): submit the asesmen.</summary>
     public static Task<IResult> SubmitAssessment(HttpContext http, string caseId) =>
-        CommandAsync<AssessmentRequest>(http, caseId, "assessmentSubmitted", [Roles.Assessor], (r, _) =>
+        CommandAsync<AssessmentRequest>(http, caseId, "assessmentSubmitted", [.. CommandPolicy.RolesFor<SubmitAssessment>()], (r, _) =>
             string.IsNullOrWhiteSpace(r.Summary) ? Fail("summary", "summary is required.") :
             string.IsNullOrWhiteSpace(r.Recommendation) ? Fail("recommendation", "recommendation is required.") :
-            new AssessmentSubmitted(r.Summary, r.Recommendation));
+            new SubmitAssessment(r.Summary, r.Recommendation));
 
     /// <summary><c>POST .../assessment/decision</c> (role assessment-approver): approve, or send back with a reason.</summary>
     public static Task<IResult> DecideAssessment(HttpContext http, string caseId) =>
-        CommandAsync<AssessmentDecisionRequest>(http, caseId, "assessmentDecided", [Roles.AssessmentApprover], (r, _) =>
+        CommandAsync<AssessmentDecisionRequest>(http, caseId, "assessmentDecided", [.. CommandPolicy.RolesFor<DecideAssessment>()], (r, _) =>
             r.Approve is not { } approve ? Fail("approve", "approve (true or false) is required.") :
             !approve && string.IsNullOrWhiteSpace(r.Reason) ? Fail("reason", "A reason is required to send the asesmen back.") :
-            new AssessmentDecided(approve, r.Reason));
+            new DecideAssessment(approve, r.Reason));
 
     /// <summary><c>POST .../signoffs/{ministry}</c> (role p2mi-signer or kemensos-signer): sign the dossier digest.</summary>
     public static Task<IResult> SignOff(HttpContext http, string caseId, string ministry)
@@ -310,7 +309,7 @@ public static class CaseEndpoints
             return Task.FromResult(Problems.Of(404, "ministry.unknown", "Unknown ministry", $"'{Problems.Shorten(ministry)}' is not a ministry; use kemenp2mi or kemensos."));
         }
 
-        return CommandAsync<SignOffRequest>(http, caseId, "signOff", [Roles.P2miSigner, Roles.KemensosSigner], (r, _) =>
+        return CommandAsync<SignOffRequest>(http, caseId, "signOff", [.. CommandPolicy.RolesFor<SignOff>()], (r, _) =>
             r.Approve is not { } approve ? Fail("approve", "approve (true or false) is required.") :
             string.IsNullOrWhiteSpace(r.DossierDigest) || r.DossierDigest.Length != 64 ? Fail("dossierDigest", "dossierDigest (64 hex characters, from GET /api/cases/{id}) is required.") :
             !approve && string.IsNullOrWhiteSpace(r.Reason) ? Fail("reason", "A reason is required to reject.") :
@@ -319,17 +318,17 @@ public static class CaseEndpoints
 
     /// <summary><c>POST .../holds</c> (role investigator): place an investigation hold; the answer names the hold ID.</summary>
     public static Task<IResult> PlaceHold(HttpContext http, string caseId) =>
-        CommandAsync<HoldRequest>(http, caseId, "holdPlaced", [Roles.Investigator], (r, commandId) =>
+        CommandAsync<HoldRequest>(http, caseId, "holdPlaced", [.. CommandPolicy.RolesFor<PlaceHold>()], (r, commandId) =>
             string.IsNullOrWhiteSpace(r.Reason) ? Fail("reason", "reason is required.") :
-            new HoldPlaced("HOLD-" + Identifiers.Sha256Hex(commandId)[..10].ToUpperInvariant(), r.Reason));
+            new PlaceHold("HOLD-" + Identifiers.Sha256Hex(commandId)[..10].ToUpperInvariant(), r.Reason));
 
     /// <summary><c>DELETE .../holds/{holdId}</c> (role investigator): lift a hold; optional JSON body with a reason.</summary>
     public static Task<IResult> LiftHold(HttpContext http, string caseId, string holdId) =>
-        CommandAsync<ReasonRequest>(http, caseId, "holdLifted", [Roles.Investigator], (r, _) => new HoldLifted(holdId, r.Reason), bodyOptional: true);
+        CommandAsync<ReasonRequest>(http, caseId, "holdLifted", [.. CommandPolicy.RolesFor<LiftHold>()], (r, _) => new LiftHold(holdId, r.Reason), bodyOptional: true);
 
     /// <summary><c>POST .../withdraw</c> (role admin): withdraw the case with a reason.</summary>
     public static Task<IResult> Withdraw(HttpContext http, string caseId) =>
-        CommandAsync<ReasonRequest>(http, caseId, "withdraw", [Roles.Admin], (r, _) =>
+        CommandAsync<ReasonRequest>(http, caseId, "withdraw", [.. CommandPolicy.RolesFor<Withdraw>()], (r, _) =>
             string.IsNullOrWhiteSpace(r.Reason) ? Fail("reason", "reason is required.") : new Withdraw(r.Reason));
 
     /// <summary>

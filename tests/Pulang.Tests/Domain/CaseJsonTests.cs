@@ -158,7 +158,7 @@ public class CaseJsonTests
 
         var back = JsonSerializer.Deserialize<CaseCommand>(json, PulangJson.Options);
 
-        var hold = Assert.IsType<HoldPlaced>(back);
+        var hold = Assert.IsType<PlaceHold>(back);
         Assert.Equal("h9", hold.HoldId);
         Assert.True(hold.Actor.Has(Roles.Investigator));
     }

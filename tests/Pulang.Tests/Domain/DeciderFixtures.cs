@@ -62,23 +62,23 @@ static class Fx
         };
     }
 
-    public static DocumentVerified Verified(string documentId, Actor? actor = null, IReadOnlyDictionary<string, string>? corrections = null,
+    public static VerifyDocument Verified(string documentId, Actor? actor = null, IReadOnlyDictionary<string, string>? corrections = null,
         IReadOnlyList<string>? acknowledge = null, string? note = "checked against the paper") =>
         new(documentId, corrections, note, acknowledge) { CommandId = NewId("cmd"), Actor = actor ?? Verifier };
 
-    public static AssessmentSubmitted Submitted(string summary = "Fictional summary of the asesmen.", string recommendation = "Refer to BP3MI for reintegration.", Actor? actor = null) =>
+    public static SubmitAssessment Submitted(string summary = "Fictional summary of the asesmen.", string recommendation = "Refer to BP3MI for reintegration.", Actor? actor = null) =>
         new(summary, recommendation) { CommandId = NewId("cmd"), Actor = actor ?? Assessor };
 
-    public static AssessmentDecided Decided(bool approve, string? reason = null, Actor? actor = null) =>
+    public static DecideAssessment Decided(bool approve, string? reason = null, Actor? actor = null) =>
         new(approve, reason) { CommandId = NewId("cmd"), Actor = actor ?? Approver };
 
     public static SignOff Sign(Ministry ministry, string digest, bool approve = true, string? reason = null, Actor? actor = null) =>
         new(ministry, approve, digest, reason) { CommandId = NewId("cmd"), Actor = actor ?? (ministry == Ministry.KemenP2MI ? P2mi : Kemensos) };
 
-    public static HoldPlaced Hold(string holdId, string reason = "TPPO investigation (fictional)", Actor? actor = null) =>
+    public static PlaceHold Hold(string holdId, string reason = "TPPO investigation (fictional)", Actor? actor = null) =>
         new(holdId, reason) { CommandId = NewId("cmd"), Actor = actor ?? Investigator };
 
-    public static HoldLifted Lift(string holdId, string? reason = "cleared", Actor? actor = null) =>
+    public static LiftHold Lift(string holdId, string? reason = "cleared", Actor? actor = null) =>
         new(holdId, reason) { CommandId = NewId("cmd"), Actor = actor ?? Investigator };
 
     public static Withdraw Withdraw(string reason = "duplicate registration", Actor? actor = null) =>

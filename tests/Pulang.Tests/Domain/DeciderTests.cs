@@ -249,7 +249,7 @@ public class DeciderTests
         Assert.Equal(4, d.State.Documents.Count);
     }
 
-    // ---------------------------------------------------------------- DocumentVerified
+    // ---------------------------------------------------------------- VerifyDocument
 
     static CaseState WithPassportInReview(string uploadedBy = "user:uploader-1") =>
         Apply(Opened(),
@@ -366,7 +366,7 @@ public class DeciderTests
         AssertEffects([new IndexCase(CaseId, Stage.AssessmentPending)], d.Effects);
     }
 
-    // ---------------------------------------------------------------- AssessmentSubmitted
+    // ---------------------------------------------------------------- SubmitAssessment
 
     [Theory]
     [InlineData("approver")]
@@ -422,7 +422,7 @@ public class DeciderTests
         Assert.Null(d.State.DossierDigest);
     }
 
-    // ---------------------------------------------------------------- AssessmentDecided
+    // ---------------------------------------------------------------- DecideAssessment
 
     [Theory]
     [InlineData("assessor")]

@@ -45,7 +45,7 @@ public sealed class VerificationTests
     static RefusalError Error(Decision d, string field) =>
         Assert.Single(d.Refusal!.Errors!, e => e.Field == field);
 
-    static Decision Invalid(CaseState s, DocumentVerified c)
+    static Decision Invalid(CaseState s, VerifyDocument c)
     {
         var d = Refused(s, c, RefusalKind.Unprocessable, "verification.invalid-correction");
         Assert.NotEmpty(d.Refusal!.Errors!);
@@ -296,7 +296,7 @@ public sealed class VerificationTests
         var request = JsonSerializer.Deserialize<VerificationRequest>("""{"corrections":{"nik":null},"note":"n"}""", PulangJson.Options)!;
         Assert.Null(request.Corrections![FieldNames.Nik]); // the serializer does not respect the nullable annotation
         var s = Apply(KtpInReview(), Scanned(DocumentKind.AssessmentForm, "doc-f", fields: C((FieldNames.FullName, "TESTA CONTOH WATI"), (FieldNames.Nik, GoodNik))));
-        var command = new DocumentVerified("doc-k", request.Corrections, request.Note, request.Acknowledge) { CommandId = NewId("cmd"), Actor = Verifier };
+        var command = new VerifyDocument("doc-k", request.Corrections, request.Note, request.Acknowledge) { CommandId = NewId("cmd"), Actor = Verifier };
 
         var d = Decider.Decide(s, command, Now());
         var next = Decider.Decide(d.State, Scanned(DocumentKind.Splp, "doc-s", fields: C((FieldNames.Nik, GoodNik))), Now());
