@@ -25,6 +25,8 @@ public sealed class WebAppTests(TestStorage storage)
 
         public CookieCollection Cookies => handler.CookieContainer.GetAllCookies();
 
+        public void SetCookie(string name, string value) => handler.CookieContainer.Add(Http.BaseAddress!, new Cookie(name, value, "/"));
+
         public static string Token(string html) => Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
 
         public async Task<string> PageAsync(string path)
@@ -108,7 +110,7 @@ public sealed class WebAppTests(TestStorage storage)
 
         // An expired token in the cookie sends the person to sign-in, saying the session expired.
         var expired = new Browser(host.Port);
-        expired.Cookies.Add(new Cookie("pulang_session", host.Tokens.Mint("sentra-supervisor", [Roles.AssessmentApprover], TimeSpan.FromMinutes(-5)), "/", "127.0.0.1"));
+        expired.SetCookie("pulang_session", host.Tokens.Mint("sentra-supervisor", [Roles.AssessmentApprover], TimeSpan.FromMinutes(-5)));
         var sent = await expired.Http.GetAsync("/cases", ct);
         Assert.Equal("/signin?expired=1", sent.Headers.Location?.OriginalString);
         expired.Dispose();
