@@ -1,0 +1,42 @@
+using Pulang.Workflows.Audit;
+using Pulang.Workflows.Domain;
+
+namespace Pulang.Workflows.Cases;
+
+/// <summary>
+/// The one path by which a person's command reaches a case, for the HTTP API and the web app alike: who may send it
+/// (<see cref="CommandPolicy"/>), then <see cref="CaseService.SendAsync"/> (the decider's pre-check, the external event,
+/// the wait for the decision); refusals that never reach the case are audited here (<see cref="RefusalAudit"/>).
+/// </summary>
+public sealed class CaseCommands(CaseService cases, RefusalAudit refusals)
+{
+    /// <summary>
+    /// Sends <paramref name="command"/> (with its <see cref="CaseCommand.Actor"/> and <see cref="CaseCommand.CommandId"/> set) to
+    /// the case. A caller without a role that may send it gets a Refused outcome with a <see cref="RefusalKind.Forbidden"/>
+    /// <c>role.required</c> refusal (pre-checked; audited when the case exists). <paramref name="auditKey"/> keeps a
+    /// repeated request's refusal to one audit entry (see <see cref="RefusalAudit.AppendAsync"/>).
+    /// </summary>
+    /// <param name="caseId">The case (= instance ID).</param>
+    /// <param name="command">The command.</param>
+    /// <param name="ct">Cancels the wait, not the command once raised.</param>
+    /// <param name="wait">How long to wait for the decision (null: <see cref="PulangOptions.CommandWaitTimeout"/>; zero: answer Pending once raised).</param>
+    /// <param name="auditKey">Stable key for audit entries of a repeated request, or null.</param>
+    public async Task<CommandOutcome> SendAsync(string caseId, CaseCommand command, CancellationToken ct, TimeSpan? wait = null, string? auditKey = null)
+    {
+        var roles = CommandPolicy.RolesFor(command.GetType());
+        if (!roles.Any(command.Actor.Has))
+        {
+            await refusals.AppendAsync(caseId, command.Actor, command.Name, "role.required", auditKey, ct: ct);
+            return new(CommandStatus.Refused, null, new Refusal(RefusalKind.Forbidden, "role.required",
+                $"This needs one of the roles {string.Join(", ", roles)}."), PreChecked: true);
+        }
+
+        var outcome = await cases.SendAsync(caseId, command, ct, wait);
+        if (outcome is { Status: CommandStatus.Refused, PreChecked: true, Refusal: { } refusal })
+        {
+            await refusals.AppendAsync(caseId, command.Actor, command.Name, refusal.Code, auditKey, AuditTrail.TargetOf(command), ct);
+        }
+
+        return outcome;
+    }
+}
