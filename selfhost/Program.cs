@@ -3,7 +3,7 @@ using Pulang.SelfHost;
 using Pulang.SelfHost.Hosting;
 using Pulang.Workflows.Http;
 
-// pulang [serve] | demo | token | users | accuracy | synth-passports | audit-verify — see README.md.
+// pulang [serve] | demo | token | users | accuracy | synth-passports | audit-verify — see docs/configuration.md.
 var root = new RootCommand("Pulang self-host: the case workflow service on Durable Task + Azure Storage (Azurite by default).");
 
 var serve = new Command("serve", "Run the service (default). Listens on " + PulangHost.DefaultUrl + " unless --urls is given.");

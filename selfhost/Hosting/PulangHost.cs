@@ -122,7 +122,7 @@ public static class PulangHost
         var route = $"{request.Method} {Problems.Shorten(request.Path.Value)}";
         var (code, detail) = (problem.Status ?? context.HttpContext.Response.StatusCode) switch
         {
-            404 => ("route.unknown", $"No API route matches {route}; see the API table in the README."),
+            404 => ("route.unknown", $"No API route matches {route}; see docs/api.md."),
             405 => ("method.not-allowed", $"{route}: this route does not take {request.Method}."),
             400 => ("request.malformed", $"{route}: a route or query value has the wrong form (for example max must be a whole number)."),
             413 => ("request.too-large", "The request body is larger than the server accepts."),
