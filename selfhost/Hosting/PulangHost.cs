@@ -3,6 +3,8 @@ using Azure;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.DurableTask.Client;
 using Pulang.SelfHost.Durable;
+using Pulang.Web;
+using Pulang.Web.Hosting;
 using Pulang.Workflows;
 using Pulang.Workflows.Cases;
 using Pulang.Workflows.Http;
@@ -76,9 +78,11 @@ public static class PulangHost
         if (local is not null)
         {
             services.AddSingleton(local);
+            services.AddSingleton<IDemoSignIn>(new LocalDemoSignIn(local));
         }
 
         services.AddPulangJwtBearer(auth, local?.ValidationParameters());
+        services.AddPulangWeb(config);
         services.AddAuthorization();
 
         var app = builder.Build();
@@ -94,6 +98,8 @@ public static class PulangHost
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapPulangApi().RequireAuthorization();
         app.MapPulangDownloads().AllowAnonymous();
+        // The web app for people (docs/web.md): outside /api; its handlers check the session cookie themselves.
+        app.MapPulangWeb();
 
         await app.Services.GetRequiredService<PulangStorage>().EnsureCreatedAsync();
         return app;
