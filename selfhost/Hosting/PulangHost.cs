@@ -10,6 +10,9 @@ using Pulang.Workflows.Cases;
 using Pulang.Workflows.Http;
 using Pulang.Workflows.Ocr;
 using Pulang.Workflows.Storage;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Pulang.Workflows.Telemetry;
 
 namespace Pulang.SelfHost.Hosting;
 
@@ -49,6 +52,11 @@ public static class PulangHost
         var config = builder.Configuration;
         var services = builder.Services;
         services.AddPulangWorkflows(config);
+        // Traces from the HTTP request through the Durable Task engine's orchestration and activity spans (DurableTask.Core's
+        // own activity source) down to storage calls; exported only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+        services.AddPulangTelemetry(config,
+            tracing: t => t.AddAspNetCoreInstrumentation(o => o.RecordException = true).AddSource("DurableTask.Core"),
+            metrics: m => m.AddAspNetCoreInstrumentation());
         services.Configure<EngineOptions>(config.GetSection(EngineOptions.Section));
         var pulang = config.GetSection(PulangOptions.Section).Get<PulangOptions>() ?? new PulangOptions();
         var dataDirectory = DataDirectory(config);
