@@ -3,7 +3,7 @@ using Pulang.SelfHost;
 using Pulang.SelfHost.Hosting;
 using Pulang.Workflows.Http;
 
-// pulang [serve] | demo | token | users | accuracy | synth-passports | audit-verify — see README.md.
+// pulang [serve] | demo | token | users | accuracy | synth-passports | audit-verify — see docs/configuration.md.
 var root = new RootCommand("Pulang self-host: the case workflow service on Durable Task + Azure Storage (Azurite by default).");
 
 var serve = new Command("serve", "Run the service (default). Listens on " + PulangHost.DefaultUrl + " unless --urls is given.");
@@ -16,7 +16,12 @@ serve.SetAction(async (parse, ct) =>
 });
 
 var samples = new Option<DirectoryInfo?>("--samples") { Description = "Folder with the sample scans (default: ../shared/samples/scans next to the repository)." };
-var demo = new Command("demo", "Start the service and carry the fictional sample person from intake to release over the HTTP API, printing each stage.") { samples };
+var exitAfterDemo = new Option<bool>("--exit") { Description = "Stop after the demo instead of keeping the service up for the browser." };
+var demo = new Command("demo", "Start the service, carry the fictional sample person from intake to release over the HTTP API (printing each stage), leave a second "
+    + "generated fictional case waiting for both ministries' sign-offs, print the web app's address and the demo users, and keep serving until Ctrl-C (--exit: stop).")
+{
+    samples, exitAfterDemo,
+};
 demo.TreatUnmatchedTokensAsErrors = false;
 demo.SetAction(async (parse, ct) =>
 {
@@ -24,8 +29,36 @@ demo.SetAction(async (parse, ct) =>
     await app.StartAsync(ct);
     try
     {
-        var url = app.Urls.First();
-        return await new Demo(new Uri(url), app.Services.GetRequiredService<LocalTokens>(), Demo.FindSamples(parse.GetValue(samples)), Console.Out).RunAsync(ct);
+        var url = new Uri(app.Urls.First());
+        var run = new Demo(url, app.Services.GetRequiredService<LocalTokens>(), Demo.FindSamples(parse.GetValue(samples)), Console.Out);
+        var exit = await run.RunAsync(ct);
+        if (exit != 0)
+        {
+            return exit;
+        }
+
+        var waiting = await run.LeaveCaseForSignOffAsync(person: 1, ct);
+        Console.WriteLine();
+        Console.WriteLine($"Web app / aplikasi web: {url}  (sign in by picking a demo user / masuk dengan memilih pengguna demo)");
+        Console.WriteLine($"Case {waiting} waits for both ministries: sign in as p2mi-official, approve on its sign-off page; then as kemensos-official.");
+        Console.WriteLine("Demo users and their roles:");
+        foreach (var (id, r) in LocalTokens.DemoUsers)
+        {
+            Console.WriteLine($"  {id,-24} {string.Join(", ", r)}");
+        }
+
+        if (parse.GetValue(exitAfterDemo))
+        {
+            return 0;
+        }
+
+        Console.WriteLine($"Serving on {url} until Ctrl-C.");
+        await app.WaitForShutdownAsync(ct);
+        return 0;
+    }
+    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+    {
+        return 130; // Ctrl-C during the demo
     }
     finally
     {

@@ -26,6 +26,8 @@ public static class PulangServices
         services.TryAddSingleton<Http.IDownloadLinkIssuer>(sp => sp.GetRequiredService<Http.DownloadLinks>());
         services.TryAddSingleton<PendingCommands>();
         services.TryAddScoped<CaseService>();
+        services.TryAddSingleton<Audit.RefusalAudit>();
+        services.TryAddScoped<CaseCommands>();
         services.TryAddScoped<DocumentUploads>();
         services.TryAddScoped<IntakeQueue>();
         services.TryAddSingleton<IOcrEngine>(_ => CreateOcrEngine(configuration));

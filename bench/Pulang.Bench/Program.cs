@@ -8,7 +8,7 @@ using Pulang.SelfHost.Hosting;
 
 // pulang-bench [--only batch,engine,memory,approvers,scaling,micro] [--cases 101] [--approvers 50] [--out bench/results]
 // pulang-bench --compare a.json b.json
-// See bench/README.md and the README's "Benchmarks" section.
+// See docs/benchmarks.md.
 var options = Suite.Parse(args);
 if (options.Compare is { } compare)
 {

@@ -10,6 +10,9 @@ using Pulang.Workflows.Cases;
 using Pulang.Workflows.Http;
 using Pulang.Workflows.Ocr;
 using Pulang.Workflows.Storage;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Pulang.Workflows.Telemetry;
 
 namespace Pulang.SelfHost.Hosting;
 
@@ -49,6 +52,11 @@ public static class PulangHost
         var config = builder.Configuration;
         var services = builder.Services;
         services.AddPulangWorkflows(config);
+        // Traces from the HTTP request through the Durable Task engine's orchestration and activity spans (DurableTask.Core's
+        // own activity source) down to storage calls; exported only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+        services.AddPulangTelemetry(config,
+            tracing: t => t.AddAspNetCoreInstrumentation(o => o.RecordException = true).AddSource("DurableTask.Core"),
+            metrics: m => m.AddAspNetCoreInstrumentation());
         services.Configure<EngineOptions>(config.GetSection(EngineOptions.Section));
         var pulang = config.GetSection(PulangOptions.Section).Get<PulangOptions>() ?? new PulangOptions();
         var dataDirectory = DataDirectory(config);
@@ -128,7 +136,7 @@ public static class PulangHost
         var route = $"{request.Method} {Problems.Shorten(request.Path.Value)}";
         var (code, detail) = (problem.Status ?? context.HttpContext.Response.StatusCode) switch
         {
-            404 => ("route.unknown", $"No API route matches {route}; see the API table in the README."),
+            404 => ("route.unknown", $"No API route matches {route}; see docs/api.md."),
             405 => ("method.not-allowed", $"{route}: this route does not take {request.Method}."),
             400 => ("request.malformed", $"{route}: a route or query value has the wrong form (for example max must be a whole number)."),
             413 => ("request.too-large", "The request body is larger than the server accepts."),
