@@ -60,7 +60,7 @@ public static class AuditTrail
         var entries = new List<AppendAudit>
         {
             new(caseId, new AuditRecord($"{caseId}:{command.CommandId}:{command.Name}", now, command.Actor.Id, [.. command.Actor.Roles], command.Name,
-                decision.Accepted ? AuditRecord.Accepted : AuditRecord.Refused, decision.Refusal?.Code, TargetOf(command))),
+                decision.Accepted ? AuditRecord.Accepted : AuditRecord.Refused, decision.Refusal?.PublicCode, TargetOf(command))),
         };
         if (before.Stage != Stage.Released && decision.State.Stage == Stage.Released)
         {

@@ -89,14 +89,20 @@ public sealed record SubmitAssessment(string Summary, string Recommendation) : C
 }
 
 /// <summary>The assessment supervisor approves the asesmen or sends it back with a reason.</summary>
-public sealed record DecideAssessment(bool Approve, string? Reason) : CaseCommand
+/// <param name="Approve">True approves, false sends back (a <paramref name="Reason"/> is then required); null is refused (<c>approve.required</c>).</param>
+/// <param name="Reason">Why it is sent back.</param>
+public sealed record DecideAssessment(bool? Approve, string? Reason) : CaseCommand
 {
     /// <inheritdoc/>
     public override string Name => "assessmentDecided";
 }
 
 /// <summary>A ministry's official approves or rejects the dossier identified by <paramref name="DossierDigest"/>.</summary>
-public sealed record SignOff(Ministry Ministry, bool Approve, string DossierDigest, string? Reason) : CaseCommand
+/// <param name="Ministry">The ministry signed for.</param>
+/// <param name="Approve">True approves, false rejects (a <paramref name="Reason"/> is then required); null is refused (<c>approve.required</c>).</param>
+/// <param name="DossierDigest">The digest the signer reviewed (64 characters, lower-case hex).</param>
+/// <param name="Reason">Why the dossier is rejected.</param>
+public sealed record SignOff(Ministry Ministry, bool? Approve, string DossierDigest, string? Reason) : CaseCommand
 {
     /// <inheritdoc/>
     public override string Name => "signOff";

@@ -24,7 +24,16 @@ public enum RefusalKind
 /// A refusal: <paramref name="Code"/> is stable (e.g. <c>signoff.stale-digest</c>), <paramref name="Message"/> for people, and
 /// <paramref name="Errors"/> the individual problems when there are several (e.g. each refused correction of a verification), else null.
 /// </summary>
-public sealed record Refusal(RefusalKind Kind, string Code, string Message, IReadOnlyList<RefusalError>? Errors = null);
+public sealed record Refusal(RefusalKind Kind, string Code, string Message, IReadOnlyList<RefusalError>? Errors = null)
+{
+    /// <summary>True for a refusal of a command's fields (<see cref="CommandFields.Check"/>): invalid, and every error names its field.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool NamesFields => Kind == RefusalKind.Invalid && Errors is { Count: > 0 } errors && errors.All(e => e.Field is not null);
+
+    /// <summary>The code the API answers and the audit trail records: <see cref="CommandFields.InvalidCode"/> for a refusal of fields, else <see cref="Code"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string PublicCode => NamesFields ? CommandFields.InvalidCode : Code;
+}
 
 /// <summary>
 /// One problem behind a <see cref="Refusal"/>: a field's error or a finding that was not acknowledged.
@@ -102,6 +111,22 @@ public static class Decider
             return Refuse(state, command, now, new Refusal(RefusalKind.Conflict, "case.finished", $"The case is {state.Stage}; it takes no more commands."));
         }
 
+        if (!CommandPolicy.IsCommand(command.GetType()))
+        {
+            return Refuse(state, command, now, new Refusal(RefusalKind.Invalid, "command.unknown", $"Unknown command {command.GetType().Name}."));
+        }
+
+        // Who may send it (CommandPolicy), then its fields (CommandFields), then the rules of the case's state.
+        if (!CommandPolicy.MayIssue(command.Actor, command))
+        {
+            return Refuse(state, command, now, new Refusal(RefusalKind.Forbidden, "role.required", CommandPolicy.Describe(command)));
+        }
+
+        if (CommandFields.Check(command) is { } invalid)
+        {
+            return Refuse(state, command, now, invalid);
+        }
+
         var result = command switch
         {
             DocumentScanned c => OnDocumentScanned(state, c, now),
@@ -161,11 +186,6 @@ public static class Decider
 
     static Outcome OnDocumentScanned(CaseState state, DocumentScanned c, DateTimeOffset now)
     {
-        if (!CommandPolicy.MayIssue(c.Actor, c))
-        {
-            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only Pulang's scan workflow reports scanned documents.");
-        }
-
         if (state.Documents.Any(d => d.DocumentId == c.DocumentId))
         {
             return Outcome.Ok(state, "repeat: document already recorded");
@@ -193,11 +213,6 @@ public static class Decider
 
     static Outcome OnDocumentVerified(CaseState state, VerifyDocument c, DateTimeOffset now)
     {
-        if (!CommandPolicy.MayIssue(c.Actor, c))
-        {
-            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only a verifier can verify documents.");
-        }
-
         var doc = state.Documents.FirstOrDefault(d => d.DocumentId == c.DocumentId);
         if (doc is null || !doc.Kind.VisibleTo(c.Actor))
         {
@@ -231,16 +246,6 @@ public static class Decider
 
     static Outcome OnAssessmentSubmitted(CaseState state, SubmitAssessment c, DateTimeOffset now)
     {
-        if (!CommandPolicy.MayIssue(c.Actor, c))
-        {
-            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an assessor can submit the asesmen.");
-        }
-
-        if (string.IsNullOrWhiteSpace(c.Summary) || string.IsNullOrWhiteSpace(c.Recommendation))
-        {
-            return Outcome.Refused(RefusalKind.Invalid, "assessment.empty", "The asesmen needs a summary and a recommendation.");
-        }
-
         if (state.WorkingStage != Stage.AssessmentPending)
         {
             return Outcome.Refused(RefusalKind.Conflict, "stage.not-assessment", $"The case is {StageText(state)}; the asesmen is submitted in AssessmentPending.");
@@ -257,11 +262,6 @@ public static class Decider
 
     static Outcome OnAssessmentDecided(CaseState state, DecideAssessment c, DateTimeOffset now)
     {
-        if (!CommandPolicy.MayIssue(c.Actor, c))
-        {
-            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an assessment approver can decide on the asesmen.");
-        }
-
         if (state.Assessment is not { Status: AssessmentStatus.Submitted } assessment || state.WorkingStage != Stage.AssessmentPending)
         {
             return Outcome.Refused(RefusalKind.Conflict, "assessment.not-submitted", "There is no submitted asesmen waiting for a decision.");
@@ -272,20 +272,15 @@ public static class Decider
             return Outcome.Refused(RefusalKind.Forbidden, "duty.approve-own-assessment", "The assessor cannot approve their own asesmen.");
         }
 
-        if (!c.Approve && string.IsNullOrWhiteSpace(c.Reason))
-        {
-            return Outcome.Refused(RefusalKind.Invalid, "reason.required", "Sending the asesmen back needs a reason.");
-        }
-
         var decided = assessment with
         {
-            Status = c.Approve ? AssessmentStatus.Approved : AssessmentStatus.SentBack,
+            Status = c.Approve == true ? AssessmentStatus.Approved : AssessmentStatus.SentBack,
             DecidedBy = c.Actor.Id,
             DecidedAt = now,
             Reason = c.Reason,
         };
         var next = state with { Assessment = decided };
-        if (!c.Approve)
+        if (c.Approve != true)
         {
             return Outcome.Ok(next, $"asesmen sent back: {c.Reason}");
         }
@@ -297,11 +292,6 @@ public static class Decider
 
     static Outcome OnSignOff(CaseState state, SignOff c, DateTimeOffset now)
     {
-        if (!CommandPolicy.MayIssue(c.Actor, c))
-        {
-            return Outcome.Refused(RefusalKind.Forbidden, "role.required", $"Only a {Roles.SignerFor(c.Ministry)} can sign for {c.Ministry}.");
-        }
-
         var other = c.Ministry == Ministry.KemenP2MI ? Ministry.Kemensos : Ministry.KemenP2MI;
         if (state.SignOffs.Any(s => s.Ministry == other && s.SignedBy == c.Actor.Id))
         {
@@ -323,14 +313,9 @@ public static class Decider
             return Outcome.Refused(RefusalKind.Conflict, "signoff.already-decided", $"{c.Ministry} has already decided on this dossier.");
         }
 
-        if (!c.Approve && string.IsNullOrWhiteSpace(c.Reason))
-        {
-            return Outcome.Refused(RefusalKind.Invalid, "reason.required", "A rejection needs a reason.");
-        }
-
-        var record = new SignOffRecord(c.Ministry, c.Approve, c.DossierDigest, c.Actor.Id, now, c.Reason);
+        var record = new SignOffRecord(c.Ministry, c.Approve == true, c.DossierDigest, c.Actor.Id, now, c.Reason);
         var next = state with { SignOffs = state.SignOffs.Add(record) };
-        if (!c.Approve)
+        if (c.Approve != true)
         {
             next = next with
             {
@@ -345,16 +330,6 @@ public static class Decider
 
     static Outcome OnHoldPlaced(CaseState state, PlaceHold c, DateTimeOffset now)
     {
-        if (!CommandPolicy.MayIssue(c.Actor, c))
-        {
-            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an investigator can place a hold.");
-        }
-
-        if (string.IsNullOrWhiteSpace(c.Reason) || string.IsNullOrWhiteSpace(c.HoldId))
-        {
-            return Outcome.Refused(RefusalKind.Invalid, "reason.required", "A hold needs an ID and a reason.");
-        }
-
         if (state.Holds.Any(h => h.HoldId == c.HoldId))
         {
             return Outcome.Refused(RefusalKind.Conflict, "hold.exists", $"Hold {c.HoldId} already exists.");
@@ -374,11 +349,6 @@ public static class Decider
 
     static Outcome OnHoldLifted(CaseState state, LiftHold c, DateTimeOffset now)
     {
-        if (!CommandPolicy.MayIssue(c.Actor, c))
-        {
-            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an investigator can lift a hold.");
-        }
-
         var hold = state.Holds.FirstOrDefault(h => h.HoldId == c.HoldId);
         if (hold is null)
         {
@@ -406,27 +376,12 @@ public static class Decider
 
     static Outcome OnWithdraw(CaseState state, Withdraw c, DateTimeOffset now)
     {
-        if (!CommandPolicy.MayIssue(c.Actor, c))
-        {
-            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an admin can withdraw a case.");
-        }
-
-        if (string.IsNullOrWhiteSpace(c.Reason))
-        {
-            return Outcome.Refused(RefusalKind.Invalid, "reason.required", "Withdrawing a case needs a reason.");
-        }
-
         var next = state with { Stage = Stage.Withdrawn, StageBeforeHold = null };
         return new Outcome(next, [new PublishCaseEvent($"{state.CaseId}:withdrawn", "case.withdrawn", state.CaseId, new Dictionary<string, string> { ["reason"] = c.Reason })], null, $"withdrawn: {c.Reason}");
     }
 
     static Outcome OnReminderDue(CaseState state, ReminderDue c)
     {
-        if (!CommandPolicy.MayIssue(c.Actor, c))
-        {
-            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Reminders come from the case's own timers.");
-        }
-
         if (state.Stage != c.Stage)
         {
             return Outcome.Ok(state, "reminder for a stage already left");

@@ -149,6 +149,6 @@ public static partial class CaseEndpoints
     /// <c>verification.acknowledgement-invalid</c> / <c>verification.note-required</c>; nothing changes on a refusal.
     /// </summary>
     public static Task<IResult> VerifyDocument(HttpContext http, string caseId, string documentId) =>
-        CommandAsync<VerificationRequest>(http, caseId, "documentVerified", [.. CommandPolicy.RolesFor<VerifyDocument>()], (r, _) =>
+        CommandAsync<VerificationRequest, VerifyDocument>(http, caseId, (r, _) =>
             new VerifyDocument(documentId, r.Corrections, r.Note, r.Acknowledge));
 }

@@ -630,7 +630,8 @@ public class DeciderTests
 
         Refused(s, Sign(Ministry.KemenP2MI, Sha("an older dossier")), RefusalKind.Conflict, "signoff.stale-digest");
         Refused(s, Sign(Ministry.KemenP2MI, s.DossierDigest!.ToUpperInvariant()), RefusalKind.Conflict, "signoff.stale-digest");
-        Refused(s, Sign(Ministry.KemenP2MI, ""), RefusalKind.Conflict, "signoff.stale-digest");
+        // An empty digest is no digest at all: a field error (the API answered 400 for it before the decider checked fields).
+        Refused(s, Sign(Ministry.KemenP2MI, ""), RefusalKind.Invalid, "signoff.digest-invalid");
 
         var d = Ok(s, Sign(Ministry.KemenP2MI, s.DossierDigest!));
         Assert.Equal(Stage.SignOffPending, d.State.Stage);
