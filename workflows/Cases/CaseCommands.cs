@@ -6,9 +6,11 @@ namespace Pulang.Workflows.Cases;
 /// <summary>
 /// The one path by which a person's command reaches a case, for the HTTP API and the web app alike: who may send it
 /// (<see cref="CommandPolicy"/>), then <see cref="CaseService.SendAsync"/> (the decider's pre-check, the external event,
-/// the wait for the decision); refusals that never reach the case are audited here (<see cref="RefusalAudit"/>).
+/// the wait for the decision); refusals that never reach the case are audited here (<see cref="RefusalAudit"/>). A re-classified
+/// document's scan is read again here once the case took it (<see cref="DocumentUploads.ReadAgainAsync"/>); a command still pending
+/// when the wait ends is read again when it is sent once more (same Idempotency-Key).
 /// </summary>
-public sealed class CaseCommands(CaseService cases, RefusalAudit refusals)
+public sealed class CaseCommands(CaseService cases, RefusalAudit refusals, DocumentUploads uploads)
 {
     /// <summary>
     /// Sends <paramref name="command"/> (with its <see cref="CaseCommand.Actor"/> and <see cref="CaseCommand.CommandId"/> set) to
@@ -43,6 +45,12 @@ public sealed class CaseCommands(CaseService cases, RefusalAudit refusals)
         if (outcome is { Status: CommandStatus.Refused, PreChecked: true, Refusal: { } refusal })
         {
             await refusals.AppendAsync(caseId, command.Actor, command.Name, refusal.PublicCode, auditKey, AuditTrail.TargetOf(command), ct);
+        }
+
+        if (command is ClassifyDocument classify && outcome is { Status: CommandStatus.Accepted, State: { } state })
+        {
+            // The case recorded the new kind; its scan is read again with that kind's reader (once, whoever asks again).
+            await uploads.ReadAgainAsync(state, classify.DocumentId, CancellationToken.None);
         }
 
         return outcome;

@@ -75,6 +75,8 @@ public static class AuditTrail
     {
         DocumentScanned c => c.DocumentId,
         VerifyDocument c => c.DocumentId,
+        RejectDocument c => c.DocumentId,
+        ClassifyDocument c => c.DocumentId,
         SignOff c => c.Ministry.ToString(),
         PlaceHold c => c.HoldId,
         LiftHold c => c.HoldId,

@@ -39,14 +39,60 @@ public enum DocumentStatus
     NeedsReview,
     /// <summary>A verifier confirmed it (with or without corrections).</summary>
     Verified,
+    /// <summary>Taken out of the case by a person (<see cref="CaseDocument.Rejection"/> says who and why): kept, listed, never counted.</summary>
+    Rejected,
 }
+
+/// <summary>Why a document was taken out of a case. Route and JSON names: <c>wrong-person</c>, <c>wrong-kind</c>, <c>unreadable</c>, <c>duplicate</c>.</summary>
+public enum RejectionReason
+{
+    /// <summary>The paper is someone else's.</summary>
+    WrongPerson,
+    /// <summary>Uploaded as the wrong kind (a re-classification records this too).</summary>
+    WrongKind,
+    /// <summary>The scan cannot be read (blurred, cut off); scan it again.</summary>
+    Unreadable,
+    /// <summary>The same paper is already in the case.</summary>
+    Duplicate,
+}
+
+/// <summary>Names of <see cref="RejectionReason"/> in requests.</summary>
+public static class RejectionReasons
+{
+    static readonly Dictionary<string, RejectionReason> ByName = new(StringComparer.Ordinal)
+    {
+        ["wrong-person"] = RejectionReason.WrongPerson,
+        ["wrong-kind"] = RejectionReason.WrongKind,
+        ["unreadable"] = RejectionReason.Unreadable,
+        ["duplicate"] = RejectionReason.Duplicate,
+    };
+
+    /// <summary>All names, e.g. for an error message.</summary>
+    public static IReadOnlyCollection<string> Names => ByName.Keys;
+
+    /// <summary>Parses a name (exact, lower case); null for anything else.</summary>
+    public static RejectionReason? Parse(string? name) => name is not null && ByName.TryGetValue(name, out var r) ? r : null;
+
+    /// <summary>The name of <paramref name="reason"/>.</summary>
+    public static string ToName(this RejectionReason reason) => ByName.First(p => p.Value == reason).Key;
+}
+
+/// <summary>Who took a document out of the case, when and why.</summary>
+/// <param name="Reason">Why.</param>
+/// <param name="Note">The person's note, if any.</param>
+/// <param name="RejectedBy">Actor ID.</param>
+/// <param name="RejectedAt">UTC, orchestration clock.</param>
+/// <param name="ReclassifiedAs">For a re-classification: the ID of the document its scan is read again as.</param>
+/// <param name="ReclassifiedKind">For a re-classification: the kind it is read again as.</param>
+public sealed record DocumentRejection(RejectionReason Reason, string? Note, string RejectedBy, DateTimeOffset RejectedAt, string? ReclassifiedAs = null, DocumentKind? ReclassifiedKind = null);
 
 /// <summary>One scanned document of a case.</summary>
 /// <remarks>
 /// <see cref="Fields"/> and <see cref="Findings"/> stay as read. A verification (see <see cref="Verification"/>) adds
 /// <see cref="VerifiedBy"/>, <see cref="VerifiedAt"/> (the command's orchestration time), <see cref="Corrections"/> (field to value,
 /// trimmed), <see cref="VerificationNote"/> and <see cref="AcknowledgedFindings"/> (the cross-document and case findings the
-/// verifier acknowledged, with both values and their sources), all null before.
+/// verifier acknowledged, with both values and their sources), all null before. A rejection sets <see cref="Status"/> to
+/// <see cref="DocumentStatus.Rejected"/> and <see cref="Rejection"/>; everything else stays as it was.
 /// </remarks>
 public sealed record CaseDocument(
     string DocumentId,
@@ -66,7 +112,8 @@ public sealed record CaseDocument(
     IReadOnlyDictionary<string, string>? Corrections = null,
     DateTimeOffset? VerifiedAt = null,
     string? VerificationNote = null,
-    IReadOnlyList<Finding>? AcknowledgedFindings = null)
+    IReadOnlyList<Finding>? AcknowledgedFindings = null,
+    DocumentRejection? Rejection = null)
 {
     /// <summary>The fields as they count: what was read (<see cref="Fields"/>, kept as read) with the verifier's corrections over it.</summary>
     public IReadOnlyDictionary<string, string> EffectiveFields =>

@@ -65,6 +65,15 @@ public static class CommandFields
                 Required(string.IsNullOrWhiteSpace(c.Reason), "reason", "reason is required.", "reason.required");
                 Required(string.IsNullOrWhiteSpace(c.HoldId), "holdId", "A hold needs an ID.", "reason.required");
                 break;
+            case RejectDocument c:
+                Required(c.Reason is null, "reason", $"reason is required: one of {string.Join(", ", RejectionReasons.Names)}.", "rejection.reason-invalid");
+                Value(c.Note?.Length > MaxTextLength, "note", $"note is longer than {MaxTextLength} characters.", "rejection.note-too-long");
+                break;
+            case ClassifyDocument c:
+                Required(c.Kind is null, "kind", $"kind is required: one of {string.Join(", ", DocumentKinds.RouteNames.Where(k => k != "investigation"))}.", "classification.kind-invalid");
+                Value(c.Kind is { } k && k.IsRestricted(), "kind", "A document cannot be re-classified as an investigation paper; upload it as one.", "classification.kind-invalid");
+                Value(c.Note?.Length > MaxTextLength, "note", $"note is longer than {MaxTextLength} characters.", "classification.note-too-long");
+                break;
             case Withdraw c:
                 Required(string.IsNullOrWhiteSpace(c.Reason), "reason", "reason is required.", "reason.required");
                 break;

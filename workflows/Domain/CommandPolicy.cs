@@ -59,6 +59,8 @@ public static class CommandPolicy
         [typeof(DocumentScanned)] = [],
         [typeof(ReminderDue)] = [],
         [typeof(VerifyDocument)] = [Roles.Verifier],
+        [typeof(RejectDocument)] = [Roles.Uploader, Roles.Verifier],
+        [typeof(ClassifyDocument)] = [Roles.Verifier],
         [typeof(SubmitAssessment)] = [Roles.Assessor],
         [typeof(DecideAssessment)] = [Roles.AssessmentApprover],
         [typeof(SignOff)] = [Roles.P2miSigner, Roles.KemensosSigner],

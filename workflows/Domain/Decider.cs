@@ -131,6 +131,8 @@ public static class Decider
         {
             DocumentScanned c => OnDocumentScanned(state, c, now),
             VerifyDocument c => OnDocumentVerified(state, c, now),
+            RejectDocument c => OnDocumentRejected(state, c, now),
+            ClassifyDocument c => OnDocumentClassified(state, c, now),
             SubmitAssessment c => OnAssessmentSubmitted(state, c, now),
             DecideAssessment c => OnAssessmentDecided(state, c, now),
             SignOff c => OnSignOff(state, c, now),
@@ -191,7 +193,7 @@ public static class Decider
             return Outcome.Ok(state, "repeat: document already recorded");
         }
 
-        if (state.Documents.FirstOrDefault(d => d.Sha256 == c.Sha256 && d.Kind == c.Kind) is { } twin)
+        if (state.Documents.FirstOrDefault(d => d.Sha256 == c.Sha256 && d.Kind == c.Kind && d.Status != DocumentStatus.Rejected) is { } twin)
         {
             return Outcome.Ok(state, $"duplicate of {twin.DocumentId}: same bytes, not added again");
         }
@@ -243,6 +245,67 @@ public static class Decider
             + (verified.AcknowledgedFindings is { Count: > 0 } acknowledged ? $", acknowledged {string.Join(", ", acknowledged.Select(f => f.Code).Distinct())}" : "")
             + (verified.VerificationNote is not null ? ", with a note" : ""));
     }
+
+    static Outcome OnDocumentRejected(CaseState state, RejectDocument c, DateTimeOffset now)
+    {
+        if (FindOpenDocument(state, c.DocumentId, c.Actor) is { Refusal: { } refusal })
+        {
+            return Outcome.Refused(refusal);
+        }
+
+        var doc = state.Documents.First(d => d.DocumentId == c.DocumentId);
+        var next = TakeOut(state, doc, new DocumentRejection(c.Reason!.Value, Trimmed(c.Note), c.Actor.Id, now));
+        return Advance(next, $"{doc.Kind.ToRoute()} {doc.DocumentId}: rejected ({c.Reason.Value.ToName()})");
+    }
+
+    static Outcome OnDocumentClassified(CaseState state, ClassifyDocument c, DateTimeOffset now)
+    {
+        if (FindOpenDocument(state, c.DocumentId, c.Actor) is { Refusal: { } refusal })
+        {
+            return Outcome.Refused(refusal);
+        }
+
+        var doc = state.Documents.First(d => d.DocumentId == c.DocumentId);
+        var kind = c.Kind!.Value;
+        if (doc.Kind == kind || doc.Kind.IsRestricted())
+        {
+            return Outcome.Refused(RefusalKind.Conflict, "classification.same-kind", doc.Kind == kind
+                ? $"Document {doc.DocumentId} is already a {kind.ToRoute()}."
+                : "An investigation paper is not re-classified; upload the paper again as its kind.");
+        }
+
+        var newId = ClassifyDocument.NewDocumentId(state.CaseId, doc.DocumentId, kind);
+        var next = TakeOut(state, doc, new DocumentRejection(RejectionReason.WrongKind, Trimmed(c.Note), c.Actor.Id, now, newId, kind));
+        return Advance(next, $"{doc.Kind.ToRoute()} {doc.DocumentId}: re-classified as {kind.ToRoute()}, read again as {newId}");
+    }
+
+    /// <summary>The document <paramref name="documentId"/> if <paramref name="actor"/> may see it and it is not rejected yet, else the refusal.</summary>
+    static Outcome FindOpenDocument(CaseState state, string documentId, Actor actor)
+    {
+        var doc = state.Documents.FirstOrDefault(d => d.DocumentId == documentId);
+        if (doc is null || !doc.Kind.VisibleTo(actor))
+        {
+            return Outcome.Refused(RefusalKind.NotFound, "document.unknown", $"The case has no document {documentId}.");
+        }
+
+        return doc.Status == DocumentStatus.Rejected
+            ? Outcome.Refused(RefusalKind.Conflict, "document.rejected", $"Document {documentId} was already rejected.")
+            : Outcome.Ok(state, "");
+    }
+
+    /// <summary>
+    /// Takes <paramref name="doc"/> out of the case (status Rejected). When it was part of an approved dossier, the dossier
+    /// gets a new revision, so sign-offs on the old one no longer count even if the same paper comes back.
+    /// </summary>
+    static CaseState TakeOut(CaseState state, CaseDocument doc, DocumentRejection rejection)
+    {
+        var next = state with { Documents = state.Documents.Replace(doc, doc with { Status = DocumentStatus.Rejected, Rejection = rejection }) };
+        return doc.Counts && !doc.Kind.IsRestricted() && state.Assessment is { Status: AssessmentStatus.Approved }
+            ? next with { DossierRevision = state.DossierRevision + 1 }
+            : next;
+    }
+
+    static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     static Outcome OnAssessmentSubmitted(CaseState state, SubmitAssessment c, DateTimeOffset now)
     {
@@ -395,8 +458,21 @@ public static class Decider
     /// <summary>DocumentsPending moves on when the checklist completes; a changed dossier in SignOffPending gets a new digest.</summary>
     static Outcome Advance(CaseState next, string detail)
     {
+        if (next.WorkingStage is Stage.AssessmentPending or Stage.SignOffPending && !next.Checklist.Complete)
+        {
+            // A required document was taken out: the case waits for its replacement.
+            return Outcome.Ok(WithStage(next with { DossierDigest = null }, Stage.DocumentsPending), detail + $"; documents incomplete again ({string.Join(", ", next.Checklist.Missing)})");
+        }
+
         if (next.WorkingStage == Stage.DocumentsPending && next.Checklist.Complete)
         {
+            if (next.Assessment is { Status: AssessmentStatus.Approved } approved)
+            {
+                // Complete again after a rejection, with the asesmen already approved: the new dossier goes to sign-off.
+                var digest = DossierDigest(next.CaseId, next.Documents, approved, next.DossierRevision);
+                return Outcome.Ok(WithStage(next with { DossierDigest = digest }, Stage.SignOffPending), detail + $"; documents complete, dossier {digest[..12]}");
+            }
+
             return Outcome.Ok(WithStage(next, Stage.AssessmentPending), detail + "; documents complete");
         }
 
