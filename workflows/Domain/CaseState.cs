@@ -169,6 +169,19 @@ public sealed record Hold(string HoldId, string? Reason, string PlacedBy, DateTi
     public Hold WithoutReasons() => this with { Reason = null, LiftReason = null };
 }
 
+/// <summary>
+/// Why and by whom a case was withdrawn. <paramref name="Reason"/> is the admin's free text: like a hold's reason, only
+/// investigators and admins see it (<see cref="WithoutReason"/> is what everyone else sees); it is never in an event.
+/// </summary>
+/// <param name="Reason">Why; null only in a view without reasons.</param>
+/// <param name="WithdrawnBy">Actor ID.</param>
+/// <param name="WithdrawnAt">UTC, orchestration clock.</param>
+public sealed record Withdrawal(string? Reason, string WithdrawnBy, DateTimeOffset WithdrawnAt)
+{
+    /// <summary>The withdrawal without the free text.</summary>
+    public Withdrawal WithoutReason() => this with { Reason = null };
+}
+
 /// <summary>One processed command: what it did, or why it was refused.</summary>
 public sealed record HistoryEntry(DateTimeOffset At, string CommandId, string Command, string ActorId, string Detail, Refusal? Refusal = null)
 {
@@ -223,6 +236,8 @@ public sealed record CaseState
     public int RemindersSent { get; init; }
     /// <summary>IDs and names of the last <see cref="CommandIdLimit"/> processed commands (repeat detection outlives the shorter history).</summary>
     public ImmutableList<string> ProcessedCommands { get; init; } = [];
+    /// <summary>Who withdrew the case, when and why, once withdrawn (the reason only for investigators and admins: <see cref="Withdrawal"/>).</summary>
+    public Withdrawal? Withdrawal { get; init; }
     /// <summary>Release time, once released.</summary>
     public DateTimeOffset? ReleasedAt { get; init; }
     /// <summary>Last <see cref="HistoryLimit"/> processed commands, oldest first.</summary>
@@ -239,28 +254,116 @@ public sealed record CaseState
     [JsonIgnore]
     public IEnumerable<Hold> OpenHolds => Holds.Where(h => h.IsOpen);
 
-    /// <summary>What the case still needs, computed from its documents.</summary>
-    public Checklist Checklist => Checklist.For(Documents);
+    /// <summary>
+    /// The checklist's items by name (<see cref="DocumentRequirement"/>), fixed when the case opened from the deployment's
+    /// <see cref="PulangOptions.RequiredDocuments"/>; null means <see cref="DocumentRequirement.DefaultNames"/> (cases opened before
+    /// the list was configurable).
+    /// </summary>
+    public ImmutableList<string>? RequiredDocuments { get; init; }
+
+    /// <summary>What the case still needs, computed from its documents and <see cref="RequiredDocuments"/>.</summary>
+    public Checklist Checklist => Checklist.For(Documents, (RequiredDocuments ?? [.. DocumentRequirement.DefaultNames]).Select(n => DocumentRequirement.Parse(n)).OfType<DocumentRequirement>());
 }
 
 /// <summary>
-/// The required documents: an identity document (passport or SPLP), a KTP, and the social assessment form.
-/// Only accepted or verified documents count.
+/// One item of the checklist: a name (its route names joined with <c>-or-</c>, e.g. <c>passport-or-splp</c>) and the kinds any of
+/// which satisfies it. Where a KTP is asked for, a family card (KK) counts too (DESIGN.md: "KTP or KK"): a verified KK, since a
+/// person has checked that it holds the person (an accepted one once the KK reader checks that itself).
+/// </summary>
+/// <param name="Name">e.g. <c>passport-or-splp</c>, <c>ktp</c>, <c>assessment-form</c>, <c>health-screening</c>, <c>pickup-letter</c>.</param>
+/// <param name="Kinds">The kinds that satisfy it (never a restricted kind).</param>
+public sealed record DocumentRequirement(string Name, IReadOnlyList<DocumentKind> Kinds)
+{
+    /// <summary>Today's list, the default of every deployment: passport or SPLP, KTP (or KK), the social assessment form.</summary>
+    public static readonly IReadOnlyList<string> DefaultNames = ["passport-or-splp", "ktp", "assessment-form"];
+
+    /// <summary>Parses a requirement name (route names of <see cref="DocumentKind"/> joined with <c>-or-</c>); null when a part is not a kind or is restricted.</summary>
+    public static DocumentRequirement? Parse(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        var kinds = new List<DocumentKind>();
+        foreach (var part in name.Trim().Split("-or-"))
+        {
+            if (!DocumentKinds.TryParse(part, out var kind) || kind.IsRestricted() || kinds.Contains(kind))
+            {
+                return null;
+            }
+
+            kinds.Add(kind);
+        }
+
+        return new(name.Trim(), kinds);
+    }
+
+    /// <summary>True when <paramref name="document"/> satisfies this item: it counts and is of one of <see cref="Kinds"/>, or is a verified KK where a KTP is asked for.</summary>
+    public bool SatisfiedBy(CaseDocument document) =>
+        document.Counts && (document.Kind == DocumentKind.Kk
+            ? (Kinds.Contains(DocumentKind.Kk) || Kinds.Contains(DocumentKind.Ktp)) && document.Status == DocumentStatus.Verified
+            : Kinds.Contains(document.Kind));
+
+    /// <summary>The item in words for people, Indonesian first, e.g. <c>Paspor atau SPLP (passport or SPLP)</c>.</summary>
+    public string Words =>
+        $"{string.Join(" atau ", Kinds.Select(k => Indonesian(k)))}{(Kinds.Contains(DocumentKind.Ktp) && !Kinds.Contains(DocumentKind.Kk) ? " atau KK" : "")}"
+        + $" ({string.Join(" or ", Kinds.Select(k => English(k)))}{(Kinds.Contains(DocumentKind.Ktp) && !Kinds.Contains(DocumentKind.Kk) ? " or KK" : "")})";
+
+    static string Indonesian(DocumentKind kind) => kind switch
+    {
+        DocumentKind.Passport => "Paspor",
+        DocumentKind.Splp => "SPLP",
+        DocumentKind.Ktp => "KTP",
+        DocumentKind.Kk => "KK",
+        DocumentKind.HealthScreening => "Hasil pemeriksaan kesehatan",
+        DocumentKind.AssessmentForm => "Formulir asesmen sosial",
+        DocumentKind.PickupLetter => "Surat penjemputan keluarga",
+        _ => "Dokumen lain",
+    };
+
+    static string English(DocumentKind kind) => kind switch
+    {
+        DocumentKind.Passport => "passport",
+        DocumentKind.Splp => "SPLP",
+        DocumentKind.Ktp => "KTP",
+        DocumentKind.Kk => "family card",
+        DocumentKind.HealthScreening => "health screening",
+        DocumentKind.AssessmentForm => "social assessment form",
+        DocumentKind.PickupLetter => "family pick-up letter",
+        _ => "other document",
+    };
+}
+
+/// <summary>
+/// What the case still needs: each required item (<see cref="DocumentRequirement"/>; the deployment's list, fixed when the case
+/// opened) and whether an accepted or verified document satisfies it. <see cref="IdentityDocument"/>, <see cref="Ktp"/> and
+/// <see cref="AssessmentForm"/> say the same for today's three items, whatever the list.
 /// </summary>
 public sealed record Checklist(bool IdentityDocument, bool Ktp, bool AssessmentForm)
 {
     /// <summary>True when all required documents are in.</summary>
-    public bool Complete => IdentityDocument && Ktp && AssessmentForm;
+    public bool Complete => Missing.Count == 0;
 
-    /// <summary>Names of the missing items: <c>passport-or-splp</c>, <c>ktp</c>, <c>assessment-form</c>.</summary>
-    public IReadOnlyList<string> Missing =>
-        [.. new[] { (IdentityDocument, "passport-or-splp"), (Ktp, "ktp"), (AssessmentForm, "assessment-form") }
-            .Where(x => !x.Item1).Select(x => x.Item2)];
+    /// <summary>Names of the missing items in list order, e.g. <c>passport-or-splp</c>, <c>ktp</c>, <c>assessment-form</c>.</summary>
+    public IReadOnlyList<string> Missing { get; init; } = [];
 
-    /// <summary>Computes the checklist of <paramref name="documents"/>.</summary>
-    public static Checklist For(IEnumerable<CaseDocument> documents)
+    /// <summary>The missing items in words for people (<see cref="DocumentRequirement.Words"/>), in the order of <see cref="Missing"/>.</summary>
+    public IReadOnlyList<string> MissingInWords { get; init; } = [];
+
+    /// <summary>Computes the checklist of <paramref name="documents"/> against <paramref name="requirements"/> (null: <see cref="DocumentRequirement.DefaultNames"/>).</summary>
+    public static Checklist For(IEnumerable<CaseDocument> documents, IEnumerable<DocumentRequirement>? requirements = null)
     {
-        var counting = documents.Where(d => d.Counts).Select(d => d.Kind).ToHashSet();
-        return new(counting.Any(k => k.IsIdentityDocument()), counting.Contains(DocumentKind.Ktp), counting.Contains(DocumentKind.AssessmentForm));
+        var docs = documents.ToList();
+        var items = (requirements ?? Default).ToList();
+        var missing = items.Where(r => !docs.Any(r.SatisfiedBy)).ToList();
+        bool Has(string name) => Default.First(r => r.Name == name) is var r && docs.Any(r.SatisfiedBy);
+        return new(Has("passport-or-splp"), Has("ktp"), Has("assessment-form"))
+        {
+            Missing = [.. missing.Select(r => r.Name)],
+            MissingInWords = [.. missing.Select(r => r.Words)],
+        };
     }
+
+    static readonly IReadOnlyList<DocumentRequirement> Default = [.. DocumentRequirement.DefaultNames.Select(n => DocumentRequirement.Parse(n)!)];
 }

@@ -73,10 +73,12 @@ public static class Decider
     /// <param name="caseId">Case ID (= instance ID).</param>
     /// <param name="intake">What intake declared.</param>
     /// <param name="now">Orchestration time (UTC).</param>
-    public static Decision Open(string caseId, CaseIntake intake, DateTimeOffset now)
+    /// <param name="requiredDocuments">The checklist's items (<see cref="CaseState.RequiredDocuments"/>); null: today's list.</param>
+    public static Decision Open(string caseId, CaseIntake intake, DateTimeOffset now, IReadOnlyList<string>? requiredDocuments = null)
     {
         var state = new CaseState
         {
+            RequiredDocuments = requiredDocuments is null ? null : [.. requiredDocuments],
             CaseId = caseId,
             Intake = intake,
             Stage = Stage.DocumentsPending,
@@ -439,8 +441,10 @@ public static class Decider
 
     static Outcome OnWithdraw(CaseState state, Withdraw c, DateTimeOffset now)
     {
-        var next = state with { Stage = Stage.Withdrawn, StageBeforeHold = null };
-        return new Outcome(next, [new PublishCaseEvent($"{state.CaseId}:withdrawn", "case.withdrawn", state.CaseId, new Dictionary<string, string> { ["reason"] = c.Reason })], null, $"withdrawn: {c.Reason}");
+        // The reason is kept in the state for investigators and admins only (CaseView), like a hold's: never in the history
+        // every role reads, nor in the event.
+        var next = state with { Stage = Stage.Withdrawn, StageBeforeHold = null, Withdrawal = new Withdrawal(c.Reason.Trim(), c.Actor.Id, now) };
+        return new Outcome(next, [new PublishCaseEvent($"{state.CaseId}:withdrawn", "case.withdrawn", state.CaseId, new Dictionary<string, string> { ["stage"] = state.WorkingStage.ToString() })], null, "withdrawn");
     }
 
     static Outcome OnReminderDue(CaseState state, ReminderDue c)

@@ -1050,7 +1050,10 @@ public class DeciderTests
         Assert.Null(d.State.StageBeforeHold);
         Assert.True(d.State.IsFinished);
         Assert.Null(d.State.ReleasedAt);
-        AssertEffects([new IndexCase(CaseId, Stage.Withdrawn), Event($"{CaseId}:withdrawn", "case.withdrawn", ("reason", "person left the centre"))], d.Effects);
+        // The reason stays with the case for investigators and admins; the event and the history do not carry it.
+        AssertEffects([new IndexCase(CaseId, Stage.Withdrawn), Event($"{CaseId}:withdrawn", "case.withdrawn", ("stage", stage == Stage.OnHold ? Stage.AssessmentPending.ToString() : stage.ToString()))], d.Effects);
+        Assert.Equal(new Withdrawal("person left the centre", Admin.Id, d.State.UpdatedAt), d.State.Withdrawal);
+        Assert.DoesNotContain("left the centre", d.State.History[^1].Detail);
     }
 
     public static TheoryData<string, string> FinishedCases()
