@@ -39,6 +39,8 @@ public static partial class CaseEndpoints
         api.MapGet("/cases/{caseId}/release", GetRelease);
         api.MapPut("/cases/{caseId}/documents/{kind}", UploadDocument);
         api.MapPost("/cases/{caseId}/documents/{documentId}/verification", VerifyDocument);
+        api.MapPost("/cases/{caseId}/documents/{documentId}/rejection", RejectDocument);
+        api.MapPost("/cases/{caseId}/documents/{documentId}/classification", ClassifyDocument);
         api.MapPost("/cases/{caseId}/assessment", SubmitAssessment);
         api.MapPost("/cases/{caseId}/assessment/decision", DecideAssessment);
         api.MapPost("/cases/{caseId}/signoffs/{ministry}", SignOff);

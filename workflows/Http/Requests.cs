@@ -126,3 +126,13 @@ public sealed record ReasonRequest(string? Reason);
 /// <param name="Acknowledge">Finding codes of the document's conflicts with the case or other documents that the verifier accepts
 /// knowingly (otherwise 409 <c>verification.conflict</c>).</param>
 public sealed record VerificationRequest(Dictionary<string, string>? Corrections, string? Note, List<string>? Acknowledge = null);
+
+/// <summary>Body of <c>POST .../documents/{documentId}/rejection</c>: <c>{"reason":"wrong-person","note":"..."}</c>.</summary>
+/// <param name="Reason">One of <c>wrong-person</c>, <c>wrong-kind</c>, <c>unreadable</c>, <c>duplicate</c> (required).</param>
+/// <param name="Note">Optional note, e.g. which document it duplicates (at most 2000 characters).</param>
+public sealed record RejectionRequest(string? Reason, string? Note);
+
+/// <summary>Body of <c>POST .../documents/{documentId}/classification</c>: <c>{"kind":"ktp","note":"..."}</c>.</summary>
+/// <param name="Kind">The document kind's route name (e.g. <c>ktp</c>, <c>kk</c>; not <c>investigation</c>; required).</param>
+/// <param name="Note">Optional note.</param>
+public sealed record ClassificationRequest(string? Kind, string? Note);
