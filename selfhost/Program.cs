@@ -181,4 +181,6 @@ root.SetAction(async (parse, ct) =>
     return 0;
 });
 
-return await root.Parse(args).InvokeAsync();
+// SIGTERM and Ctrl-C cancel the action's token and wait for it: the host stops its work and the Azurite it started
+// (HostOptions.ShutdownTimeout is 30 s). System.CommandLine's default, 2 s, ended the process in the middle of that stop.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });

@@ -60,6 +60,10 @@ public static class PulangHost
         services.Configure<EngineOptions>(config.GetSection(EngineOptions.Section));
         var pulang = config.GetSection(PulangOptions.Section).Get<PulangOptions>() ?? new PulangOptions();
         var dataDirectory = DataDirectory(config);
+        ListenGuard.Check(config, localIssuer: string.IsNullOrEmpty(config[$"{AuthOptions.Section}:{nameof(AuthOptions.Authority)}"]));
+
+        var auth = config.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var local = string.IsNullOrEmpty(auth.Authority) ? LocalTokens.Load(auth, dataDirectory) : null;
 
         using var bootLogging = LoggerFactory.Create(l => l.AddConsole());
         var bootLogger = bootLogging.CreateLogger("Pulang");
@@ -81,8 +85,8 @@ public static class PulangHost
         services.AddHostedService<IntakeQueueListener>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = FrameworkProblem);
 
-        var auth = config.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        var local = string.IsNullOrEmpty(auth.Authority) ? LocalTokens.Load(auth, dataDirectory) : null;
+        services.PostConfigure<PulangOptions>(o => o.DownloadLinkKey = string.IsNullOrWhiteSpace(o.DownloadLinkKey)
+            ? Convert.ToBase64String(LocalSecrets.LoadOrCreateKey(dataDirectory, "download-link-key")) : o.DownloadLinkKey);
         if (local is not null)
         {
             services.AddSingleton(local);
@@ -109,7 +113,16 @@ public static class PulangHost
         // The web app for people (docs/web.md): outside /api; its handlers check the session cookie themselves.
         app.MapPulangWeb();
 
-        await app.Services.GetRequiredService<PulangStorage>().EnsureCreatedAsync();
+        try
+        {
+            await app.Services.GetRequiredService<PulangStorage>().EnsureCreatedAsync();
+        }
+        catch when (azurite is { Owned: true })
+        {
+            await azurite.DisposeAsync(); // the app never starts, so ApplicationStopped would not stop it
+            throw;
+        }
+
         return app;
     }
 
