@@ -47,6 +47,8 @@ public static partial class CaseEndpoints
         api.MapPost("/cases/{caseId}/withdraw", Withdraw);
         api.MapGet("/cases/{caseId}/audit", GetAudit);
         api.MapGet("/cases/{caseId}/documents/{documentId}/content", GetDocumentLink);
+        api.MapPost("/manifests", (Delegate)SubmitManifest);
+        api.MapGet("/manifests/{manifestId}", GetManifest);
         return api;
     }
 
