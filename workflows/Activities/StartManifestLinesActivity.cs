@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Pulang.Workflows.Cases;
 using Pulang.Workflows.Manifests;
 using Pulang.Workflows.Orchestrations;
@@ -16,7 +17,7 @@ namespace Pulang.Workflows.Activities;
 /// <c>created</c> again, and replaces the same result rows. Built from the host's services (the self-host's root provider; in
 /// Functions the invocation's, with its Durable client).
 /// </summary>
-public sealed class StartManifestLinesActivity(IServiceProvider services, ManifestStore store, TimeProvider time) : TaskActivity<ManifestBatch, ManifestCounts>
+public sealed class StartManifestLinesActivity(IServiceProvider services, ManifestStore store, TimeProvider time, ILogger<StartManifestLinesActivity> logger) : TaskActivity<ManifestBatch, ManifestCounts>
 {
     /// <summary>Activity name in both hosts.</summary>
     public const string Name = "StartManifestLines";
@@ -27,6 +28,7 @@ public sealed class StartManifestLinesActivity(IServiceProvider services, Manife
     /// <inheritdoc/>
     public override async Task<ManifestCounts> RunAsync(TaskActivityContext context, ManifestBatch input)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var cases = ActivatorUtilities.CreateInstance<CaseService>(services);
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var results = new ConcurrentBag<ManifestLineResult>();
@@ -34,7 +36,10 @@ public sealed class StartManifestLinesActivity(IServiceProvider services, Manife
             results.Add(await StartLineAsync(cases, input.ManifestId, line, today, ct)));
         var ordered = results.OrderBy(r => r.Line).ToList();
         await store.SaveResultsAsync(input.ManifestId, ordered, CancellationToken.None);
-        return ManifestCounts.Of(ordered);
+        var counts = ManifestCounts.Of(ordered);
+        logger.LogInformation("Manifest {ManifestId}: lines {First}-{Last} in {Seconds:F1} s ({Created} created, {Existing} existing, {Conflict} conflict, {Refused} refused)",
+            input.ManifestId, input.Lines[0].Line, input.Lines[^1].Line, clock.Elapsed.TotalSeconds, counts.Created, counts.Existing, counts.Conflict, counts.Refused);
+        return counts;
     }
 
     /// <summary>The result of one line (see the class summary); storage failures throw, so the batch is retried.</summary>

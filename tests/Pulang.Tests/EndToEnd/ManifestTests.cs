@@ -163,8 +163,10 @@ public sealed class ManifestTests(ManifestHost fixture) : IClassFixture<Manifest
         var state = (await Api.GetAsync($"/api/cases/{caseId}", T("bp3mi-reader"), Ct)).EnsureSuccess().Case;
         Assert.Equal(person.FullName, state.Intake.FullName);
 
-        // In a (JSON) manifest: the other data is a conflict line, the same data an existing one.
-        var json = JsonSerializer.Serialize(new { persons = new[] { other, person } }, Pulang.Workflows.PulangJson.Options);
+        // In a (JSON) manifest: the other data is a conflict line, a known reference with the same data an existing one.
+        var second = ManifestSample.Persons(1, seed: 12, $"D{Guid.NewGuid():N}"[..13], Today)[0];
+        var secondId = (await Api.JsonAsync(HttpMethod.Post, "/api/cases", T("embassy-kl-manifest"), second, ct: Ct)).EnsureSuccess().Json.GetProperty("caseId").GetString();
+        var json = JsonSerializer.Serialize(new { persons = new[] { other, second } }, Pulang.Workflows.PulangJson.Options);
         var posted = await Api.SendAsync(HttpMethod.Post, "/api/manifests", T("embassy-kl-manifest"), new StringContent(json, Encoding.UTF8, "application/json"), ct: Ct);
         Assert.True(posted.Status == HttpStatusCode.Accepted, posted.Body);
         var view = await WaitCompletedAsync(posted.Json.GetProperty("manifestId").GetString()!, TimeSpan.FromMinutes(2));
@@ -173,7 +175,7 @@ public sealed class ManifestTests(ManifestHost fixture) : IClassFixture<Manifest
         Assert.Equal(caseId, results[0].GetProperty("caseId").GetString());
         Assert.Equal(["fullName", "birthDate"], results[0].GetProperty("fields").EnumerateArray().Select(f => f.GetString()!));
         Assert.Equal("existing", results[1].GetProperty("status").GetString());
-        Assert.Equal(caseId, results[1].GetProperty("caseId").GetString());
+        Assert.Equal(secondId, results[1].GetProperty("caseId").GetString());
     }
 
     [Fact]
