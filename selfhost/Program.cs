@@ -3,7 +3,7 @@ using Pulang.SelfHost;
 using Pulang.SelfHost.Hosting;
 using Pulang.Workflows.Http;
 
-// pulang [serve] | demo | token | users | accuracy | synth-passports | audit-verify — see docs/configuration.md.
+// pulang [serve] | demo | token | users | accuracy | synth-passports | manifest-sample | audit-verify — see docs/configuration.md.
 var root = new RootCommand("Pulang self-host: the case workflow service on Durable Task + Azure Storage (Azurite by default).");
 
 var serve = new Command("serve", "Run the service (default). Listens on " + PulangHost.DefaultUrl + " unless --urls is given.");
@@ -147,6 +147,22 @@ synth.SetAction(parse =>
     Console.WriteLine(truth);
 });
 
+var manifestFile = new Argument<FileInfo>("file") { Description = "Where to write the manifest (.csv or .json; the extension picks the format)." };
+var manifestCount = new Option<int>("--count") { Description = "How many persons (default 101).", DefaultValueFactory = _ => 101 };
+var manifestSeed = new Option<int>("--seed") { Description = "Seed (default 1): the same seed gives the same persons.", DefaultValueFactory = _ => 1 };
+var manifestPrefix = new Option<string>("--prefix") { Description = "External reference prefix (default KBRI-KL-2026; references are PREFIX-0001...).", DefaultValueFactory = _ => "KBRI-KL-2026" };
+var manifestSample = new Command("manifest-sample", "Write a fictional embassy manifest (made-up names, valid NIKs) for POST /api/manifests or the manifests container.")
+{
+    manifestFile, manifestCount, manifestSeed, manifestPrefix,
+};
+manifestSample.SetAction(parse =>
+{
+    var file = parse.GetValue(manifestFile)!;
+    var persons = ManifestSample.Persons(parse.GetValue(manifestCount), parse.GetValue(manifestSeed), parse.GetValue(manifestPrefix)!, DateOnly.FromDateTime(DateTime.UtcNow));
+    File.WriteAllText(file.FullName, file.Extension.Equals(".json", StringComparison.OrdinalIgnoreCase) ? ManifestSample.ToJson(persons) : ManifestSample.ToCsv(persons));
+    Console.WriteLine($"{persons.Count} fictional persons written to {file.FullName}");
+});
+
 var connection = new Option<string?>("--connection") { Description = "Storage connection string (default: Pulang__StorageConnectionString, else the local Azurite)." };
 var account = new Option<string?>("--account") { Description = "Storage account name, signed in with Entra ID (DefaultAzureCredential: az login, a managed identity) instead of a connection string, for an account with shared keys off; needs Storage Blob Data Reader and Storage Table Data Reader." };
 var auditVerify = new Command("audit-verify", "Verify every case's audit trail (hash chain) in a storage account; exit code 1 if any log was tampered with.") { connection, account };
@@ -167,6 +183,7 @@ auditVerify.SetAction(async (parse, ct) =>
 
 
 root.Subcommands.Add(serve);
+root.Subcommands.Add(manifestSample);
 root.Subcommands.Add(accuracy);
 root.Subcommands.Add(synth);
 root.Subcommands.Add(auditVerify);

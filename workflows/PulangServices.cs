@@ -12,7 +12,7 @@ public static class PulangServices
 {
     /// <summary>
     /// Registers options (section <c>Pulang</c>), the case index, the case service, uploads, incoming
-    /// scans, the intake queue handler and the OCR engine. The host registers <see cref="PulangStorage"/> (connection string or managed
+    /// scans, the intake queue handler, manifests and the OCR engine. The host registers <see cref="PulangStorage"/> (connection string or managed
     /// identity) and a <see cref="Microsoft.DurableTask.Client.DurableTaskClient"/> (singleton in the self-host;
     /// per invocation in Functions, hence the scoped services here).
     /// </summary>
@@ -33,6 +33,9 @@ public static class PulangServices
         EnsureOcrEngineAllowed(configuration);
         services.TryAddSingleton<IOcrEngine>(_ => CreateOcrEngine(configuration));
         services.TryAddScoped<IncomingScans>();
+        services.TryAddSingleton<Manifests.ManifestStore>();
+        services.TryAddScoped<Manifests.ManifestService>();
+        services.TryAddScoped<Manifests.ManifestBlobs>();
         return services;
     }
 

@@ -16,7 +16,7 @@ using Pulang.Workflows.Telemetry;
 
 namespace Pulang.SelfHost.Hosting;
 
-/// <summary>Builds the self-host: storage (Azurite by default), the Durable Task engine, the HTTP API and the intake listener.</summary>
+/// <summary>Builds the self-host: storage (Azurite by default), the Durable Task engine, the HTTP API, the intake listener and the watchers of <c>incoming</c> and <c>manifests</c>.</summary>
 public static class PulangHost
 {
     /// <summary>Where the self-host listens unless <c>--urls</c> or <c>ASPNETCORE_URLS</c> says otherwise.</summary>
@@ -83,6 +83,12 @@ public static class PulangHost
         services.AddHostedService(sp => sp.GetRequiredService<DurableEngine>());
         services.AddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<DurableEngine>().Client);
         services.AddHostedService<IntakeQueueListener>();
+        if (config.GetValue("Pulang:WatchBlobs", true))
+        {
+            // Two instances of one type: AddHostedService would keep only the first.
+            services.AddSingleton<IHostedService>(BlobDropWatcher.Incoming);
+            services.AddSingleton<IHostedService>(BlobDropWatcher.Manifests);
+        }
         services.AddProblemDetails(o => o.CustomizeProblemDetails = FrameworkProblem);
 
         services.PostConfigure<PulangOptions>(o => o.DownloadLinkKey = string.IsNullOrWhiteSpace(o.DownloadLinkKey)

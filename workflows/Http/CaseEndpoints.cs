@@ -49,10 +49,15 @@ public static partial class CaseEndpoints
         api.MapPost("/cases/{caseId}/withdraw", Withdraw);
         api.MapGet("/cases/{caseId}/audit", GetAudit);
         api.MapGet("/cases/{caseId}/documents/{documentId}/content", GetDocumentLink);
+        api.MapPost("/manifests", (Delegate)SubmitManifest);
+        api.MapGet("/manifests/{manifestId}", GetManifest);
         return api;
     }
 
-    /// <summary><c>POST /api/cases</c> (roles intake, admin): starts a case; 201 new, 200 with the existing case for a known external reference.</summary>
+    /// <summary>
+    /// <c>POST /api/cases</c> (roles intake, admin): starts a case; 201 new, 200 with the existing case for a known external
+    /// reference sent with the same data, 409 <c>intake.conflict</c> naming the differing fields when sent with other data.
+    /// </summary>
     public static async Task<IResult> CreateCase(HttpContext http)
     {
         if (Authorize(http, out var actor, Roles.Intake, Roles.Admin) is { } denied) return denied;
@@ -61,6 +66,7 @@ public static partial class CaseEndpoints
         var intake = request!.Validate(DateOnly.FromDateTime(DateTime.UtcNow), out var errors);
         if (intake is null) return Problems.Invalid(errors);
         var outcome = await Service(http).StartAsync(intake, http.RequestAborted);
+        if (outcome.IsConflict) return Problems.IntakeConflict(outcome.CaseId, outcome.ConflictingFields!);
         var location = $"/api/cases/{outcome.CaseId}";
         http.Response.Headers.Location = location;
         return Json(new { caseId = outcome.CaseId, created = outcome.Created, location }, outcome.Created ? 201 : 200);

@@ -20,7 +20,9 @@ namespace Pulang.Workflows.Http;
 /// <param name="PlacementCountry">Country the PMI worked in (required, at most 100 characters, a place name).</param>
 /// <param name="ArrivalDate">Date of arrival back in Indonesia, <c>yyyy-MM-dd</c> (required; not before the birth date, not
 /// in the future).</param>
-/// <param name="Nik">Nomor Induk Kependudukan (the KTP's 16-digit population number), if known; compared with the NIK read from the KTP scan.</param>
+/// <param name="Nik">Nomor Induk Kependudukan (the KTP's 16-digit population number), if known; checked by <see cref="Documents.Nik.Decode"/>
+/// (16 digits encoding a real past date, a Kemendagri province code, regency, district and serial not zero) and compared with the NIK
+/// read from the KTP scan.</param>
 public sealed record IntakeRequest(
     string? ExternalReference,
     string? FullName,
@@ -84,9 +86,10 @@ public sealed record IntakeRequest(
         }
 
         var nik = string.IsNullOrWhiteSpace(Nik) ? null : Nik.Trim();
-        if (nik is not null && (nik.Length != 16 || !nik.All(char.IsAsciiDigit)))
+        if (nik is not null && Documents.Nik.Decode(nik, today).Findings is { Count: > 0 } nikFindings)
         {
-            e["nik"] = ["nik must be 16 digits."];
+            // The NIK rules (Nik.Decode): 16 digits, a real date, a Kemendagri province, regency, district and serial not zero.
+            e["nik"] = [.. nikFindings.Select(f => $"nik: {f.Message} ({f.Code})")];
         }
 
         if (birth is { } b && arrival is { } a && a < b)

@@ -40,6 +40,9 @@ public sealed class SelfHostProcess : IAsyncDisposable
             ["DOTNET_ENVIRONMENT"] = "Production",
             // A test environment: the test-only embedded-text engine may be chosen (refused at start elsewhere).
             ["Pulang__Ocr__AllowTestEngines"] = "true",
+            // The containers other systems write to are shared by every test host on the test Azurite: only the tests of the
+            // watchers turn them on (BlobWatchTests), so no other host handles their blobs.
+            ["Pulang__WatchBlobs"] = "false",
             // Timestamps (UTC, to the millisecond) so a failure's log lines can be matched with task hub rows.
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
