@@ -32,6 +32,8 @@ public static class PulangServices
         services.TryAddScoped<IntakeQueue>();
         services.TryAddSingleton<IOcrEngine>(_ => CreateOcrEngine(configuration));
         services.TryAddScoped<IncomingScans>();
+        // The self-host registers its own (with its data directory); Functions reads the setting (a Key Vault reference).
+        services.TryAddSingleton(_ => Letters.ReleaseKey.Load(configuration, null));
         return services;
     }
 

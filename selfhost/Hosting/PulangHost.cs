@@ -47,6 +47,7 @@ public static class PulangHost
         var config = builder.Configuration;
         var services = builder.Services;
         services.AddPulangWorkflows(config);
+        services.AddSingleton(Pulang.Workflows.Letters.ReleaseKey.Load(config, DataDirectory(config)));
         services.Configure<EngineOptions>(config.GetSection(EngineOptions.Section));
         var pulang = config.GetSection(PulangOptions.Section).Get<PulangOptions>() ?? new PulangOptions();
         var dataDirectory = DataDirectory(config);
@@ -76,6 +77,7 @@ public static class PulangHost
         if (local is not null)
         {
             services.AddSingleton(local);
+            local.WriteDemoUsers(dataDirectory);
         }
 
         services.AddPulangJwtBearer(auth, local?.ValidationParameters());
@@ -94,6 +96,7 @@ public static class PulangHost
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapPulangApi().RequireAuthorization();
         app.MapPulangDownloads().AllowAnonymous();
+        app.MapPulangLetterChecks().AllowAnonymous();
 
         await app.Services.GetRequiredService<PulangStorage>().EnsureCreatedAsync();
         return app;

@@ -37,6 +37,7 @@ public static partial class CaseEndpoints
         api.MapGet("/cases/{caseId}", GetCase);
         api.MapGet("/inbox", GetInbox);
         api.MapGet("/cases/{caseId}/release", GetRelease);
+        api.MapGet("/cases/{caseId}/release/letter", GetReleaseLetter);
         api.MapPut("/cases/{caseId}/documents/{kind}", UploadDocument);
         api.MapPost("/cases/{caseId}/documents/{documentId}/verification", VerifyDocument);
         api.MapPost("/cases/{caseId}/assessment", SubmitAssessment);
