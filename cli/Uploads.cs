@@ -35,7 +35,7 @@ public static class Uploads
         var (people, problems) = BatchPlan.Read(folder);
         var targets = new Dictionary<string, Target>(StringComparer.Ordinal);
         var missing = new List<string>();
-        if (problems.Count == 0)
+        // References are looked up even when files have problems, so one run lists everything to fix.
         {
             foreach (var person in people)
             {
