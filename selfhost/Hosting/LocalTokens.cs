@@ -72,6 +72,23 @@ public sealed class LocalTokens(SymmetricSecurityKey key, string audience)
         return new LocalTokens(new SymmetricSecurityKey(bytes), options.Audience);
     }
 
+    /// <summary>The file in the data directory that lists <see cref="DemoUsers"/> for <c>pulang login</c> (the staff CLI).</summary>
+    public const string DemoUsersFile = "demo-users.json";
+
+    /// <summary>
+    /// Writes <c>{dataDirectory}/demo-users.json</c>: <c>{"issuer","audience","users":{id:[roles]}}</c>, no secret. The staff
+    /// CLI on the same machine reads it with the key file (<c>dev-signing-key</c>) to mint a demo user's token itself,
+    /// so the service needs no route that hands out tokens.
+    /// </summary>
+    public void WriteDemoUsers(string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var file = Path.Combine(dataDirectory, DemoUsersFile);
+        var temp = file + ".tmp-" + Environment.ProcessId;
+        File.WriteAllText(temp, System.Text.Json.JsonSerializer.Serialize(new { issuer = Issuer, audience = Audience, users = DemoUsers }));
+        File.Move(temp, file, overwrite: true);
+    }
+
     /// <summary>Mints a token for <paramref name="userId"/> with <paramref name="roles"/>, valid for <paramref name="lifetime"/>.</summary>
     public string Mint(string userId, IEnumerable<string> roles, TimeSpan lifetime)
     {

@@ -57,6 +57,7 @@ public static class PulangHost
         services.AddPulangTelemetry(config,
             tracing: t => t.AddAspNetCoreInstrumentation(o => o.RecordException = true).AddSource("DurableTask.Core"),
             metrics: m => m.AddAspNetCoreInstrumentation());
+        services.AddSingleton(Pulang.Workflows.Letters.ReleaseKey.Load(config, DataDirectory(config)));
         services.Configure<EngineOptions>(config.GetSection(EngineOptions.Section));
         var pulang = config.GetSection(PulangOptions.Section).Get<PulangOptions>() ?? new PulangOptions();
         var dataDirectory = DataDirectory(config);
@@ -97,6 +98,7 @@ public static class PulangHost
         {
             services.AddSingleton(local);
             services.AddSingleton<IDemoSignIn>(new LocalDemoSignIn(local));
+            local.WriteDemoUsers(dataDirectory);
         }
 
         services.AddPulangJwtBearer(auth, local?.ValidationParameters());
@@ -118,6 +120,7 @@ public static class PulangHost
         app.MapPulangDownloads().AllowAnonymous();
         // The web app for people (docs/web.md): outside /api; its handlers check the session cookie themselves.
         app.MapPulangWeb();
+        app.MapPulangLetterChecks().AllowAnonymous();
 
         try
         {
