@@ -55,8 +55,8 @@ static class SyntheticPaperLayouts
         using var pen = new Pen(canvas, dpi);
         pen.Text("PROVINSI " + province, 42.8, 5.6, 7.2, SansBold, align: SKTextAlign.Center);
         pen.Text(regency, 42.8, 9.4, 7.2, SansBold, align: SKTextAlign.Center);
-        pen.Text("NIK", 3, 15.6, 9.5, SansBold);
-        pen.Text(": " + nik, 22.5, 15.6, 9.5, SansBold);
+        pen.Text("NIK", 3, 15.6, 8.5, SansBold);
+        pen.Text(": " + nik, 21.3, 15.6, 8.5, SansBold);
         var y = 20.8;
         foreach (var (label, value) in rows)
         {
@@ -66,7 +66,7 @@ static class SyntheticPaperLayouts
             if (label == "Jenis Kelamin") pen.Text("Gol. Darah : " + bloodType, 44.5, y, 5.6, Sans);
             y += 2.93;
         }
-        using (var photo = new SKPaint { Color = new SKColor(200, 62, 60) }) canvas.DrawRect(pen.Mm(62), pen.Mm(12), pen.Mm(19), pen.Mm(25), photo);
+        using (var photo = new SKPaint { Color = new SKColor(200, 62, 60) }) canvas.DrawRect(pen.Mm(63), pen.Mm(12), pen.Mm(19), pen.Mm(25), photo);
         pen.Text(issuePlace, 71.5, 40.3, 5, Sans, align: SKTextAlign.Center);
         pen.Text(issueDate, 71.5, 42.9, 5, Sans, align: SKTextAlign.Center);
         pen.Text("SPESIMEN", 71.5, 51.5, 4.5, Sans, pen.Red, SKTextAlign.Center);
