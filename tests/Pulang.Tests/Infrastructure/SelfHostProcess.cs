@@ -209,8 +209,6 @@ public sealed class SelfHostProcess : IAsyncDisposable
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     static extern int Kill(int pid, int signal);
-    /// <summary>The process's data directory (<c>Pulang__DataDirectory</c>): its release key, the demo users file.</summary>
-    public string DataDirectory => environment["Pulang__DataDirectory"];
 
     /// <summary>Where the whole log is written when the process is disposed (its data directory), to read after a failure.</summary>
     public string LogFile => Path.Combine(environment["Pulang__DataDirectory"], "host.log");
