@@ -16,7 +16,7 @@ using Pulang.Workflows.Telemetry;
 
 namespace Pulang.SelfHost.Hosting;
 
-/// <summary>Builds the self-host: storage (Azurite by default), the Durable Task engine, the HTTP API and the intake listener.</summary>
+/// <summary>Builds the self-host: storage (Azurite by default), the Durable Task engine, the HTTP API, the intake listener and the watchers of <c>incoming</c> and <c>manifests</c>.</summary>
 public static class PulangHost
 {
     /// <summary>Where the self-host listens unless <c>--urls</c> or <c>ASPNETCORE_URLS</c> says otherwise.</summary>
@@ -57,9 +57,14 @@ public static class PulangHost
         services.AddPulangTelemetry(config,
             tracing: t => t.AddAspNetCoreInstrumentation(o => o.RecordException = true).AddSource("DurableTask.Core"),
             metrics: m => m.AddAspNetCoreInstrumentation());
+        services.AddSingleton(Pulang.Workflows.Letters.ReleaseKey.Load(config, DataDirectory(config)));
         services.Configure<EngineOptions>(config.GetSection(EngineOptions.Section));
         var pulang = config.GetSection(PulangOptions.Section).Get<PulangOptions>() ?? new PulangOptions();
         var dataDirectory = DataDirectory(config);
+        ListenGuard.Check(config, localIssuer: string.IsNullOrEmpty(config[$"{AuthOptions.Section}:{nameof(AuthOptions.Authority)}"]));
+
+        var auth = config.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var local = string.IsNullOrEmpty(auth.Authority) ? LocalTokens.Load(auth, dataDirectory) : null;
 
         using var bootLogging = LoggerFactory.Create(l => l.AddConsole());
         var bootLogger = bootLogging.CreateLogger("Pulang");
@@ -79,14 +84,21 @@ public static class PulangHost
         services.AddHostedService(sp => sp.GetRequiredService<DurableEngine>());
         services.AddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<DurableEngine>().Client);
         services.AddHostedService<IntakeQueueListener>();
+        if (config.GetValue("Pulang:WatchBlobs", true))
+        {
+            // Two instances of one type: AddHostedService would keep only the first.
+            services.AddSingleton<IHostedService>(BlobDropWatcher.Incoming);
+            services.AddSingleton<IHostedService>(BlobDropWatcher.Manifests);
+        }
         services.AddProblemDetails(o => o.CustomizeProblemDetails = FrameworkProblem);
 
-        var auth = config.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        var local = string.IsNullOrEmpty(auth.Authority) ? LocalTokens.Load(auth, dataDirectory) : null;
+        services.PostConfigure<PulangOptions>(o => o.DownloadLinkKey = string.IsNullOrWhiteSpace(o.DownloadLinkKey)
+            ? Convert.ToBase64String(LocalSecrets.LoadOrCreateKey(dataDirectory, "download-link-key")) : o.DownloadLinkKey);
         if (local is not null)
         {
             services.AddSingleton(local);
             services.AddSingleton<IDemoSignIn>(new LocalDemoSignIn(local));
+            local.WriteDemoUsers(dataDirectory);
         }
 
         services.AddPulangJwtBearer(auth, local?.ValidationParameters());
@@ -108,8 +120,18 @@ public static class PulangHost
         app.MapPulangDownloads().AllowAnonymous();
         // The web app for people (docs/web.md): outside /api; its handlers check the session cookie themselves.
         app.MapPulangWeb();
+        app.MapPulangLetterChecks().AllowAnonymous();
 
-        await app.Services.GetRequiredService<PulangStorage>().EnsureCreatedAsync();
+        try
+        {
+            await app.Services.GetRequiredService<PulangStorage>().EnsureCreatedAsync();
+        }
+        catch when (azurite is { Owned: true })
+        {
+            await azurite.DisposeAsync(); // the app never starts, so ApplicationStopped would not stop it
+            throw;
+        }
+
         return app;
     }
 
