@@ -130,7 +130,7 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
 
         await index.AddAsync(caseId, intake, now, ct);
 
-        var input = new CaseOrchestrationInput(caseId, intake, options.Value.Reminders, Audited: true, Checkpointed: true);
+        var input = new CaseOrchestrationInput(caseId, intake, options.Value.Reminders, Audited: true, Checkpointed: true, RequiredDocuments: options.Value.CheckedRequiredDocuments());
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(CaseOrchestration), input, new StartOrchestrationOptions(caseId), ct);

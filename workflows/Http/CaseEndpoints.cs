@@ -37,8 +37,11 @@ public static partial class CaseEndpoints
         api.MapGet("/cases/{caseId}", GetCase);
         api.MapGet("/inbox", GetInbox);
         api.MapGet("/cases/{caseId}/release", GetRelease);
+        api.MapGet("/cases/{caseId}/release/letter", GetReleaseLetter);
         api.MapPut("/cases/{caseId}/documents/{kind}", UploadDocument);
         api.MapPost("/cases/{caseId}/documents/{documentId}/verification", VerifyDocument);
+        api.MapPost("/cases/{caseId}/documents/{documentId}/rejection", RejectDocument);
+        api.MapPost("/cases/{caseId}/documents/{documentId}/classification", ClassifyDocument);
         api.MapPost("/cases/{caseId}/assessment", SubmitAssessment);
         api.MapPost("/cases/{caseId}/assessment/decision", DecideAssessment);
         api.MapPost("/cases/{caseId}/signoffs/{ministry}", SignOff);
@@ -70,7 +73,10 @@ public static partial class CaseEndpoints
         return Json(new { caseId = outcome.CaseId, created = outcome.Created, location }, outcome.Created ? 201 : 200);
     }
 
-    /// <summary><c>GET /api/cases?stage=SignOffPending&amp;max=100</c>: the case index (any role).</summary>
+    /// <summary>
+    /// <c>GET /api/cases?stage=SignOffPending&amp;max=100</c>: the case index (any role); <c>&amp;reference=</c> (read from the
+    /// query, exact) keeps the case of one external reference (the staff CLI's batch upload finds cases by it).
+    /// </summary>
     public static async Task<IResult> ListCases(HttpContext http, string? stage, int? max)
     {
         if (Authorize(http, out _, AnyRole) is { } denied) return denied;
@@ -90,7 +96,13 @@ public static partial class CaseEndpoints
             return Problems.Invalid(new Dictionary<string, string[]> { ["max"] = ["max must be 1..1000."] });
         }
 
-        var rows = await http.RequestServices.GetRequiredService<CaseIndex>().ListAsync(filter, max ?? 100, http.RequestAborted);
+        var reference = http.Request.Query["reference"].ToString();
+        if (reference.Length > 200)
+        {
+            return Problems.Invalid(new Dictionary<string, string[]> { ["reference"] = ["reference is at most 200 characters."] });
+        }
+
+        var rows = await http.RequestServices.GetRequiredService<CaseIndex>().ListAsync(filter, max ?? 100, http.RequestAborted, reference);
         return Json(new { cases = rows });
     }
 

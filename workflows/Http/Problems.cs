@@ -48,10 +48,19 @@ public static class Problems
     /// The problem for a decider refusal: 403, 404, 400, 422 or 409 by <see cref="Refusal.Kind"/>. A refusal with
     /// <see cref="Refusal.Errors"/> adds the extension <c>errors</c>: an array of <c>{code, field?, message, expected?, actual?}</c>.
     /// </summary>
-    /// <remarks>Control characters that came into the message from the request (IDs in the path) are left out.</remarks>
+    /// <remarks>
+    /// Control characters that came into the message from the request (IDs in the path) are left out. A refusal of a
+    /// command's fields (<see cref="Refusal.NamesFields"/>) is the 400 <c>request.invalid</c> of <see cref="Invalid"/>, its
+    /// <c>errors</c> the messages by field name, as for intake.
+    /// </remarks>
     public static IResult Refused(Refusal refusal)
     {
         var message = new string([.. refusal.Message.Where(c => !char.IsControl(c))]);
+        if (refusal.NamesFields)
+        {
+            return Invalid(refusal.Errors!.GroupBy(e => e.Field!).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()), message);
+        }
+
         var (status, title) = refusal.Kind switch
         {
             RefusalKind.Forbidden => (403, "Not allowed"),

@@ -32,7 +32,7 @@ public sealed class FunctionsMetadataTests
         }
     }
 
-    /// <summary>Every route of the self-host's API: (handler name, route without <c>/api/</c>, method).</summary>
+    /// <summary>Every route of the self-host's API: (handler name, route without the leading <c>/</c>, e.g. <c>api/cases</c>, method).</summary>
     public static IReadOnlyList<(string Handler, string Route, string Method)> ApiRoutes()
     {
         var app = WebApplication.CreateBuilder().Build();
@@ -40,7 +40,7 @@ public sealed class FunctionsMetadataTests
         return ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
             .Select(e => (
                 Handler: e.Metadata.GetMetadata<MethodInfo>()?.Name ?? throw new InvalidOperationException($"No handler method for {e.RoutePattern.RawText}"),
-                Route: e.RoutePattern.RawText!.TrimStart('/')["api/".Length..],
+                Route: e.RoutePattern.RawText!.TrimStart('/'),
                 Method: e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Single().ToLowerInvariant()))
             .ToList();
     }
@@ -167,7 +167,8 @@ public sealed class FunctionsMetadataTests
         using var host = JsonDocument.Parse(built);
         var extensions = host.RootElement.GetProperty("extensions");
         Assert.Equal(IntakeQueue.MaxDequeueCount, extensions.GetProperty("queues").GetProperty("maxDequeueCount").GetInt32());
-        Assert.Equal("api", extensions.GetProperty("http").GetProperty("routePrefix").GetString());
+        // No prefix: the API's triggers say api/... themselves and the web pages' triggers serve the self-host's paths (/, /cases...).
+        Assert.Equal("", extensions.GetProperty("http").GetProperty("routePrefix").GetString());
     }
 
     [Fact]
