@@ -62,18 +62,24 @@ public sealed class Demo(Uri service, LocalTokens tokens, DirectoryInfo samples,
         }
 
         Say($"Pulang demo against {service} with the fictional sample person (samples: {samples.FullName})");
-        var intake = new
+        // The embassy's manifest: the sample person first, then four more fictional persons (ManifestSample), as CSV.
+        var run = $"{DateTime.UtcNow:yyyyMMddHHmmss}";
+        var intake = new Pulang.Workflows.Http.IntakeRequest($"DEMO-KBRI-KL/2025/0457/{run}", "SRI RAHAYU WULANDARI", "F", "1992-08-14",
+            "Kabupaten Malang, Jawa Timur", "Malaysia", "2025-10-02", null);
+        var manifest = ManifestSample.ToCsv([intake, .. ManifestSample.Persons(4, seed: 1, $"DEMO-KBRI-KL/{run}", DateOnly.FromDateTime(DateTime.UtcNow))]);
+        var posted = (await api.SendAsync(HttpMethod.Post, "/api/manifests", T("embassy-kl-manifest"), new StringContent(manifest, System.Text.Encoding.UTF8, "text/csv"), ct: ct)).EnsureSuccess();
+        var manifestId = posted.Json.GetProperty("manifestId").GetString()!;
+        System.Text.Json.JsonElement view;
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while ((view = (await api.GetAsync($"/api/manifests/{manifestId}", T("bp3mi-reader"), ct)).EnsureSuccess().Json).GetProperty("status").GetString() == "running")
         {
-            externalReference = $"DEMO-KBRI-KL/2025/0457/{DateTime.UtcNow:yyyyMMddHHmmss}",
-            fullName = "SRI RAHAYU WULANDARI",
-            sex = "F",
-            birthDate = "1992-08-14",
-            originRegion = "Kabupaten Malang, Jawa Timur",
-            placementCountry = "Malaysia",
-            arrivalDate = "2025-10-02",
-        };
-        var created = (await api.JsonAsync(HttpMethod.Post, "/api/cases", T("embassy-kl-manifest"), intake, ct: ct)).EnsureSuccess();
-        var caseId = created.Json.GetProperty("caseId").GetString()!;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Manifest {manifestId} did not complete within 2 minutes.");
+            await Task.Delay(250, ct);
+        }
+
+        var counts = view.GetProperty("counts");
+        Say($"Manifest {manifestId}: {counts.GetProperty("lines").GetInt32()} persons, {counts.GetProperty("created").GetInt32()} cases created, {counts.GetProperty("refused").GetInt32()} refused");
+        var caseId = view.GetProperty("results")[0].GetProperty("caseId").GetString()!;
         var state = await api.WaitForAsync(caseId, T("bp3mi-reader"), s => s.Stage != Stage.Registered, TimeSpan.FromSeconds(60), ct);
         Say($"Case {caseId} started by the embassy manifest: {state.Stage}");
         Lap("intake");

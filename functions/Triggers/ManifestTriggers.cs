@@ -25,12 +25,12 @@ public static class ManifestTriggers
 
     /// <summary><c>POST /api/manifests</c>: <see cref="CaseEndpoints.SubmitManifest"/>.</summary>
     [Function("SubmitManifest")]
-    public static Task<IResult> SubmitManifest([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manifests")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+    public static Task<IResult> SubmitManifest([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/manifests")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         HttpTriggers.Handle(req, client, CaseEndpoints.SubmitManifest);
 
     /// <summary><c>GET /api/manifests/{manifestId}</c>: <see cref="CaseEndpoints.GetManifest"/>.</summary>
     [Function("GetManifest")]
-    public static Task<IResult> GetManifest([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manifests/{manifestId}")] HttpRequest req, string manifestId, [DurableClient] DurableTaskClient client) =>
+    public static Task<IResult> GetManifest([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/manifests/{manifestId}")] HttpRequest req, string manifestId, [DurableClient] DurableTaskClient client) =>
         HttpTriggers.Handle(req, client, http => CaseEndpoints.GetManifest(http, manifestId));
 
     /// <summary>The manifest orchestration (instance ID = manifest ID).</summary>

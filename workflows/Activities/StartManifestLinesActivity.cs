@@ -23,7 +23,7 @@ public sealed class StartManifestLinesActivity(IServiceProvider services, Manife
     public const string Name = "StartManifestLines";
 
     /// <summary>Lines of a batch started at once (each start is about four storage calls).</summary>
-    public const int Parallelism = 4;
+    public const int Parallelism = 10;
 
     /// <inheritdoc/>
     public override async Task<ManifestCounts> RunAsync(TaskActivityContext context, ManifestBatch input)

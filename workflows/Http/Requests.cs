@@ -89,7 +89,7 @@ public sealed record IntakeRequest(
         if (nik is not null && Documents.Nik.Decode(nik, today).Findings is { Count: > 0 } nikFindings)
         {
             // The NIK rules (Nik.Decode): 16 digits, a real date, a Kemendagri province, regency, district and serial not zero.
-            e["nik"] = [.. nikFindings.Select(f => $"nik: {f.Message} ({f.Code})")];
+            e["nik"] = [.. nikFindings.Select(f => $"nik must be a valid NIK of 16 digits: {f.Message} ({f.Code})")];
         }
 
         if (birth is { } b && arrival is { } a && a < b)

@@ -39,7 +39,7 @@ public sealed record ManifestCounts(int Lines, int Created, int Existing, int Co
 public sealed class ManifestOrchestration : TaskOrchestrator<ManifestInput, ManifestCounts>
 {
     /// <summary>Lines per activity (each activity starts up to <see cref="StartManifestLinesActivity.Parallelism"/> cases at once).</summary>
-    public const int BatchSize = 20;
+    public const int BatchSize = 25;
 
     /// <inheritdoc/>
     public override async Task<ManifestCounts> RunAsync(TaskOrchestrationContext context, ManifestInput input)
