@@ -7,5 +7,6 @@ using Pulang.Functions.Hosting;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<CallerAuthenticationMiddleware>();
+builder.UseMiddleware<RateLimitMiddleware>();
 builder.Services.AddPulangFunctions(builder.Configuration);
 builder.Build().Run();

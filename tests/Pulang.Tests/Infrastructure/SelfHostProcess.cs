@@ -40,6 +40,9 @@ public sealed class SelfHostProcess : IAsyncDisposable
             ["DOTNET_ENVIRONMENT"] = "Production",
             // A test environment: the test-only embedded-text engine may be chosen (refused at start elsewhere).
             ["Pulang__Ocr__AllowTestEngines"] = "true",
+            // The drivers act as many people with one token each (50 cases polled at once by one reader): no per-caller
+            // limit, except in the tests of the limits themselves (RateLimitTests).
+            ["Pulang__RateLimits__Enabled"] = "false",
             // Timestamps (UTC, to the millisecond) so a failure's log lines can be matched with task hub rows.
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
