@@ -10,6 +10,7 @@ using Pulang.Workflows.Telemetry;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<CallerAuthenticationMiddleware>();
+builder.UseMiddleware<RateLimitMiddleware>();
 builder.Services.AddPulangFunctions(builder.Configuration);
 // OpenTelemetry: the worker's invocation spans (linked to the host's, host.json telemetryMode OpenTelemetry), Pulang's own
 // spans and metrics, storage calls; to Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING is set, by OTLP when

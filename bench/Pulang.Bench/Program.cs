@@ -101,6 +101,7 @@ namespace Pulang.Bench
             ["Pulang__Engine__WorkerId"] = $"bench-{taskHub}-{port}",
             ["Pulang__Ocr__Engine"] = engine,
             ["Pulang__Ocr__AllowTestEngines"] = "true",
+            ["Pulang__RateLimits__Enabled"] = "false",
             // The memory phase uploads 100 MB; the default limit is 50 MiB.
             ["Pulang__MaxUploadBytes"] = (256L * 1024 * 1024).ToString(CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Default"] = "Warning",

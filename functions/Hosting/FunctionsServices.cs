@@ -35,6 +35,7 @@ public static class FunctionsServices
         // Scans are downloaded straight from Blob Storage with a SAS on one blob (user delegation in Azure).
         services.TryAddSingleton<IDownloadLinkIssuer, BlobSasDownloadLinks>();
         services.AddPulangWorkflows(configuration);
+        services.TryAddSingleton(_ => RateLimits.Create(RateLimits.Options(configuration)));
 
         // The Durable extension builds its DataConverter from WorkerOptions.Serializer (and binds activity inputs
         // with it directly), so this is the one place to make Durable payloads Pulang's JSON.

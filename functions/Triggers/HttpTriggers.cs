@@ -22,27 +22,29 @@ public static class HttpTriggers
     public static Task<IResult> CreateCase([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cases")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         Handle(req, client, CaseEndpoints.CreateCase);
 
-    /// <summary><c>GET /api/cases?stage=&amp;max=</c>: <see cref="CaseEndpoints.ListCases"/>.</summary>
+    /// <summary><c>GET /api/cases?stage=&amp;max=&amp;sort=&amp;continuationToken=</c>: <see cref="CaseEndpoints.ListCases"/>.</summary>
     [Function("ListCases")]
     public static Task<IResult> ListCases([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/cases")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         Handle(req, client, http =>
         {
             var max = http.Request.Query["max"].ToString();
-            if (max.Length == 0) return CaseEndpoints.ListCases(http, http.Request.Query["stage"], null);
+            var q = http.Request.Query;
+            if (max.Length == 0) return CaseEndpoints.ListCases(http, q["stage"], null, q["sort"], q["continuationToken"]);
             return int.TryParse(max, out var m)
-                ? CaseEndpoints.ListCases(http, http.Request.Query["stage"], m)
+                ? CaseEndpoints.ListCases(http, q["stage"], m, q["sort"], q["continuationToken"])
                 : Task.FromResult(Problems.Invalid(new Dictionary<string, string[]> { ["max"] = ["max must be 1..1000."] }));
         });
 
-    /// <summary><c>GET /api/inbox?max=</c>: <see cref="CaseEndpoints.GetInbox"/>.</summary>
+    /// <summary><c>GET /api/inbox?max=&amp;sort=&amp;continuationToken=</c>: <see cref="CaseEndpoints.GetInbox"/>.</summary>
     [Function("GetInbox")]
     public static Task<IResult> GetInbox([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/inbox")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         Handle(req, client, http =>
         {
             var max = http.Request.Query["max"].ToString();
-            if (max.Length == 0) return CaseEndpoints.GetInbox(http, null);
+            var q = http.Request.Query;
+            if (max.Length == 0) return CaseEndpoints.GetInbox(http, null, q["sort"], q["continuationToken"]);
             return int.TryParse(max, out var m)
-                ? CaseEndpoints.GetInbox(http, m)
+                ? CaseEndpoints.GetInbox(http, m, q["sort"], q["continuationToken"])
                 : Task.FromResult(Problems.Invalid(new Dictionary<string, string[]> { ["max"] = ["max must be 1..1000."] }));
         });
 

@@ -104,6 +104,11 @@ public static class PulangHost
         services.AddPulangJwtBearer(auth, local?.ValidationParameters());
         services.AddPulangWeb(config);
         services.AddAuthorization();
+        services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = RateLimits.Create(RateLimits.Options(config));
+            o.OnRejected = (context, _) => new ValueTask(RateLimits.WriteRejectedAsync(context.HttpContext, context.Lease));
+        });
 
         var app = builder.Build();
         if (azurite is { Owned: true })
@@ -114,6 +119,7 @@ public static class PulangHost
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteUnhandledAsync });
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRateLimiter(); // after authentication: limited per caller, not per address
         app.UseAuthorization();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapPulangApi().RequireAuthorization();

@@ -74,10 +74,12 @@ public static partial class CaseEndpoints
     }
 
     /// <summary>
-    /// <c>GET /api/cases?stage=SignOffPending&amp;max=100</c>: the case index (any role); <c>&amp;reference=</c> (read from the
+    /// <c>GET /api/cases?stage=SignOffPending&amp;max=100&amp;sort=-openedAt&amp;continuationToken=...</c>: the case index (any
+    /// role), one page in the order asked (<see cref="IndexPaging.Names"/>; default newest intake first) with the next
+    /// page's <c>continuationToken</c> and <c>next</c> link (<see cref="ListPaging"/>); <c>&amp;reference=</c> (read from the
     /// query, exact) keeps the case of one external reference (the staff CLI's batch upload finds cases by it).
     /// </summary>
-    public static async Task<IResult> ListCases(HttpContext http, string? stage, int? max)
+    public static async Task<IResult> ListCases(HttpContext http, string? stage, int? max, string? sort = null, string? continuationToken = null)
     {
         if (Authorize(http, out _, AnyRole) is { } denied) return denied;
         Stage? filter = null;
@@ -102,16 +104,18 @@ public static partial class CaseEndpoints
             return Problems.Invalid(new Dictionary<string, string[]> { ["reference"] = ["reference is at most 200 characters."] });
         }
 
-        var rows = await http.RequestServices.GetRequiredService<CaseIndex>().ListAsync(filter, max ?? 100, http.RequestAborted, reference);
-        return Json(new { cases = rows });
+        if (ListPaging.TryRead(sort, continuationToken, IndexSort.OpenedAtDescending, out var order, out var after) is { } badPage) return badPage;
+        var page = await http.RequestServices.GetRequiredService<CaseIndex>().ListPageAsync(filter, order, max ?? 100, after, http.RequestAborted, reference);
+        return Json(ListPaging.Body(page, http.Request));
     }
 
     /// <summary>
     /// <c>GET /api/inbox?max=100</c> (any role): the cases waiting for an action by one of the caller's roles
     /// (<see cref="Inbox.AwaitingRoles"/>), oldest change first, each with the roles it waits for and, in
-    /// SignOffPending, the dossier digest to sign. Roles that never act on a case get an empty list.
+    /// SignOffPending, the dossier digest to sign. Roles that never act on a case get an empty list. Paged like
+    /// <see cref="ListCases"/> (<c>sort</c>, default <c>updatedAt</c>; <c>continuationToken</c>).
     /// </summary>
-    public static async Task<IResult> GetInbox(HttpContext http, int? max)
+    public static async Task<IResult> GetInbox(HttpContext http, int? max, string? sort = null, string? continuationToken = null)
     {
         if (Authorize(http, out var actor, AnyRole) is { } denied) return denied;
         if (max is < 1 or > 1000)
@@ -119,9 +123,10 @@ public static partial class CaseEndpoints
             return Problems.Invalid(new Dictionary<string, string[]> { ["max"] = ["max must be 1..1000."] });
         }
 
-        var rows = await http.RequestServices.GetRequiredService<CaseIndex>().ListAwaitingAsync([.. actor!.Roles], max ?? 100, http.RequestAborted);
+        if (ListPaging.TryRead(sort, continuationToken, IndexSort.UpdatedAt, out var order, out var after) is { } badPage) return badPage;
+        var page = await http.RequestServices.GetRequiredService<CaseIndex>().ListAwaitingPageAsync([.. actor!.Roles], order, max ?? 100, after, http.RequestAborted);
         http.Response.Headers.CacheControl = "no-store";
-        return Json(new { cases = rows });
+        return Json(ListPaging.Body(page, http.Request));
     }
 
     /// <summary>

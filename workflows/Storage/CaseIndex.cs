@@ -206,59 +206,55 @@ public sealed class CaseIndex(PulangStorage storage)
 
     /// <summary>
     /// The inbox: cases waiting for any of <paramref name="roles"/>, oldest change first (work in the order it
-    /// came), at most <paramref name="max"/>. Empty for roles that never act on a case.
+    /// came), at most <paramref name="max"/>. Empty for roles that never act on a case. The first page of
+    /// <see cref="ListAwaitingPageAsync"/>.
     /// </summary>
-    public async Task<IReadOnlyList<InboxEntry>> ListAwaitingAsync(IReadOnlyCollection<string> roles, int max, CancellationToken ct)
+    public async Task<IReadOnlyList<InboxEntry>> ListAwaitingAsync(IReadOnlyCollection<string> roles, int max, CancellationToken ct) =>
+        (await ListAwaitingPageAsync(roles, IndexSort.UpdatedAt, max, null, ct)).Items;
+
+    /// <summary>
+    /// One page of the inbox (cases waiting for any of <paramref name="roles"/>) in <paramref name="sort"/>'s order, after
+    /// <paramref name="after"/> (from <see cref="IndexPaging.TryDecode"/>; null for the first page), at most
+    /// <paramref name="max"/> (1..1000), with every matching row considered (<see cref="IndexPaging"/>).
+    /// </summary>
+    public async Task<IndexPage<InboxEntry>> ListAwaitingPageAsync(IReadOnlyCollection<string> roles, IndexSort sort, int max, IndexPaging.Cursor? after, CancellationToken ct)
     {
         var mine = Roles.All.Where(roles.Contains).ToList();
         if (mine.Count == 0)
         {
-            return [];
+            return new([], null);
         }
 
         // Column names come from the fixed role list (letters only), never from input.
         var filter = $"PartitionKey eq '{Partition}' and (" + string.Join(" or ", mine.Select(r => $"{AwaitsColumn(r)} eq true")) + ")";
-        var select = new[] { "RowKey", "ExternalReference", "Stage", "DossierDigest", "UpdatedAt" }.Concat(mine.Select(AwaitsColumn)).ToList();
-        var list = new List<InboxEntry>();
-        await foreach (var e in storage.Cases.QueryAsync<TableEntity>(filter, select: select, cancellationToken: ct))
+        var select = new[] { "RowKey", "ExternalReference", "Stage", "DossierDigest", "OpenedAt", "UpdatedAt" }.Concat(mine.Select(AwaitsColumn)).ToList();
+        return await IndexPaging.PageAsync(storage.Cases, filter, select, sort, max, after, e =>
         {
             var entry = ToEntry(e);
-            list.Add(new InboxEntry(entry.CaseId, entry.ExternalReference, entry.Stage, [.. mine.Where(r => e.GetBoolean(AwaitsColumn(r)) == true)],
-                e.GetString("DossierDigest") is { Length: > 0 } d ? d : null, entry.UpdatedAt));
-            if (list.Count >= 5000)
-            {
-                break;
-            }
-        }
-
-        return [.. list.OrderBy(x => x.UpdatedAt).Take(max)];
+            return new InboxEntry(entry.CaseId, entry.ExternalReference, entry.Stage, [.. mine.Where(r => e.GetBoolean(AwaitsColumn(r)) == true)],
+                e.GetString("DossierDigest") is { Length: > 0 } d ? d : null, entry.UpdatedAt);
+        }, ct);
     }
 
     /// <summary>The index column that says a case waits for <paramref name="role"/>: <c>Awaits</c> and the role in Pascal case (<c>AwaitsP2miSigner</c>).</summary>
     public static string AwaitsColumn(string role) =>
         "Awaits" + string.Concat(role.Split('-').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
 
+    /// <summary>Lists cases, optionally of one stage and/or one external reference (exact), newest first; at most <paramref name="max"/> rows (the first page of <see cref="ListPageAsync"/>).</summary>
+    public async Task<IReadOnlyList<CaseIndexEntry>> ListAsync(Stage? stage, int max, CancellationToken ct, string? reference = null) =>
+        (await ListPageAsync(stage, IndexSort.OpenedAtDescending, max, null, ct, reference)).Items;
+
     /// <summary>
-    /// Lists cases, optionally of one stage and/or one external reference (exact), newest first; at most
-    /// <paramref name="max"/> rows.
+    /// One page of the case list, optionally of one stage and/or one external reference (exact), in <paramref name="sort"/>'s
+    /// order, after <paramref name="after"/> (null for the first page), at most <paramref name="max"/> (1..1000), with every
+    /// matching row considered (<see cref="IndexPaging"/>).
     /// </summary>
-    public async Task<IReadOnlyList<CaseIndexEntry>> ListAsync(Stage? stage, int max, CancellationToken ct, string? reference = null)
+    public Task<IndexPage<CaseIndexEntry>> ListPageAsync(Stage? stage, IndexSort sort, int max, IndexPaging.Cursor? after, CancellationToken ct, string? reference = null)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
         if (stage is { } s) filter += " and " + TableClient.CreateQueryFilter($"Stage eq {s.ToString()}");
         if (!string.IsNullOrEmpty(reference)) filter += " and " + TableClient.CreateQueryFilter($"ExternalReference eq {reference}");
-        var select = new[] { "RowKey", "ExternalReference", "Stage", "OpenedAt", "UpdatedAt" };
-        var list = new List<CaseIndexEntry>();
-        await foreach (var e in storage.Cases.QueryAsync<TableEntity>(filter, select: select, cancellationToken: ct))
-        {
-            list.Add(ToEntry(e));
-            if (list.Count >= 5000)
-            {
-                break;
-            }
-        }
-
-        return [.. list.OrderByDescending(x => x.OpenedAt).Take(max)];
+        return IndexPaging.PageAsync(storage.Cases, filter, ["RowKey", "ExternalReference", "Stage", "OpenedAt", "UpdatedAt"], sort, max, after, ToEntry, ct);
     }
 
     static CaseIndexEntry ToEntry(TableEntity e) => new(

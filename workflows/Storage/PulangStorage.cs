@@ -88,13 +88,16 @@ public sealed class PulangStorage
     /// <summary>The <c>audit</c> container.</summary>
     public BlobContainerClient Audit => Blobs.GetBlobContainerClient(AuditContainer);
     /// <summary>The case index table.</summary>
-    public TableClient Cases => Tables.GetTableClient(CasesTable);
+    public TableClient Cases => Tables.GetTableClient(CasesTableName);
     /// <summary>The intake table.</summary>
     public TableClient Intake => Tables.GetTableClient(IntakeTable);
     /// <summary>The manifests table.</summary>
     public TableClient Manifests => Tables.GetTableClient(ManifestsTable);
     /// <summary>The outgoing events queue.</summary>
     public QueueClient Events => Queues.GetQueueClient(EventsQueueName);
+
+    /// <summary>Name of the case index table (default <see cref="CasesTable"/>; another name isolates a test's index).</summary>
+    public string CasesTableName { get; init; } = CasesTable;
 
     /// <summary>Name of the outgoing events queue (<see cref="PulangOptions.EventsQueue"/>, default <c>case-events</c>).</summary>
     public string EventsQueueName { get; init; } = EventsQueue;
@@ -107,7 +110,7 @@ public sealed class PulangStorage
             await Blobs.GetBlobContainerClient(c).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
 
-        foreach (var t in new[] { CasesTable, IntakeTable, ManifestsTable, BlobWatchTable })
+        foreach (var t in new[] { CasesTableName, IntakeTable, ManifestsTable, BlobWatchTable })
         {
             await Tables.GetTableClient(t).CreateIfNotExistsAsync(cancellationToken);
         }

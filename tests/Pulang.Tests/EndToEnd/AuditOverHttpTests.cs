@@ -124,9 +124,10 @@ public sealed class AuditOverHttpTests(AuthHost fixture, TestStorage storage) : 
     public async Task The_audit_endpoint_reports_entries_removed_from_the_end_and_a_deleted_log()
     {
         var caseId = await NewCaseAsync();
-        for (var i = 0; i < 3; i++)
+        // Three different refused actions, three entries (the same refusal repeated folds into one per window, RefusalAudit.FoldWindow).
+        foreach (var action in new[] { "withdraw", "holds", "assessment" })
         {
-            Assert.Equal(HttpStatusCode.Forbidden, (await Api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/withdraw", T("bp3mi-reader"), new { reason = "x" }, ct: Ct)).Status);
+            Assert.Equal(HttpStatusCode.Forbidden, (await Api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/{action}", T("bp3mi-reader"), new { reason = "x" }, ct: Ct)).Status);
         }
 
         var (entries, verification) = await AuditAsync(caseId);

@@ -45,7 +45,29 @@ public sealed class InboxEndToEndTests(TestStorage storage)
         }
 
         (await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/documents/{documentId}/verification", T("sentra-verifier"), new { note = "checked (test)" }, ct: Ct)).EnsureSuccess();
+        // The command's answer comes from the orchestration's status; the index row is written by the commit activity after it.
+        deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await InboxAsync("sentra-verifier")).Any(c => c.CaseId == caseId) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200, Ct);
+        }
+
         Assert.DoesNotContain((await InboxAsync("sentra-verifier")), c => c.CaseId == caseId);
         Assert.Equal(400, (int)(await api.GetAsync("/api/inbox?max=0", T("sentra-verifier"), Ct)).Status);
+
+        // Paging over HTTP: one case a page, next links until the last page, a foreign token refused (two cases at least).
+        (await api.JsonAsync(HttpMethod.Post, "/api/cases", T("embassy-kl-manifest"), EndToEndTests.Intake($"INBOX-{Guid.NewGuid():N}"), ct: Ct)).EnsureSuccess();
+        var first = (await api.GetAsync("/api/cases?max=1&sort=caseId", T("bp3mi-reader"), Ct)).EnsureSuccess().Json;
+        Assert.Single(first.GetProperty("cases").EnumerateArray().ToList());
+        var next = first.GetProperty("next").GetString()!;
+        Assert.StartsWith("/api/cases?", next);
+        Assert.Contains("sort=caseId", next);
+        var second = (await api.GetAsync(next, T("bp3mi-reader"), Ct)).EnsureSuccess().Json;
+        Assert.True(string.CompareOrdinal(second.GetProperty("cases")[0].GetProperty("caseId").GetString(), first.GetProperty("cases")[0].GetProperty("caseId").GetString()) > 0);
+        var foreign = await api.GetAsync($"/api/cases?max=1&sort=-openedAt&continuationToken={first.GetProperty("continuationToken").GetString()}", T("bp3mi-reader"), Ct);
+        Assert.Equal(400, (int)foreign.Status);
+        Assert.True(foreign.Json.GetProperty("errors").TryGetProperty("continuationToken", out _));
+        Assert.Equal(400, (int)(await api.GetAsync("/api/inbox?sort=name", T("sentra-verifier"), Ct)).Status);
+        Assert.True((await api.GetAsync("/api/inbox?max=5", T("sentra-verifier"), Ct)).EnsureSuccess().Json.TryGetProperty("continuationToken", out _));
     }
 }

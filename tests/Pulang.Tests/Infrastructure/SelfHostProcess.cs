@@ -43,6 +43,9 @@ public sealed class SelfHostProcess : IAsyncDisposable
             // The containers other systems write to are shared by every test host on the test Azurite: only the tests of the
             // watchers turn them on (BlobWatchTests), so no other host handles their blobs.
             ["Pulang__WatchBlobs"] = "false",
+            // The drivers act as many people with one token each (50 cases polled at once by one reader): no per-caller
+            // limit, except in the tests of the limits themselves (RateLimitTests).
+            ["Pulang__RateLimits__Enabled"] = "false",
             // Timestamps (UTC, to the millisecond) so a failure's log lines can be matched with task hub rows.
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
