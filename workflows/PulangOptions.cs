@@ -51,8 +51,9 @@ public sealed class PulangOptions
     public TimeSpan DownloadLinkLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Base64 key (at least 32 bytes) that signs download links. Empty: a random key per process, so links only
-    /// work on the replica that issued them; set it when running several replicas.
+    /// Base64 key (at least 32 bytes) that signs download links. Empty: the self-host's key in its data directory
+    /// (<c>keys/download-link-key</c>, created owner-only), so links work on replicas sharing that directory; set it
+    /// when replicas run on several machines.
     /// </summary>
     public string? DownloadLinkKey { get; set; }
 

@@ -1,5 +1,6 @@
 using Pulang.Workflows.Audit;
 using Pulang.Workflows.Domain;
+using Pulang.Workflows.Telemetry;
 
 namespace Pulang.Workflows.Cases;
 
@@ -25,6 +26,31 @@ public sealed class CaseCommands(CaseService cases, RefusalAudit refusals, Docum
     /// <param name="wait">How long to wait for the decision (null: <see cref="PulangOptions.CommandWaitTimeout"/>; zero: answer Pending once raised).</param>
     /// <param name="auditKey">Stable key for audit entries of a repeated request, or null.</param>
     public async Task<CommandOutcome> SendAsync(string caseId, CaseCommand command, CancellationToken ct, TimeSpan? wait = null, string? auditKey = null)
+    {
+        using var span = PulangTelemetry.Source.StartActivity($"command {command.Name}");
+        span?.SetTag(PulangTelemetry.CaseId, caseId);
+        span?.SetTag(PulangTelemetry.Command, command.Name);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = await DecideAsync(caseId, command, ct, wait, auditKey);
+        var result = outcome.Status switch
+        {
+            CommandStatus.Accepted => "accepted",
+            CommandStatus.Refused => "refused",
+            CommandStatus.Pending => "pending",
+            _ => "not-found",
+        };
+        span?.SetTag(PulangTelemetry.Outcome, result);
+        if (outcome.Refusal is { } refused)
+        {
+            span?.SetTag(PulangTelemetry.RefusalCode, refused.Code);
+        }
+
+        PulangTelemetry.CommandDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
+            new(PulangTelemetry.Command, command.Name), new(PulangTelemetry.Outcome, result));
+        return outcome;
+    }
+
+    async Task<CommandOutcome> DecideAsync(string caseId, CaseCommand command, CancellationToken ct, TimeSpan? wait, string? auditKey)
     {
         var roles = CommandPolicy.RolesFor(command.GetType());
         if (!roles.Any(command.Actor.Has))

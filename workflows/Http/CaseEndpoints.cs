@@ -37,6 +37,7 @@ public static partial class CaseEndpoints
         api.MapGet("/cases/{caseId}", GetCase);
         api.MapGet("/inbox", GetInbox);
         api.MapGet("/cases/{caseId}/release", GetRelease);
+        api.MapGet("/cases/{caseId}/release/letter", GetReleaseLetter);
         api.MapPut("/cases/{caseId}/documents/{kind}", UploadDocument);
         api.MapPost("/cases/{caseId}/documents/{documentId}/verification", VerifyDocument);
         api.MapPost("/cases/{caseId}/documents/{documentId}/rejection", RejectDocument);
@@ -49,10 +50,15 @@ public static partial class CaseEndpoints
         api.MapPost("/cases/{caseId}/withdraw", Withdraw);
         api.MapGet("/cases/{caseId}/audit", GetAudit);
         api.MapGet("/cases/{caseId}/documents/{documentId}/content", GetDocumentLink);
+        api.MapPost("/manifests", (Delegate)SubmitManifest);
+        api.MapGet("/manifests/{manifestId}", GetManifest);
         return api;
     }
 
-    /// <summary><c>POST /api/cases</c> (roles intake, admin): starts a case; 201 new, 200 with the existing case for a known external reference.</summary>
+    /// <summary>
+    /// <c>POST /api/cases</c> (roles intake, admin): starts a case; 201 new, 200 with the existing case for a known external
+    /// reference sent with the same data, 409 <c>intake.conflict</c> naming the differing fields when sent with other data.
+    /// </summary>
     public static async Task<IResult> CreateCase(HttpContext http)
     {
         if (Authorize(http, out var actor, Roles.Intake, Roles.Admin) is { } denied) return denied;
@@ -61,12 +67,16 @@ public static partial class CaseEndpoints
         var intake = request!.Validate(DateOnly.FromDateTime(DateTime.UtcNow), out var errors);
         if (intake is null) return Problems.Invalid(errors);
         var outcome = await Service(http).StartAsync(intake, http.RequestAborted);
+        if (outcome.IsConflict) return Problems.IntakeConflict(outcome.CaseId, outcome.ConflictingFields!);
         var location = $"/api/cases/{outcome.CaseId}";
         http.Response.Headers.Location = location;
         return Json(new { caseId = outcome.CaseId, created = outcome.Created, location }, outcome.Created ? 201 : 200);
     }
 
-    /// <summary><c>GET /api/cases?stage=SignOffPending&amp;max=100</c>: the case index (any role).</summary>
+    /// <summary>
+    /// <c>GET /api/cases?stage=SignOffPending&amp;max=100</c>: the case index (any role); <c>&amp;reference=</c> (read from the
+    /// query, exact) keeps the case of one external reference (the staff CLI's batch upload finds cases by it).
+    /// </summary>
     public static async Task<IResult> ListCases(HttpContext http, string? stage, int? max)
     {
         if (Authorize(http, out _, AnyRole) is { } denied) return denied;
@@ -86,7 +96,13 @@ public static partial class CaseEndpoints
             return Problems.Invalid(new Dictionary<string, string[]> { ["max"] = ["max must be 1..1000."] });
         }
 
-        var rows = await http.RequestServices.GetRequiredService<CaseIndex>().ListAsync(filter, max ?? 100, http.RequestAborted);
+        var reference = http.Request.Query["reference"].ToString();
+        if (reference.Length > 200)
+        {
+            return Problems.Invalid(new Dictionary<string, string[]> { ["reference"] = ["reference is at most 200 characters."] });
+        }
+
+        var rows = await http.RequestServices.GetRequiredService<CaseIndex>().ListAsync(filter, max ?? 100, http.RequestAborted, reference);
         return Json(new { cases = rows });
     }
 

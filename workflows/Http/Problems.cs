@@ -27,6 +27,16 @@ public static class Problems
     /// <summary>404 for an unknown case.</summary>
     public static IResult CaseNotFound(string caseId) => Of(404, "case.not-found", "No such case", $"There is no case '{Shorten(caseId)}'.");
 
+    /// <summary>
+    /// 409 <c>intake.conflict</c>: the external reference is known with other data. Extensions: <c>caseId</c> (the case the
+    /// reference belongs to) and <c>fields</c> (the JSON names of the fields that differ; never their values).
+    /// </summary>
+    public static IResult IntakeConflict(string caseId, IReadOnlyList<string> fields) =>
+        Results.Problem(
+            detail: $"Referensi ini sudah dipakai untuk kasus {caseId} dengan data lain (The external reference is already case {caseId} with other data): {string.Join(", ", fields)} differ. Nothing was changed; send the same data, or a new reference for another person.",
+            statusCode: 409, title: "External reference already used with other data", type: "urn:pulang:problem:intake.conflict",
+            extensions: new Dictionary<string, object?> { ["code"] = "intake.conflict", ["caseId"] = caseId, ["fields"] = fields });
+
     /// <summary>401 for a missing or invalid bearer token.</summary>
     public static IResult Unauthenticated() => Of(401, "auth.required", "Authentication required", "Send a valid bearer token (Authorization: Bearer ...).");
 
