@@ -52,20 +52,48 @@ public sealed record Decision(CaseState State, ImmutableList<Effect> Effects, Re
     public bool Accepted => Refusal is null;
 }
 
+// The case's policy. Every command is checked in this order: a repeat (same command ID) gets its first answer; a finished case
+// (Released, Withdrawn) refuses everything (case.finished); the sender's roles (CommandPolicy, role.required, 403); the command's
+// fields (CommandFields, 400 request.invalid with errors by field); then the row below. "Working stage" looks through a hold:
+// a case on hold keeps working (documents, asesmen, sign-offs); only its release waits.
+//
+// command              who (CommandPolicy)        working stage       guard (refusal code)                                     next stage
+// -------------------  -------------------------  ------------------  -------------------------------------------------------  ------------------------------------------
+// DocumentScanned      Pulang's scan workflow     any open            same document: repeat; same bytes and kind: duplicate   DocumentsPending -> AssessmentPending when the
+//                                                                     (not added); disagrees with a counting one: review       checklist completes (SignOffPending if the
+//                                                                                                                              asesmen is approved); SignOffPending: new digest
+// VerifyDocument       verifier                   any open            visible (document.unknown), in review                    as DocumentScanned
+//                                                                     (document.not-in-review), not own upload
+//                                                                     (duty.verify-own-upload), Verification's rules
+// RejectDocument       uploader, verifier         any open            visible (document.unknown), not rejected yet             checklist incomplete again: DocumentsPending;
+//                                                                     (document.rejected)                                      else as DocumentScanned (dossier revision + 1)
+// ClassifyDocument     verifier                   any open            as RejectDocument; another kind, not an investigation    as RejectDocument; the scan is read again as
+//                                                                     paper (classification.same-kind)                         a new document of the new kind
+// SubmitAssessment     assessor                   AssessmentPending   (stage.not-assessment); none waiting                     (stays)
+//                                                                     (assessment.awaiting-decision)
+// DecideAssessment     assessment-approver        AssessmentPending   one submitted (assessment.not-submitted); not own        approve: SignOffPending with a new digest;
+//                                                                     (duty.approve-own-assessment)                            send back: (stays)
+// SignOff              the ministry's signer      SignOffPending      (stage.not-signoff); not for both ministries             both approved the current digest and no open
+//                                                                     (duty.both-ministries); current digest                   hold: Released; a rejection: AssessmentPending
+//                                                                     (signoff.stale-digest); once per ministry and digest
+//                                                                     (signoff.already-decided)
+// PlaceHold            investigator               any open            new hold ID (hold.exists)                                OnHold (remembering the working stage)
+// LiftHold             investigator               any open            known (hold.unknown), open (hold.lifted)                 last hold: back to the working stage, and
+//                                                                                                                              Released if both ministries had approved
+// Withdraw             admin                      any open            a reason                                                 Withdrawn (final)
+// ReminderDue          the case's own timers      the timer's stage   a stage already left: nothing                           (stays)
+
 /// <summary>
-/// The one place that holds the case rules: <c>(CaseState, Command) -> (CaseState, Effects)</c>. Pure: no I/O,
-/// no clock (time is passed in), deterministic, so it runs inside the orchestration and, as a pre-check, in the
-/// HTTP handlers.
+/// The one place that holds the case rules: <c>(CaseState, Command) -> (CaseState, Effects)</c>; the table above this class is the
+/// policy at a glance. Pure: no I/O, no clock (time is passed in), deterministic, so it runs inside the orchestration and, as a
+/// pre-check, in the HTTP handlers and the web app.
 /// </summary>
 /// <remarks>
-/// Rules: stages <c>Registered -> DocumentsPending -> AssessmentPending -> SignOffPending -> Released</c>, plus
-/// <c>OnHold</c> and <c>Withdrawn</c>. Required documents: passport or SPLP, KTP, assessment form (accepted or
-/// verified); a scanned document that disagrees with a counting one (name, birth date, sex, NIK, passport number:
-/// <see cref="CrossDocumentChecks"/>) needs review; a verification's corrections must be valid values for the kind, and the verified
-/// document's disagreements with the case and the counting documents must be acknowledged (<see cref="Verification"/>). Separation of duties: the assessor cannot approve their own asesmen; only a ministry's signer signs
-/// for it; nobody signs for both ministries; a verifier cannot verify a document they uploaded. A sign-off names
-/// the dossier digest; one for an older digest is refused; a rejection by either ministry sends the case back to
-/// assessment. Release needs both ministries' approval of the current digest and no open hold.
+/// Required documents: the case's checklist (<see cref="CaseState.RequiredDocuments"/>, by default passport or SPLP, KTP or a
+/// verified KK, assessment form; accepted or verified); a scanned document that disagrees with a counting one (name, birth date,
+/// sex, NIK, passport number: <see cref="CrossDocumentChecks"/>) needs review; a verification's corrections must be valid values for
+/// the kind, and the verified document's disagreements with the case and the counting documents must be acknowledged
+/// (<see cref="Verification"/>). A sign-off names the dossier digest; one for an older digest is refused.
 /// </remarks>
 public static class Decider
 {
@@ -85,7 +113,7 @@ public static class Decider
             OpenedAt = now,
             UpdatedAt = now,
         };
-        return new(state, [new IndexCase(caseId, Stage.DocumentsPending)], null);
+        return new(state, [], null);
     }
 
     /// <summary>
@@ -152,10 +180,6 @@ public static class Decider
 
         var next = result.State!;
         var effects = result.Effects;
-        if (next.Stage != state.Stage)
-        {
-            effects = effects.Insert(0, new IndexCase(next.CaseId, next.Stage));
-        }
 
         next = next with
         {

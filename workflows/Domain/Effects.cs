@@ -10,7 +10,10 @@ namespace Pulang.Workflows.Domain;
 [JsonDerivedType(typeof(AppendAudit), "appendAudit")]
 public abstract record Effect;
 
-/// <summary>Update the case's row in the case index table (listing and inbox).</summary>
+/// <summary>
+/// Update the case's row in the case index table. No longer decided: the case view's own guarded index write records the stage
+/// (<c>SaveCaseViewActivity</c>). Kept so a commit scheduled by an older version, still queued, reads and runs (it is skipped).
+/// </summary>
 public sealed record IndexCase(string CaseId, Stage Stage) : Effect;
 
 /// <summary>

@@ -21,7 +21,7 @@ public class DeciderTests
     // ---------------------------------------------------------------- Open
 
     [Fact]
-    public void Open_starts_in_DocumentsPending_and_indexes_the_case()
+    public void Open_starts_in_DocumentsPending()
     {
         var d = Decider.Open(CaseId, Intake, T0);
 
@@ -37,7 +37,7 @@ public class DeciderTests
         Assert.Empty(d.State.Documents);
         Assert.Empty(d.State.History);
         Assert.Equal(["passport-or-splp", "ktp", "assessment-form"], d.State.Checklist.Missing);
-        AssertEffects([new IndexCase(CaseId, Stage.DocumentsPending)], d.Effects);
+        Assert.Empty(d.Effects); // the view's own index write records the stage
     }
 
     // ---------------------------------------------------------------- DocumentScanned
@@ -107,7 +107,7 @@ public class DeciderTests
         Assert.Equal(Stage.AssessmentPending, d.State.Stage);
         Assert.True(d.State.Checklist.Complete);
         Assert.Empty(d.State.Checklist.Missing);
-        AssertEffects([new IndexCase(CaseId, Stage.AssessmentPending)], d.Effects);
+        Assert.Empty(d.Effects); // the view's own index write records the stage
         Assert.EndsWith("documents complete", d.State.History[^1].Detail);
     }
 
@@ -363,7 +363,7 @@ public class DeciderTests
         var d = Ok(s, Verified("doc-p", corrections: NameFix));
 
         Assert.Equal(Stage.AssessmentPending, d.State.Stage);
-        AssertEffects([new IndexCase(CaseId, Stage.AssessmentPending)], d.Effects);
+        Assert.Empty(d.Effects); // the view's own index write records the stage
     }
 
     // ---------------------------------------------------------------- SubmitAssessment
@@ -518,7 +518,7 @@ public class DeciderTests
         Assert.Equal(1, d.State.DossierRevision);
         Assert.Equal(Decider.DossierDigest(CaseId, d.State.Documents, a, 1), d.State.DossierDigest);
         Assert.Matches("^[0-9a-f]{64}$", d.State.DossierDigest);
-        AssertEffects([new IndexCase(CaseId, Stage.SignOffPending)], d.Effects);
+        Assert.Empty(d.Effects); // the view's own index write records the stage
     }
 
     // ---------------------------------------------------------------- DossierDigest
@@ -683,7 +683,7 @@ public class DeciderTests
         Assert.False(record.Approve);
         Assert.Equal(digest, record.DossierDigest);
         Assert.Equal("pick-up letter unsigned", record.Reason);
-        AssertEffects([new IndexCase(CaseId, Stage.AssessmentPending)], d.Effects);
+        Assert.Empty(d.Effects); // the view's own index write records the stage
 
         // sign-offs on the rejected dossier are refused now
         Refused(d.State, Sign(ministry == Ministry.KemenP2MI ? Ministry.Kemensos : Ministry.KemenP2MI, digest), RefusalKind.Conflict, "stage.not-signoff");
@@ -723,10 +723,9 @@ public class DeciderTests
         Assert.Equal(Stage.Released, d.State.Stage);
         Assert.Equal(now, d.State.ReleasedAt);
         Assert.True(d.State.IsFinished);
-        Assert.Equal(3, d.Effects.Count);
-        Assert.Equal(new IndexCase(CaseId, Stage.Released), d.Effects[0]);
+        Assert.Equal(2, d.Effects.Count);
 
-        var record = Assert.IsType<WriteReleaseRecord>(d.Effects[1]).Record;
+        var record = Assert.IsType<WriteReleaseRecord>(d.Effects[0]).Record;
         Assert.Equal(CaseId, record.CaseId);
         Assert.Equal(Intake.ExternalReference, record.ExternalReference);
         Assert.Equal(Intake.Subject, record.Subject);
@@ -742,7 +741,7 @@ public class DeciderTests
         Assert.Empty(record.Holds);
 
         AssertEffects([Event($"{CaseId}:released", "case.released",
-            ("dossierDigest", digest), ("releaseRecord", $"releases/{CaseId}.json"), ("originRegion", Intake.OriginRegion))], [d.Effects[2]]);
+            ("dossierDigest", digest), ("releaseRecord", $"releases/{CaseId}.json"), ("originRegion", Intake.OriginRegion))], [d.Effects[1]]);
     }
 
     [Fact]
@@ -840,7 +839,7 @@ public class DeciderTests
         Assert.Equal(Stage.AssessmentPending, d.State.StageBeforeHold);
         Assert.Equal(Stage.AssessmentPending, d.State.WorkingStage);
         Assert.Equal(new Hold("h1", "TPPO report (fictional)", Investigator.Id, now), Assert.Single(d.State.Holds));
-        AssertEffects([new IndexCase(CaseId, Stage.OnHold), Event($"{CaseId}:on-hold:h1", "case.on-hold", ("holdId", "h1"))], d.Effects);
+        AssertEffects([Event($"{CaseId}:on-hold:h1", "case.on-hold", ("holdId", "h1"))], d.Effects);
     }
 
     [Fact]
@@ -907,9 +906,7 @@ public class DeciderTests
         Assert.Null(d.State.StageBeforeHold);
         Assert.Empty(d.State.OpenHolds);
         Assert.Equal(2, d.State.Holds.Count);
-        Assert.Equal(2, d.Effects.Count);
-        Assert.Equal(new IndexCase(CaseId, stage), d.Effects[0]);
-        Assert.Equal("case.hold-lifted", Assert.IsType<PublishCaseEvent>(d.Effects[1]).EventType);
+        Assert.Equal("case.hold-lifted", Assert.IsType<PublishCaseEvent>(Assert.Single(d.Effects)).EventType);
     }
 
     [Fact]
@@ -995,14 +992,13 @@ public class DeciderTests
         Assert.Equal(Stage.Released, d.State.Stage);
         Assert.Null(d.State.StageBeforeHold);
         Assert.Equal(now, d.State.ReleasedAt);
-        Assert.Equal(4, d.Effects.Count);
-        Assert.Equal(new IndexCase(CaseId, Stage.Released), d.Effects[0]);
-        Assert.Equal("case.hold-lifted", Assert.IsType<PublishCaseEvent>(d.Effects[1]).EventType);
-        var record = Assert.IsType<WriteReleaseRecord>(d.Effects[2]).Record;
+        Assert.Equal(3, d.Effects.Count);
+        Assert.Equal("case.hold-lifted", Assert.IsType<PublishCaseEvent>(d.Effects[0]).EventType);
+        var record = Assert.IsType<WriteReleaseRecord>(d.Effects[1]).Record;
         Assert.Equal(digest, record.DossierDigest);
         Assert.Equal(["h1", "h2"], record.Holds.Select(h => h.HoldId));
         Assert.All(record.Holds, h => Assert.False(h.IsOpen));
-        var e = Assert.IsType<PublishCaseEvent>(d.Effects[3]);
+        var e = Assert.IsType<PublishCaseEvent>(d.Effects[2]);
         Assert.Equal($"{CaseId}:released", e.EventId);
         Assert.Equal("case.released", e.EventType);
     }
@@ -1051,7 +1047,7 @@ public class DeciderTests
         Assert.True(d.State.IsFinished);
         Assert.Null(d.State.ReleasedAt);
         // The reason stays with the case for investigators and admins; the event and the history do not carry it.
-        AssertEffects([new IndexCase(CaseId, Stage.Withdrawn), Event($"{CaseId}:withdrawn", "case.withdrawn", ("stage", stage == Stage.OnHold ? Stage.AssessmentPending.ToString() : stage.ToString()))], d.Effects);
+        AssertEffects([Event($"{CaseId}:withdrawn", "case.withdrawn", ("stage", stage == Stage.OnHold ? Stage.AssessmentPending.ToString() : stage.ToString()))], d.Effects);
         Assert.Equal(new Withdrawal("person left the centre", Admin.Id, d.State.UpdatedAt), d.State.Withdrawal);
         Assert.DoesNotContain("left the centre", d.State.History[^1].Detail);
     }

@@ -83,6 +83,8 @@ public sealed class AuthorizationMatrixTests(AuthHost fixture) : IClassFixture<A
         new("get release (not released)", c => new(HttpMethod.Get, $"/api/cases/{c.Id}/release"), 404, []),
         new("get audit", c => new(HttpMethod.Get, $"/api/cases/{c.Id}/audit"), Forbidden, new() { [Roles.Investigator] = 200, [Roles.Admin] = 200 }),
         new("verify unknown document", c => Json(HttpMethod.Post, $"/api/cases/{c.Id}/documents/DOC-000000000000/verification", new { note = "n" }), Forbidden, new() { [Roles.Verifier] = 404 }),
+        new("reject unknown document", c => Json(HttpMethod.Post, $"/api/cases/{c.Id}/documents/DOC-000000000000/rejection", new { reason = "unreadable" }), Forbidden, new() { [Roles.Uploader] = 404, [Roles.Verifier] = 404 }),
+        new("classify unknown document", c => Json(HttpMethod.Post, $"/api/cases/{c.Id}/documents/DOC-000000000000/classification", new { kind = "kk" }), Forbidden, new() { [Roles.Verifier] = 404 }),
         new("submit asesmen too early", c => Json(HttpMethod.Post, $"/api/cases/{c.Id}/assessment", new { summary = "s", recommendation = "r" }), Forbidden, new() { [Roles.Assessor] = 409 }),
         new("decide asesmen (none submitted)", c => Json(HttpMethod.Post, $"/api/cases/{c.Id}/assessment/decision", new { approve = true }), Forbidden, new() { [Roles.AssessmentApprover] = 409 }),
         new("sign kemenp2mi too early", c => Json(HttpMethod.Post, $"/api/cases/{c.Id}/signoffs/kemenp2mi", new { approve = true, dossierDigest = Digest }), Forbidden, new() { [Roles.P2miSigner] = 409, [Roles.KemensosSigner] = 403 }),
