@@ -41,7 +41,8 @@ public static partial class DocumentReader
         var members = new List<Member>();
         foreach (var row in ctx.Rows)
         {
-            var words = row.Words;
+            // Leftovers of the table's rules (|, [, ]) are no words.
+            var words = row.Words.Where(w => w.Text.Any(char.IsLetterOrDigit)).ToList();
             var at = -1;
             for (var i = 0; i < words.Count && at < 0; i++)
                 if (words[i].Text.Count(char.IsAsciiDigit) >= 12 && Nik.FromOcrToken(words[i].Text.Trim(':', '.', ',', '|')) is not null) at = i;

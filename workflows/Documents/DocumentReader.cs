@@ -150,7 +150,8 @@ public static partial class DocumentReader
             if (!m.Success) continue;
             var start = m.Index + m.Length;
             var rest = row.Text[start..];
-            var trimmed = rest.TrimStart(' ', ':', ';', '.', '|', ',', '_', '-', '—', '=');
+            // The separator colon, as the OCR reads it on a noisy scan (: ; . | + # " * and the like).
+            var trimmed = rest.TrimStart(' ', ':', ';', '.', '|', ',', '_', '-', '—', '=', '+', '#', '"', '*', '\'', '“', '”', '‘', '’', '«', '»', '!', '~');
             var valueStart = start + rest.Length - trimmed.Length;
             var value = CleanTail(UpToColumnGap(row, valueStart, trimmed));
             if (value.Length == 0) continue;
@@ -472,7 +473,7 @@ public static partial class DocumentReader
     [GeneratedRegex(@"^\W*N[a4](?:m|rn|n)[a4]\b(?!\s*Lengkap)", RegexOptions.IgnoreCase)] private static partial Regex NamaLabel();
     [GeneratedRegex(@"\bN[a4](?:m|rn|n)[a4]\s*Leng[kh]ap\b", RegexOptions.IgnoreCase)] private static partial Regex NamaLengkapLabel();
     // Tempat/Tgl Lahir, Tempat/Tanggal Lahir; OCR damage seen: the slash read as V, I or l and glued (TEMPAVTGL LAHIR).
-    [GeneratedRegex(@"Temp[a-z]{1,2}\s*[/VIl1|]?\s*T[a-z]{1,7}\.?\s*La[hn][il1]r", RegexOptions.IgnoreCase)] private static partial Regex BirthLabel();
+    [GeneratedRegex(@"Temp[a-z]{1,2}\s*[/VIl1|]?\s*T[a-z!1|]{1,7}\.?\s*La[hn][il1]r", RegexOptions.IgnoreCase)] private static partial Regex BirthLabel();
     [GeneratedRegex(@"Jen[il1]s\s*Ke[l1I]a[mn]{1,2}[il1]n", RegexOptions.IgnoreCase)] private static partial Regex SexLabel();
 
     static void ReadKtp(Context ctx)
@@ -534,7 +535,7 @@ public static partial class DocumentReader
     internal static char? SexFromWord(string value)
     {
         static string Letters(string w) => new(w.Where(char.IsLetter).Select(char.ToUpperInvariant).ToArray());
-        var words = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var words = value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Any(char.IsLetter)).ToArray();
         if (words.Length == 0) return null;
         var first = Letters(words[0]);
         if (first is "WANITA") return 'F';

@@ -50,7 +50,7 @@ internal static class TablePageImage
         return (byte)Math.Clamp(mean - 70, 40, 200);
     }
 
-    /// <summary>Whitens runs of ink at least <paramref name="minRun"/> pixels long (with one-pixel gaps bridged) and their two neighbours across.</summary>
+    /// <summary>Whitens runs of ink at least <paramref name="minRun"/> pixels long (with one-pixel gaps bridged) and two pixels either side across (the rule's grey edge).</summary>
     static void RemoveRuns(Span<byte> px, int w, int h, byte threshold, int minRun, bool horizontal)
     {
         int outer = horizontal ? h : w, inner = horizontal ? w : h;
@@ -71,7 +71,7 @@ internal static class TablePageImage
             }
         }
         foreach (var (o, from, to) in marks)
-            for (var d = -1; d <= 1; d++)
+            for (var d = -2; d <= 2; d++)
             {
                 var oo = o + d;
                 if (oo < 0 || oo >= outer) continue;
