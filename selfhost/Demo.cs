@@ -155,7 +155,7 @@ public sealed class Demo(Uri service, LocalTokens tokens, DirectoryInfo samples,
     }
 
     /// <summary>
-    /// The second demo case, for a person to finish in the browser: a generated fictional person (<see cref="SyntheticPerson"/>,
+    /// The second demo case, for a person to finish in the browser: a generated fictional person (<see cref="DemoPerson"/>,
     /// passport index <paramref name="person"/> of seed 13) started by the embassy manifest, their passport, KTP and assessment form
     /// uploaded and read, anything the reading flagged confirmed by the verifier, the asesmen submitted and approved; the case is left
     /// waiting for both ministries' sign-offs (<see cref="Stage.SignOffPending"/>).
@@ -171,7 +171,7 @@ public sealed class Demo(Uri service, LocalTokens tokens, DirectoryInfo samples,
         var total = Stopwatch.StartNew();
         void Say(string text) => output.WriteLine($"[{total.Elapsed.TotalSeconds,6:F1}s] {text}");
 
-        var generated = SyntheticPerson.Generate(person, 13, DateOnly.FromDateTime(DateTime.UtcNow));
+        var generated = DemoPerson.Generate(person, 13, DateOnly.FromDateTime(DateTime.UtcNow));
         var intake = new
         {
             externalReference = $"DEMO-KBRI-KL/2025/{person + 500:0000}/{DateTime.UtcNow:yyyyMMddHHmmss}",

@@ -76,6 +76,16 @@ public static class HttpTriggers
     public static Task<IResult> VerifyDocument([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cases/{caseId}/documents/{documentId}/verification")] HttpRequest req, string caseId, string documentId, [DurableClient] DurableTaskClient client) =>
         Handle(req, client, http => CaseEndpoints.VerifyDocument(http, caseId, documentId));
 
+    /// <summary><c>POST /api/cases/{caseId}/documents/{documentId}/rejection</c>: <see cref="CaseEndpoints.RejectDocument"/>.</summary>
+    [Function("RejectDocument")]
+    public static Task<IResult> RejectDocument([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cases/{caseId}/documents/{documentId}/rejection")] HttpRequest req, string caseId, string documentId, [DurableClient] DurableTaskClient client) =>
+        Handle(req, client, http => CaseEndpoints.RejectDocument(http, caseId, documentId));
+
+    /// <summary><c>POST /api/cases/{caseId}/documents/{documentId}/classification</c>: <see cref="CaseEndpoints.ClassifyDocument"/>.</summary>
+    [Function("ClassifyDocument")]
+    public static Task<IResult> ClassifyDocument([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cases/{caseId}/documents/{documentId}/classification")] HttpRequest req, string caseId, string documentId, [DurableClient] DurableTaskClient client) =>
+        Handle(req, client, http => CaseEndpoints.ClassifyDocument(http, caseId, documentId));
+
     /// <summary><c>POST /api/cases/{caseId}/assessment</c>: <see cref="CaseEndpoints.SubmitAssessment"/>.</summary>
     [Function("SubmitAssessment")]
     public static Task<IResult> SubmitAssessment([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cases/{caseId}/assessment")] HttpRequest req, string caseId, [DurableClient] DurableTaskClient client) =>

@@ -40,7 +40,10 @@ public sealed class LocalTokens(SymmetricSecurityKey key, string audience)
         ["pulang-admin"] = [Roles.Admin],
     };
 
-    /// <summary>Loads the key from <paramref name="options"/>, or from (creating) <c>{dataDirectory}/dev-signing-key</c>.</summary>
+    /// <summary>
+    /// Loads the key from <paramref name="options"/>, or from (creating, owner-only) <c>{dataDirectory}/keys/signing-key</c>
+    /// (<see cref="LocalSecrets"/>).
+    /// </summary>
     /// <exception cref="InvalidOperationException">The configured key is not base64 of at least 32 bytes.</exception>
     public static LocalTokens Load(AuthOptions options, string dataDirectory)
     {
@@ -58,18 +61,7 @@ public sealed class LocalTokens(SymmetricSecurityKey key, string audience)
         }
         else
         {
-            Directory.CreateDirectory(dataDirectory);
-            var file = Path.Combine(dataDirectory, "dev-signing-key");
-            if (!File.Exists(file))
-            {
-                File.WriteAllText(file, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-                if (!OperatingSystem.IsWindows())
-                {
-                    File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                }
-            }
-
-            bytes = Convert.FromBase64String(File.ReadAllText(file).Trim());
+            bytes = LocalSecrets.LoadOrCreateKey(dataDirectory, "signing-key");
         }
 
         if (bytes.Length < 32)
@@ -78,6 +70,23 @@ public sealed class LocalTokens(SymmetricSecurityKey key, string audience)
         }
 
         return new LocalTokens(new SymmetricSecurityKey(bytes), options.Audience);
+    }
+
+    /// <summary>The file in the data directory that lists <see cref="DemoUsers"/> for <c>pulang login</c> (the staff CLI).</summary>
+    public const string DemoUsersFile = "demo-users.json";
+
+    /// <summary>
+    /// Writes <c>{dataDirectory}/demo-users.json</c>: <c>{"issuer","audience","users":{id:[roles]}}</c>, no secret. The staff
+    /// CLI on the same machine reads it with the key file (<c>dev-signing-key</c>) to mint a demo user's token itself,
+    /// so the service needs no route that hands out tokens.
+    /// </summary>
+    public void WriteDemoUsers(string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var file = Path.Combine(dataDirectory, DemoUsersFile);
+        var temp = file + ".tmp-" + Environment.ProcessId;
+        File.WriteAllText(temp, System.Text.Json.JsonSerializer.Serialize(new { issuer = Issuer, audience = Audience, users = DemoUsers }));
+        File.Move(temp, file, overwrite: true);
     }
 
     /// <summary>Mints a token for <paramref name="userId"/> with <paramref name="roles"/>, valid for <paramref name="lifetime"/>.</summary>

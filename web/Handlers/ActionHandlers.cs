@@ -107,7 +107,7 @@ public static class ActionHandlers
             command = hold with { HoldId = "HOLD-" + Identifiers.Sha256Hex(commandId)[..10].ToUpperInvariant() };
         }
 
-        var outcome = await WebCommands.SendAsync(http, actor, caseId, command);
+        var outcome = await WebCommands.SendAsync(http, caseId, command);
         switch (outcome.Status)
         {
             case CommandStatus.NotFound:

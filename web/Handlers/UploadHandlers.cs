@@ -173,9 +173,6 @@ public static class UploadHandlers
         }, status);
     }
 
-    static async Task AuditAsync(HttpContext http, string caseId, Actor actor, string code)
-    {
-        var audit = http.RequestServices.GetRequiredService<AuditLog>();
-        await audit.AppendAsync(caseId, audit.Record($"{caseId}:web:{Guid.NewGuid():N}:upload", actor, "upload", AuditRecord.Refused, code), CancellationToken.None);
-    }
+    static Task AuditAsync(HttpContext http, string caseId, Actor actor, string code) =>
+        http.RequestServices.GetRequiredService<RefusalAudit>().AppendAsync(caseId, actor, "upload", code, ct: CancellationToken.None);
 }

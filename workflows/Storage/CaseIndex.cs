@@ -27,7 +27,8 @@ public sealed record InboxEntry(string CaseId, string ExternalReference, Stage S
 /// </summary>
 public sealed class CaseIndex(PulangStorage storage)
 {
-    const string Partition = "case";
+    /// <summary>The one partition key of the case index's case rows: <c>case</c>.</summary>
+    public const string Partition = "case";
 
     /// <summary>Inserts the row for a new case (stage Registered, with the intake); an existing row is left as it is.</summary>
     public async Task AddAsync(string caseId, CaseIntake intake, DateTimeOffset now, CancellationToken ct)
@@ -237,12 +238,15 @@ public sealed class CaseIndex(PulangStorage storage)
     public static string AwaitsColumn(string role) =>
         "Awaits" + string.Concat(role.Split('-').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
 
-    /// <summary>Lists cases, optionally of one stage, newest first; at most <paramref name="max"/> rows.</summary>
-    public async Task<IReadOnlyList<CaseIndexEntry>> ListAsync(Stage? stage, int max, CancellationToken ct)
+    /// <summary>
+    /// Lists cases, optionally of one stage and/or one external reference (exact), newest first; at most
+    /// <paramref name="max"/> rows.
+    /// </summary>
+    public async Task<IReadOnlyList<CaseIndexEntry>> ListAsync(Stage? stage, int max, CancellationToken ct, string? reference = null)
     {
-        var filter = stage is { } s
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Stage eq {s.ToString()}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
+        if (stage is { } s) filter += " and " + TableClient.CreateQueryFilter($"Stage eq {s.ToString()}");
+        if (!string.IsNullOrEmpty(reference)) filter += " and " + TableClient.CreateQueryFilter($"ExternalReference eq {reference}");
         var select = new[] { "RowKey", "ExternalReference", "Stage", "OpenedAt", "UpdatedAt" };
         var list = new List<CaseIndexEntry>();
         await foreach (var e in storage.Cases.QueryAsync<TableEntity>(filter, select: select, cancellationToken: ct))

@@ -53,7 +53,7 @@ public sealed class WholeCaseBrowserTests(BrowserHost web)
 
         // A KTP of the same fictional person with the birth year misprinted (1993 for 1992): the verifier corrects it from the paper.
         var misprinted = Path.Combine(Path.GetTempPath(), $"ktp_{caseId}.png");
-        await File.WriteAllBytesAsync(misprinted, SyntheticPerson.RenderKtp("3507125408920003", "SRI RAHAYU WULANDARI", "MALANG, 14-08-1993", "PEREMPUAN"), Ct);
+        await File.WriteAllBytesAsync(misprinted, DemoPerson.RenderKtp("3507125408920003", "SRI RAHAYU WULANDARI", "MALANG, 14-08-1993", "PEREMPUAN"), Ct);
 
         // 1. The intake officer uploads three scans at once: kinds guessed from the names, a progress bar each, the readings appear.
         await using (var intake = await Person.SignInAsync(web, "sentra-intake-officer"))

@@ -91,7 +91,7 @@ public sealed class FunctionsMetadataTests
             .Concat(WorkflowRegistry.Activities.Keys)
             .Concat(ApiRoutes().Select(r => r.Handler))
             .Concat(WebRoutesOfSelfHost().Select(r => r.Function))
-            .Append("IncomingScan").Append("CaseIntake")
+            .Append("IncomingScan").Append("CaseIntake").Append("IncomingManifest")
             .Order(StringComparer.Ordinal).ToArray();
         var actual = Functions.Value.Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(expected, actual);
@@ -121,7 +121,7 @@ public sealed class FunctionsMetadataTests
     public void Every_api_route_has_an_anonymous_http_trigger_with_the_same_route_and_method_and_a_durable_client()
     {
         var routes = ApiRoutes();
-        Assert.Equal(15, routes.Count); // 12 + audit + document link + inbox
+        Assert.Equal(17, routes.Count); // 12 + audit + document link + inbox + the two manifest routes
         foreach (var (handler, route, method) in routes)
         {
             var trigger = Trigger(handler, "httpTrigger");
@@ -176,6 +176,17 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("EventGrid", Str(trigger, "source"));
         Assert.Equal("AzureWebJobsStorage", Str(trigger, "connection"));
         AssertDurableClient("IncomingScan");
+    }
+
+    [Fact]
+    public void Dropped_manifests_use_an_event_grid_blob_trigger_on_the_manifests_container()
+    {
+        var trigger = Trigger("IncomingManifest", "blobTrigger");
+        Assert.Equal($"{PulangStorage.ManifestsContainer}/{{name}}", Str(trigger, "path"));
+        Assert.Equal("EventGrid", Str(trigger, "source"));
+        Assert.Equal("AzureWebJobsStorage", Str(trigger, "connection"));
+        AssertDurableClient("IncomingManifest");
+        AssertDurableClient(Pulang.Workflows.Activities.StartManifestLinesActivity.Name);
     }
 
     [Fact]

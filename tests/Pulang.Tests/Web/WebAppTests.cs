@@ -25,6 +25,8 @@ public sealed class WebAppTests(TestStorage storage)
 
         public CookieCollection Cookies => handler.CookieContainer.GetAllCookies();
 
+        public void SetCookie(string name, string value) => handler.CookieContainer.Add(Http.BaseAddress!, new Cookie(name, value, "/"));
+
         public static string Token(string html) => Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
 
         public async Task<string> PageAsync(string path)
@@ -108,7 +110,7 @@ public sealed class WebAppTests(TestStorage storage)
 
         // An expired token in the cookie sends the person to sign-in, saying the session expired.
         var expired = new Browser(host.Port);
-        expired.Cookies.Add(new Cookie("pulang_session", host.Tokens.Mint("sentra-supervisor", [Roles.AssessmentApprover], TimeSpan.FromMinutes(-5)), "/", "127.0.0.1"));
+        expired.SetCookie("pulang_session", host.Tokens.Mint("sentra-supervisor", [Roles.AssessmentApprover], TimeSpan.FromMinutes(-5)));
         var sent = await expired.Http.GetAsync("/cases", ct);
         Assert.Equal("/signin?expired=1", sent.Headers.Location?.OriginalString);
         expired.Dispose();
@@ -183,5 +185,78 @@ public sealed class WebAppTests(TestStorage storage)
         Assert.Contains("HOLD-", readerPage); // that a hold exists is shown to everyone
         Assert.Equal(HttpStatusCode.NotFound, (await reader.Http.GetAsync($"/cases/{caseId}/documents/{documentId}", ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await reader.Http.GetAsync($"/cases/{caseId}/documents/{documentId}/pages/1", ct)).StatusCode);
+    }
+    [Fact]
+    public async Task A_case_is_carried_to_sign_off_in_the_browser_and_a_sign_off_on_a_changed_dossier_is_refused_with_the_new_dossier_shown()
+    {
+        await using var host = new SelfHostProcess(storage.ConnectionString, TestStorage.NewTaskHub("websign"));
+        await host.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var caseId = (await host.Client.JsonAsync(HttpMethod.Post, "/api/cases", host.Tokens.MintDemo("embassy-kl-manifest"), EndToEnd.EndToEndTests.Intake($"WEBSIGN-{Guid.NewGuid():N}"), ct: ct))
+            .EnsureSuccess().Json.GetProperty("caseId").GetString()!;
+
+        // Upload as the page's script does: the scan as the body, the anti-forgery token in a header.
+        using var officer = new Browser(host.Port);
+        await officer.SignInAsync("sentra-intake-officer");
+        var uploadPage = await officer.PageAsync($"/cases/{caseId}/upload");
+        var header = Regex.Match(uploadPage, "name=\"csrf-token\" content=\"([^\"]+)\"").Groups[1].Value;
+        foreach (var (kind, file) in new[] { ("splp", "splp_200dpi.jpg"), ("ktp", "ktp_300dpi.jpg"), ("assessment-form", "assessment_form_300dpi.jpg") })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/cases/{caseId}/documents?kind={kind}") { Content = new ByteArrayContent(await File.ReadAllBytesAsync(TestPaths.Scan(file), ct)) };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/jpeg");
+            request.Headers.Add("RequestVerificationToken", header);
+            request.Headers.Add("X-Requested-With", "XMLHttpRequest");
+            var uploaded = await officer.Http.SendAsync(request, ct);
+            var fragment = await uploaded.Content.ReadAsStringAsync(ct);
+            Assert.True(uploaded.StatusCode == HttpStatusCode.Accepted, fragment);
+            Assert.Contains("hx-get=\"/cases/" + caseId + "/documents/DOC-", fragment);
+        }
+
+        var state = await host.Client.WaitForAsync(caseId, host.Tokens.MintDemo("bp3mi-reader"), s => s.Documents.Count == 3, Long, ct);
+        using var verifier = new Browser(host.Port);
+        await verifier.SignInAsync("sentra-verifier");
+        foreach (var d in state.Documents.Where(d => d.Status == DocumentStatus.NeedsReview))
+        {
+            var page = await verifier.PageAsync($"/cases/{caseId}/documents/{d.DocumentId}");
+            var fields = new List<(string, string)> { ("__RequestVerificationToken", Browser.Token(page)), ("note", "checked against the scan") };
+            fields.AddRange(d.Findings.Select(f => ("ack", f.Code)));
+            var verified = await verifier.PostAsync($"/cases/{caseId}/documents/{d.DocumentId}/verification", [.. fields]);
+            Assert.True(verified.StatusCode == HttpStatusCode.SeeOther, await verified.Content.ReadAsStringAsync(ct));
+        }
+
+        using var worker = new Browser(host.Port);
+        await worker.SignInAsync("sentra-social-worker");
+        var casePage = await worker.PageAsync($"/cases/{caseId}");
+        var submitted = await worker.PostAsync($"/cases/{caseId}/assessment", ("__RequestVerificationToken", Browser.Token(casePage)), ("summary", "Sehat, siap pulang."), ("recommendation", "Rujuk ke BP3MI."));
+        Assert.True(submitted.StatusCode == HttpStatusCode.SeeOther, await submitted.Content.ReadAsStringAsync(ct));
+
+        using var supervisor = new Browser(host.Port);
+        await supervisor.SignInAsync("sentra-supervisor");
+        var inbox = await supervisor.PageAsync("/");
+        Assert.Contains(caseId, inbox);
+        var approved = await supervisor.PostAsync($"/cases/{caseId}/assessment/decision", ("__RequestVerificationToken", Browser.Token(inbox)), ("decision", "approve"));
+        Assert.True(approved.StatusCode == HttpStatusCode.SeeOther, await approved.Content.ReadAsStringAsync(ct));
+
+        state = await host.Client.WaitForAsync(caseId, host.Tokens.MintDemo("bp3mi-reader"), s => s.Stage == Stage.SignOffPending, Long, ct);
+        using var official = new Browser(host.Port);
+        await official.SignInAsync("p2mi-official");
+        var signOffPage = await official.PageAsync($"/cases/{caseId}/signoff");
+        var digest = Regex.Match(signOffPage, "name=\"dossierDigest\" value=\"([0-9a-f]{64})\"").Groups[1].Value;
+        Assert.Equal(state.DossierDigest, digest);
+        Assert.Contains(digest[..12], signOffPage);
+
+        // The page was opened on a dossier that has changed since: refused, nothing signed, the new dossier shown.
+        var older = new string([.. digest.Reverse()]);
+        var stale = await official.PostAsync($"/cases/{caseId}/signoffs/kemenp2mi", ("__RequestVerificationToken", Browser.Token(signOffPage)), ("dossierDigest", older), ("decision", "approve"));
+        var staleHtml = await stale.Content.ReadAsStringAsync(ct);
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Contains("Berkas telah berubah", staleHtml);
+        Assert.Contains($"name=\"dossierDigest\" value=\"{digest}\"", staleHtml);
+        Assert.Empty((await host.Client.GetAsync($"/api/cases/{caseId}", host.Tokens.MintDemo("bp3mi-reader"), ct)).EnsureSuccess().Case.SignOffs);
+
+        var signed = await official.PostAsync($"/cases/{caseId}/signoffs/kemenp2mi", ("__RequestVerificationToken", Browser.Token(staleHtml)), ("dossierDigest", digest), ("decision", "approve"));
+        Assert.True(signed.StatusCode == HttpStatusCode.SeeOther, await signed.Content.ReadAsStringAsync(ct));
+        var after = (await host.Client.GetAsync($"/api/cases/{caseId}", host.Tokens.MintDemo("bp3mi-reader"), ct)).EnsureSuccess().Case;
+        Assert.Contains(after.SignOffs, s => s.Ministry == Ministry.KemenP2MI && s.Approve && s.DossierDigest == digest && s.SignedBy == "p2mi-official");
     }
 }

@@ -17,7 +17,7 @@ namespace Pulang.SelfHost;
 /// <param name="Passport">The generated passport scan (JPEG).</param>
 /// <param name="Ktp">The KTP page (PNG).</param>
 /// <param name="AssessmentForm">The assessment form page (PNG).</param>
-public sealed record SyntheticPerson(string FullName, string Sex, DateOnly BirthDate, string BirthPlace, string Nik, byte[] Passport, byte[] Ktp, byte[] AssessmentForm)
+public sealed record DemoPerson(string FullName, string Sex, DateOnly BirthDate, string BirthPlace, string Nik, byte[] Passport, byte[] Ktp, byte[] AssessmentForm)
 {
     const float Dpi = 300;
     static float Mm(double mm) => (float)(mm / 25.4 * Dpi);
@@ -27,7 +27,7 @@ public sealed record SyntheticPerson(string FullName, string Sex, DateOnly Birth
     /// <paramref name="assessmentDate"/> on the form.
     /// </summary>
     /// <exception cref="Workflows.Ocr.OcrException">The OCR-B font for the passport's MRZ is missing (<c>fonts-ocr-b</c>).</exception>
-    public static SyntheticPerson Generate(int index, int seed, DateOnly assessmentDate)
+    public static DemoPerson Generate(int index, int seed, DateOnly assessmentDate)
     {
         var passport = SyntheticPassports.Generate(index, seed, corrupt: false);
         var f = passport.Fields;
@@ -53,7 +53,7 @@ public sealed record SyntheticPerson(string FullName, string Sex, DateOnly Birth
             ("Petugas", "RATNA KUSUMA"),
             ("SPESIMEN - DATA FIKTIF", null),
         ]);
-        return new SyntheticPerson(name, female ? "F" : "M", birth, place, nik, passport.Jpeg, ktp, form);
+        return new DemoPerson(name, female ? "F" : "M", birth, place, nik, passport.Jpeg, ktp, form);
     }
 
     /// <summary>
