@@ -121,7 +121,7 @@ public sealed class FunctionsMetadataTests
     public void Every_api_route_has_an_anonymous_http_trigger_with_the_same_route_and_method_and_a_durable_client()
     {
         var routes = ApiRoutes();
-        Assert.Equal(17, routes.Count); // 12 + audit + document link + inbox + the two manifest routes
+        Assert.Equal(20, routes.Count); // 12 + audit + document link + inbox + the two manifest routes + release letter + document rejection and classification
         foreach (var (handler, route, method) in routes)
         {
             var trigger = Trigger(handler, "httpTrigger");
