@@ -276,6 +276,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Pulang__Auth__Authority', value: '${environment().authentication.loginEndpoint}${authTenantId}/v2.0' }
         { name: 'Pulang__Auth__Audience', value: 'api://${authClientId}' }
         { name: 'Pulang__Auth__ExtraAudiences__0', value: authClientId }
+        // The web app's inbox answers the site root (WebTriggers.Inbox); without this the host shows its own home page there.
+        { name: 'AzureWebJobsDisableHomepage', value: 'true' }
       ], extraAudienceSettings)
     }
     functionAppConfig: {

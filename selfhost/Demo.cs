@@ -207,8 +207,8 @@ public sealed class Demo(Uri service, LocalTokens tokens, DirectoryInfo samples,
         await api.WaitForAsync(caseId, T("bp3mi-reader"), s => s.Stage == Stage.AssessmentPending, TimeSpan.FromSeconds(60), ct);
         (await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/assessment", T("sentra-social-worker"), new
         {
-            summary = "Wages unpaid for 14 months; healthy; wishes to return to the family in Kabupaten Malang.",
-            recommendation = "Family reunification; refer to the district social service for job training.",
+            summary = "Gaji tidak dibayar 14 bulan; sehat; ingin kembali ke keluarga di Kabupaten Malang.",
+            recommendation = "Reunifikasi keluarga; rujuk ke dinas sosial kabupaten untuk pelatihan kerja.",
         }, ct: ct)).EnsureSuccess();
         (await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/assessment/decision", T("sentra-supervisor"), new { approve = true }, ct: ct)).EnsureSuccess();
         state = await api.WaitForAsync(caseId, T("bp3mi-reader"), s => s.Stage == Stage.SignOffPending, TimeSpan.FromSeconds(60), ct);

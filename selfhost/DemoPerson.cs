@@ -39,18 +39,7 @@ public sealed record DemoPerson(string FullName, string Sex, DateOnly BirthDate,
         var born = $"{place}, {birth:dd-MM-yyyy}";
         var sexWord = female ? "PEREMPUAN" : "LAKI-LAKI";
 
-        var ktp = Page(86, 54, 7.5,
-        [
-            ("PROVINSI JAWA TIMUR", null),
-            ("KABUPATEN MALANG", null),
-            ("NIK", nik),
-            ("Nama", name),
-            ("Tempat/Tgl Lahir", born),
-            ("Jenis Kelamin", sexWord),
-            ("Alamat", "JL. KENANGA NO. 8"),
-            ("Kewarganegaraan", "WNI"),
-            ("SPESIMEN - DATA FIKTIF", null),
-        ]);
+        var ktp = RenderKtp(nik, name, born, sexWord);
         var form = Page(148, 150, 10,
         [
             ("FORMULIR ASESMEN SOSIAL", null),
@@ -66,6 +55,24 @@ public sealed record DemoPerson(string FullName, string Sex, DateOnly BirthDate,
         ]);
         return new DemoPerson(name, female ? "F" : "M", birth, place, nik, passport.Jpeg, ktp, form);
     }
+
+    /// <summary>
+    /// A KTP page (PNG, 86 x 54 mm at 300 dpi, marked SPESIMEN) printing exactly what it is given: <paramref name="born"/> as
+    /// <c>PLACE, dd-MM-yyyy</c>, <paramref name="sexWord"/> as <c>PEREMPUAN</c> or <c>LAKI-LAKI</c>. Tests print a wrong value
+    /// on purpose to have a verifier correct it.
+    /// </summary>
+    public static byte[] RenderKtp(string nik, string name, string born, string sexWord) => Page(86, 54, 7.5,
+    [
+        ("PROVINSI JAWA TIMUR", null),
+        ("KABUPATEN MALANG", null),
+        ("NIK", nik),
+        ("Nama", name),
+        ("Tempat/Tgl Lahir", born),
+        ("Jenis Kelamin", sexWord),
+        ("Alamat", "JL. KENANGA NO. 8"),
+        ("Kewarganegaraan", "WNI"),
+        ("SPESIMEN - DATA FIKTIF", null),
+    ]);
 
     /// <summary>A white page of <paramref name="widthMm"/> x <paramref name="heightMm"/> with one "label : value" (or title) per line.</summary>
     static byte[] Page(double widthMm, double heightMm, double pt, (string Label, string? Value)[] lines)

@@ -8,6 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Pulang.Web.Hosting;
 using Pulang.Workflows.Http;
 
 namespace Pulang.Functions.Hosting;
@@ -19,7 +20,9 @@ namespace Pulang.Functions.Hosting;
 /// <c>Microsoft.AspNetCore.Authentication.JwtBearer</c> exactly as the self-host does
 /// (<see cref="PulangAuthentication.AddPulangJwtBearer"/>: issuer, audience, lifetime, signature). A token that fails
 /// leaves the caller anonymous, so the handler answers 401 with problem details (<c>auth.required</c>). In Azure this
-/// is the only gate: App Service Authentication is off (infra/main.bicep), so the platform never answers for Pulang.</item>
+/// is the only gate: App Service Authentication is off (infra/main.bicep), so the platform never answers for Pulang. The web
+/// app's session cookie (<see cref="WebRequest.SessionCookie"/>, the same token) is validated the same way for pages outside
+/// <c>/api</c>.</item>
 /// <item>Local runs only (<c>func start</c>, no identity provider): a hand-made <c>X-MS-CLIENT-PRINCIPAL</c> header
 /// (Base64 JSON, the shape App Service Authentication forwards) when <c>Pulang:Auth:TrustClientPrincipalHeader=true</c>.
 /// Anyone can send that header, so it is trusted only locally: with <c>AZURE_FUNCTIONS_ENVIRONMENT=Development</c> (Core
@@ -83,7 +86,11 @@ public sealed class CallerAuthenticationMiddleware : IFunctionsWorkerMiddleware
     public async Task AuthenticateAsync(HttpContext http)
     {
         var bearer = http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
-        if (bearer && !string.IsNullOrEmpty(configuration[$"{AuthOptions.Section}:Authority"]))
+        // The web app's session cookie carries the same bearer token; the JWT bearer handler takes it from the cookie for
+        // pages outside /api only (WebServices.AddPulangWeb), so an API call is never authenticated by a cookie.
+        var session = !bearer && http.Request.Headers.Authorization.Count == 0 && !http.Request.Path.StartsWithSegments("/api")
+            && http.Request.Cookies.ContainsKey(WebRequest.SessionCookie);
+        if ((bearer || session) && !string.IsNullOrEmpty(configuration[$"{AuthOptions.Section}:Authority"]))
         {
             var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
             if (result.Succeeded)

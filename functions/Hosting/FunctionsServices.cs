@@ -10,6 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Pulang.Web.Hosting;
 using Pulang.Workflows;
 using Pulang.Workflows.Http;
 using Pulang.Workflows.Ocr;
@@ -28,7 +29,8 @@ public static class FunctionsServices
     /// Durable extension also turns into its DataConverter, so payloads match the self-host's
     /// <see cref="PulangJson.DataConverter"/>), <see cref="PulangStorage"/> from <c>AzureWebJobsStorage</c> (a connection
     /// string, or <c>AzureWebJobsStorage__accountName</c> / <c>__blobServiceUri</c>... with a managed identity), the
-    /// per-invocation <see cref="DurableTaskClient"/> and the OCR engine.
+    /// per-invocation <see cref="DurableTaskClient"/>, the OCR engine, and the web app's services
+    /// (<see cref="WebServices.AddPulangWeb"/>: anti-forgery, the session cookie, thumbnails).
     /// </summary>
     public static IServiceCollection AddPulangFunctions(this IServiceCollection services, IConfiguration configuration)
     {
@@ -57,6 +59,9 @@ public static class FunctionsServices
             services.AddPulangJwtBearer(auth);
         }
 
+        // The web app as in the self-host: anti-forgery (cookie and form token), the page thumbnails' cache, and the session
+        // cookie read as the bearer token outside /api (CallerAuthenticationMiddleware asks the JWT bearer handler for it).
+        services.AddPulangWeb(configuration);
         return services;
     }
 

@@ -58,6 +58,11 @@ public static class HttpTriggers
     public static Task<IResult> GetRelease([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/cases/{caseId}/release")] HttpRequest req, string caseId, [DurableClient] DurableTaskClient client) =>
         Handle(req, client, http => CaseEndpoints.GetRelease(http, caseId));
 
+    /// <summary><c>GET /api/cases/{caseId}/release/letter</c>: <see cref="CaseEndpoints.GetReleaseLetter"/>.</summary>
+    [Function("GetReleaseLetter")]
+    public static Task<IResult> GetReleaseLetter([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/cases/{caseId}/release/letter")] HttpRequest req, string caseId, [DurableClient] DurableTaskClient client) =>
+        Handle(req, client, http => CaseEndpoints.GetReleaseLetter(http, caseId));
+
     /// <summary><c>GET /api/cases/{caseId}/audit</c>: <see cref="CaseEndpoints.GetAudit"/>.</summary>
     [Function("GetAudit")]
     public static Task<IResult> GetAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/cases/{caseId}/audit")] HttpRequest req, string caseId, [DurableClient] DurableTaskClient client) =>
@@ -80,12 +85,12 @@ public static class HttpTriggers
 
     /// <summary><c>POST /api/cases/{caseId}/documents/{documentId}/rejection</c>: <see cref="CaseEndpoints.RejectDocument"/>.</summary>
     [Function("RejectDocument")]
-    public static Task<IResult> RejectDocument([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cases/{caseId}/documents/{documentId}/rejection")] HttpRequest req, string caseId, string documentId, [DurableClient] DurableTaskClient client) =>
+    public static Task<IResult> RejectDocument([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cases/{caseId}/documents/{documentId}/rejection")] HttpRequest req, string caseId, string documentId, [DurableClient] DurableTaskClient client) =>
         Handle(req, client, http => CaseEndpoints.RejectDocument(http, caseId, documentId));
 
     /// <summary><c>POST /api/cases/{caseId}/documents/{documentId}/classification</c>: <see cref="CaseEndpoints.ClassifyDocument"/>.</summary>
     [Function("ClassifyDocument")]
-    public static Task<IResult> ClassifyDocument([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cases/{caseId}/documents/{documentId}/classification")] HttpRequest req, string caseId, string documentId, [DurableClient] DurableTaskClient client) =>
+    public static Task<IResult> ClassifyDocument([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cases/{caseId}/documents/{documentId}/classification")] HttpRequest req, string caseId, string documentId, [DurableClient] DurableTaskClient client) =>
         Handle(req, client, http => CaseEndpoints.ClassifyDocument(http, caseId, documentId));
 
     /// <summary><c>POST /api/cases/{caseId}/assessment</c>: <see cref="CaseEndpoints.SubmitAssessment"/>.</summary>

@@ -168,6 +168,67 @@ public sealed class FunctionsAdapterTests(TestStorage storage) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Web_triggers_render_the_case_page_and_take_a_form_post_only_with_its_anti_forgery_token()
+    {
+        var caseId = await StartCaseThroughQueueTriggerAsync("FN-W-" + Guid.NewGuid().ToString("N")[..8]);
+        await WaitForAsync(caseId, s => s.Stage == Stage.DocumentsPending);
+        var investigator = new ClaimsPrincipal(new ClaimsIdentity([new Claim("oid", "investigator-1"), new Claim("roles", Roles.Investigator)], "test", "name", "roles"));
+
+        // The page, rendered by the web project's handler through the Functions trigger, with the same security headers.
+        var page = await InvokeWebAsync(http => WebTriggers.Case(http.Request, caseId, engine.Client), investigator);
+        Assert.Equal(200, page.Status);
+        Assert.StartsWith("text/html", page.Http.Response.ContentType);
+        Assert.Contains(caseId, page.Body);
+        Assert.Contains("script-src 'self'", page.Http.Response.Headers.ContentSecurityPolicy.ToString());
+        var formToken = System.Text.RegularExpressions.Regex.Match(page.Body, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(formToken);
+        var cookie = page.Http.Response.Headers.SetCookie.Select(c => c!.Split(';')[0]).Single(c => c.StartsWith("pulang_csrf=", StringComparison.Ordinal));
+
+        // A post without the token is refused and changes nothing; with the page's token (cookie and form field) the hold is placed.
+        void Post(HttpContext http, bool withToken)
+        {
+            http.Request.Method = "POST";
+            http.Request.Path = $"/cases/{caseId}/holds";
+            http.Request.ContentType = "application/x-www-form-urlencoded";
+            var fields = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues> { ["reason"] = "Saksi belum diperiksa (uji)" };
+            if (withToken)
+            {
+                fields["__RequestVerificationToken"] = formToken;
+                http.Request.Headers.Cookie = cookie;
+            }
+
+            http.Features.Set<Microsoft.AspNetCore.Http.Features.IFormFeature>(new Microsoft.AspNetCore.Http.Features.FormFeature(new FormCollection(fields)));
+        }
+
+        var refused = await InvokeWebAsync(http => { Post(http, withToken: false); return WebTriggers.PlaceHold(http.Request, caseId, engine.Client); }, investigator);
+        Assert.Equal(400, refused.Status);
+        Assert.Empty((await WaitForAsync(caseId, _ => true)).Holds);
+
+        var placed = await InvokeWebAsync(http => { Post(http, withToken: true); return WebTriggers.PlaceHold(http.Request, caseId, engine.Client); }, investigator);
+        Assert.Equal(303, placed.Status);
+        Assert.StartsWith($"/cases/{caseId}", placed.Http.Response.Headers.Location.ToString());
+        Assert.Single((await WaitForAsync(caseId, s => s.Holds.Count > 0)).Holds);
+
+        // Nobody signed in: the page sends the browser to the sign-in page.
+        var anonymous = await InvokeWebAsync(http => WebTriggers.Case(http.Request, caseId, engine.Client), new ClaimsPrincipal(new ClaimsIdentity()));
+        Assert.Equal(302, anonymous.Status);
+        Assert.StartsWith("/signin", anonymous.Http.Response.Headers.Location.ToString());
+    }
+
+    async Task<(int Status, string Body, HttpContext Http)> InvokeWebAsync(Func<HttpContext, Task<IResult>> trigger, ClaimsPrincipal user)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider, User = user };
+        http.Request.Scheme = "https";
+        http.Request.Host = new HostString("pulang.example");
+        var body = new MemoryStream();
+        http.Response.Body = body;
+        var result = await trigger(http);
+        await result.ExecuteAsync(http);
+        return (http.Response.StatusCode, Encoding.UTF8.GetString(body.ToArray()), http);
+    }
+
+    [Fact]
     public void Durable_payloads_are_pulang_json_as_in_the_self_host()
     {
         // The Durable extension builds its DataConverter from WorkerOptions.Serializer; the self-host uses PulangJson.DataConverter.

@@ -140,6 +140,42 @@ public sealed class FunctionsAuthenticationTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task The_web_apps_session_cookie_signs_a_person_in_on_pages_and_never_on_the_api()
+    {
+        var (services, middleware, _) = Worker(new()
+        {
+            ["Pulang:Auth:Authority"] = provider.Authority,
+            ["Pulang:Auth:Audience"] = Audience,
+        });
+        await using var _ = services;
+        // A valid token without a Pulang role: a page it signs in to answers 403 (authenticated), not the sign-in redirect.
+        var session = $"{Pulang.Web.Hosting.WebRequest.SessionCookie}={provider.Mint(Audience, "u-cookie", ["not-a-pulang-role"])}";
+
+        async Task<int> PageAsync(string? cookie)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+            http.Request.Method = "GET";
+            http.Request.Path = "/";
+            if (cookie is not null) http.Request.Headers.Cookie = cookie;
+            http.Response.Body = new MemoryStream();
+            await middleware.Invoke(new HttpFunctionContext(scope.ServiceProvider, http), async _ =>
+                await (await WebTriggers.Inbox(http.Request, null!)).ExecuteAsync(http));
+            return http.Response.StatusCode;
+        }
+
+        Assert.Equal(403, await PageAsync(session));
+        Assert.Equal(302, await PageAsync(null));
+        var forged = $"{Pulang.Web.Hosting.WebRequest.SessionCookie}={provider.Mint(Audience, "u-forged", [Roles.Reader], signingKey: LocalOpenIdProvider.ForeignKey())}";
+        Assert.Equal(302, await PageAsync(forged));
+
+        // The same cookie on an API call authenticates nothing: the API takes bearer tokens only.
+        var (status, _, problem) = await GetCaseAsync(services, middleware, r => r.Headers.Cookie = session);
+        Assert.Equal(401, status);
+        Assert.Equal("auth.required", problem.GetProperty("code").GetString());
+    }
+
     /// <summary>A FunctionContext carrying the invocation's HttpContext where the ASP.NET Core integration puts it.</summary>
     sealed class HttpFunctionContext : FunctionContext
     {

@@ -2,7 +2,9 @@ using System.Reflection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Pulang.Functions.Triggers;
 using Pulang.Tests.Infrastructure;
+using Pulang.Web;
 using Pulang.Workflows.Cases;
 using Pulang.Workflows.Http;
 using Pulang.Workflows.Orchestrations;
@@ -45,6 +47,23 @@ public sealed class FunctionsMetadataTests
             .ToList();
     }
 
+    /// <summary>
+    /// Every route of the web app as the self-host maps it (<see cref="WebRoutes.MapPulangWeb"/>): (function name = <c>Web</c> +
+    /// handler name, the route a Functions trigger needs for the same path, method). The site root becomes
+    /// <see cref="WebTriggers.RootRoute"/>.
+    /// </summary>
+    public static IReadOnlyList<(string Function, string Route, string Method)> WebRoutesOfSelfHost()
+    {
+        var app = WebApplication.CreateBuilder().Build();
+        app.MapPulangWeb();
+        return ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+            .Select(e => (
+                Function: "Web" + (e.Metadata.GetMetadata<MethodInfo>()?.Name ?? throw new InvalidOperationException($"No handler method for {e.RoutePattern.RawText}")),
+                Route: e.RoutePattern.RawText!.TrimStart('/') is { Length: > 0 } r ? r : WebTriggers.RootRoute,
+                Method: e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Single().ToLowerInvariant()))
+            .ToList();
+    }
+
     static JsonElement Function(string name) =>
         Functions.Value.SingleOrDefault(f => f.GetProperty("name").GetString() == name) is { ValueKind: JsonValueKind.Object } f ? f
         : throw new Xunit.Sdk.XunitException($"functions.metadata has no function '{name}'.");
@@ -71,6 +90,7 @@ public sealed class FunctionsMetadataTests
         var expected = WorkflowRegistry.Orchestrators.Keys
             .Concat(WorkflowRegistry.Activities.Keys)
             .Concat(ApiRoutes().Select(r => r.Handler))
+            .Concat(WebRoutesOfSelfHost().Select(r => r.Function))
             .Append("IncomingScan").Append("CaseIntake").Append("IncomingManifest")
             .Order(StringComparer.Ordinal).ToArray();
         var actual = Functions.Value.Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.Ordinal).ToArray();
@@ -111,6 +131,40 @@ public sealed class FunctionsMetadataTests
             Assert.Contains(Bindings(Function(handler)), b => Str(b, "type") == "http" && Str(b, "direction") == "Out" && Str(b, "name") == "$return");
             AssertDurableClient(handler);
         }
+    }
+
+    [Fact]
+    public void Every_web_route_has_an_anonymous_http_trigger_at_the_same_path_and_method_and_a_durable_client()
+    {
+        var routes = WebRoutesOfSelfHost();
+        Assert.Contains(routes, r => r.Route == WebTriggers.RootRoute && r.Method == "get");
+        Assert.Contains(routes, r => r.Route == "cases/{caseId}/signoff");
+        Assert.Equal(routes.Count, routes.Select(r => r.Function).Distinct().Count());
+        foreach (var (function, route, method) in routes)
+        {
+            var trigger = Trigger(function, "httpTrigger");
+            Assert.Equal(route, Str(trigger, "route"));
+            Assert.False(route.StartsWith("api/", StringComparison.Ordinal), $"{function}: web pages live outside /api");
+            Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()));
+            Assert.Equal("Anonymous", Str(trigger, "authLevel"), ignoreCase: true);
+            Assert.Contains(Bindings(Function(function)), b => Str(b, "type") == "http" && Str(b, "direction") == "Out" && Str(b, "name") == "$return");
+            AssertDurableClient(function);
+        }
+    }
+
+    [Fact]
+    public void The_root_route_matches_only_the_site_root_and_no_two_triggers_share_a_path_and_method()
+    {
+        var template = Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse(WebTriggers.RootRoute);
+        var parameter = Assert.Single(template.Parameters);
+        Assert.True(parameter.IsOptional);
+        Assert.Contains(parameter.ParameterPolicies, p => p.Content == "maxlength(0)");
+
+        var all = Functions.Value
+            .SelectMany(f => Bindings(f).Where(b => Str(b, "type") == "httpTrigger")
+                .SelectMany(b => b.GetProperty("methods").EnumerateArray().Select(m => $"{m.GetString()!.ToLowerInvariant()} {Str(b, "route")}")))
+            .ToList();
+        Assert.Equal(all.Count, all.Distinct().Count());
     }
 
     [Fact]

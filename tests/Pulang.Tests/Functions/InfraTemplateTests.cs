@@ -99,6 +99,8 @@ public sealed class InfraTemplateTests
         Assert.Contains("Pulang__Auth__Authority", settings);
         Assert.Contains("Pulang__Auth__Audience", settings);
         Assert.DoesNotContain("TrustClientPrincipalHeader", Template.Value.GetRawText());
+        // The site root is the web app's inbox, not the Functions host's home page.
+        Assert.Contains("AzureWebJobsDisableHomepage", settings);
 
         // Event Grid calls the blob extension's webhook with its system key (no token).
         var subscription = Assert.Single(Resources("Microsoft.EventGrid/systemTopics/eventSubscriptions")).GetProperty("properties");
