@@ -72,6 +72,7 @@ public sealed class FunctionsMetadataTests
             .Concat(WorkflowRegistry.Activities.Keys)
             .Concat(ApiRoutes().Select(r => r.Handler))
             .Append("IncomingScan").Append("CaseIntake")
+            .Concat(["GetReleaseKey", "CheckLetter", "GetLetterPage"])
             .Order(StringComparer.Ordinal).ToArray();
         var actual = Functions.Value.Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(expected, actual);
@@ -101,7 +102,7 @@ public sealed class FunctionsMetadataTests
     public void Every_api_route_has_an_anonymous_http_trigger_with_the_same_route_and_method_and_a_durable_client()
     {
         var routes = ApiRoutes();
-        Assert.Equal(15, routes.Count); // 12 + audit + document link + inbox
+        Assert.Equal(16, routes.Count); // 12 + audit + document link + inbox + release letter
         foreach (var (handler, route, method) in routes)
         {
             var trigger = Trigger(handler, "httpTrigger");
