@@ -66,10 +66,10 @@ var baseName = '${namePrefix}-${environmentName}-${suffix}'
 var storageName = take(toLower('st${namePrefix}${environmentName}${suffix}'), 24)
 var allTags = union(tags, { application: 'pulang', environment: environmentName })
 var deploymentContainer = 'app-package'
-var dataContainers = ['scans', 'releases', 'incoming', 'audit']
+var dataContainers = ['scans', 'releases', 'incoming', 'audit', 'manifests']
 var immutableContainers = ['releases', 'audit']
 var queueNames = ['case-intake', 'case-intake-poison', 'case-events']
-var tableNames = ['PulangCases', 'PulangIntake']
+var tableNames = ['PulangCases', 'PulangIntake', 'PulangManifests']
 // The worker accepts the app ID URI, the client ID (ExtraAudiences__0) and these.
 var extraAudienceSettings = [
   for (audience, i) in authAllowedAudiences: { name: 'Pulang__Auth__ExtraAudiences__${i + 1}', value: audience }
@@ -388,6 +388,26 @@ resource incomingScans 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2024
     }
     eventDeliverySchema: 'EventGridSchema'
   }
+}
+
+// Manifests dropped in the manifests container: the IncomingManifest blob trigger, fed the same way (deployed with the scans' subscription).
+resource incomingManifests 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2024-06-01-preview' = if (deployIncomingScanSubscription) {
+  parent: storageEvents
+  name: 'incoming-manifests'
+  properties: {
+    destination: {
+      endpointType: 'WebHook'
+      properties: {
+        endpointUrl: 'https://${app.properties.defaultHostName}/runtime/webhooks/blobs?functionName=Host.Functions.IncomingManifest&code=${listKeys('${app.id}/host/default', '2024-04-01').systemKeys.blobs_extension}'
+      }
+    }
+    filter: {
+      includedEventTypes: ['Microsoft.Storage.BlobCreated']
+      subjectBeginsWith: '/blobServices/default/containers/manifests/'
+    }
+    eventDeliverySchema: 'EventGridSchema'
+  }
+  dependsOn: [incomingScans]
 }
 
 @description('Function App name (for func azure functionapp publish / az functionapp deployment).')

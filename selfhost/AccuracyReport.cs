@@ -24,10 +24,13 @@ public sealed record FieldRate(int Exact, int Total)
 /// <param name="Accepted">Scans read without findings (the decider would accept them without a person).</param>
 /// <param name="Fields">Exact rate per field (<see cref="FieldNames"/> names).</param>
 /// <param name="MrzExact">Passports only: scans whose two MRZ lines equal the truth exactly; null for other kinds.</param>
-/// <param name="FalseAccepts">Scans accepted without findings whose MRZ (passport) or NIK differs from the truth. Must be 0.</param>
+/// <param name="FalseAccepts">Scans accepted without findings that were altered (a generated paper with a printed field that disagrees
+/// with its NIK or the case) or whose MRZ, NIK, name, birth date or sex differs from the truth. Must be 0.</param>
 /// <param name="AcceptedWithWrongField">Scans accepted without findings with any measured field different from the truth.</param>
+/// <param name="Altered">Scans marked <c>altered</c> in the ground truth (they must all go to review); the clean ones are the rest.</param>
+/// <param name="CleanAccepted">Scans not altered that were accepted without findings.</param>
 public sealed record KindAccuracy(string Kind, int Documents, int Accepted, IReadOnlyDictionary<string, FieldRate> Fields, FieldRate? MrzExact,
-    int FalseAccepts, int AcceptedWithWrongField);
+    int FalseAccepts, int AcceptedWithWrongField, int Altered = 0, int CleanAccepted = 0);
 
 /// <summary>One scan's outcome (file path relative to the ground-truth folder; no personal data).</summary>
 /// <param name="File">Relative path as listed in the ground truth.</param>
@@ -59,8 +62,10 @@ public sealed record AccuracyResult(string Engine, IReadOnlyList<KindAccuracy> K
 /// <para>Truth per kind: passport from the truth MRZ (number, name, birth date, sex, expiry); KTP <c>NIK</c>, <c>Nama</c>,
 /// <c>Tempat/Tgl Lahir</c>, <c>Jenis Kelamin</c>; SPLP <c>Nomor</c>, <c>Nama Lengkap</c>, birth date, sex, <c>NIK</c>,
 /// <c>Nomor Paspor Terakhir</c>; assessment form <c>Nama Lengkap</c>, <c>NIK</c>, birth date, <c>No. Reg</c>,
-/// <c>Tanggal Asesmen</c>, <c>Petugas</c>. Each scan is read against a case <see cref="Subject"/> built from its own truth (as the
-/// manifest would give it), so case mismatches count as findings.</para>
+/// <c>Tanggal Asesmen</c>, <c>Petugas</c>; KK (groups starting with <c>kk</c>) <c>No. KK</c>, <c>Kepala Keluarga</c> and the case's person's
+/// <c>NIK</c>, <c>Nama Lengkap</c>, <c>Tanggal Lahir</c>, <c>Jenis Kelamin</c>. Each scan is read against a case <see cref="Subject"/> built from its own truth (as the
+/// manifest would give it), or against the entry's <c>case</c> (name, sex, birth_date, nik) when it has one; an entry with
+/// <c>altered</c> set must go to review (accepted, it is a false accept).</para>
 /// </summary>
 /// <param name="engine">The OCR engine to measure.</param>
 /// <param name="parallelism">Scans read at once (default 1: one after another, so seconds per page is the per-page latency).</param>
@@ -69,7 +74,7 @@ public sealed class AccuracyReport(IOcrEngine engine, int parallelism = 1, TimeP
 {
     readonly TimeProvider time = timeProvider ?? TimeProvider.System;
 
-    sealed record Truth(string File, DocumentKind Kind, Dictionary<string, string> Fields, string? Mrz, Subject Subject);
+    sealed record Truth(string File, DocumentKind Kind, Dictionary<string, string> Fields, string? Mrz, Subject Subject, string? Altered);
 
     /// <summary>
     /// Reads every scan listed in <paramref name="groundTruthFile"/> (relative to <paramref name="folder"/>). Seconds per page is the
@@ -97,7 +102,8 @@ public sealed class AccuracyReport(IOcrEngine engine, int parallelism = 1, TimeP
                 .ToDictionary(f => f, f => new FieldRate(g.Count(o => o.Truth.Fields.ContainsKey(f) && !o.Outcome.WrongFields.Contains(f)), g.Count(o => o.Truth.Fields.ContainsKey(f))));
             FieldRate? mrz = g.Key == DocumentKind.Passport ? new FieldRate(g.Count(o => !o.Outcome.WrongFields.Contains("mrz")), g.Count()) : null;
             return new KindAccuracy(g.Key.ToRoute(), g.Count(), g.Count(o => o.Outcome.Accepted), fields, mrz,
-                g.Count(o => o.FalseAccept), g.Count(o => o.Outcome.Accepted && o.Outcome.WrongFields.Count > 0));
+                g.Count(o => o.FalseAccept), g.Count(o => o.Outcome.Accepted && o.Outcome.WrongFields.Count > 0),
+                g.Count(o => o.Truth.Altered is not null), g.Count(o => o.Truth.Altered is null && o.Outcome.Accepted));
         }).ToList();
         var totalPages = outcomes.Sum(o => o.Outcome.Pages);
         return new AccuracyResult(engineName, kinds, kinds.Sum(k => k.FalseAccepts), totalPages,
@@ -126,10 +132,13 @@ public sealed class AccuracyReport(IOcrEngine engine, int parallelism = 1, TimeP
         var wrong = truth.Fields.Where(f => !Same(f.Key, f.Value, reading.Fields.GetValueOrDefault(f.Key))).Select(f => f.Key).ToList();
         var mrzRead = reading.Fields.TryGetValue(FieldNames.MrzLine1, out var l1) && reading.Fields.TryGetValue(FieldNames.MrzLine2, out var l2) ? l1 + "\n" + l2 : null;
         if (truth.Mrz is not null && mrzRead != truth.Mrz) wrong.Add("mrz");
-        var falseAccept = reading.Clean && (wrong.Contains("mrz") || wrong.Contains(FieldNames.Nik));
+        var falseAccept = reading.Clean && (truth.Altered is not null || wrong.Intersect(IdentityFields).Any());
         return ((truth, new ScanOutcome(truth.File, truth.Kind.ToRoute(), reading.Clean, wrong, reading.Findings.Select(f => f.Code).Distinct().ToList(),
             pages, sw.Elapsed.TotalSeconds, null), falseAccept), engineName);
     }
+
+    /// <summary>The fields whose wrong reading in an accepted scan is a false accept (besides an altered paper accepted at all).</summary>
+    static readonly string[] IdentityFields = ["mrz", FieldNames.Nik, FieldNames.FullName, FieldNames.BirthDate, FieldNames.Sex];
 
     static bool Same(string field, string truth, string? read) => read is not null && field switch
     {
@@ -177,6 +186,7 @@ public sealed class AccuracyReport(IOcrEngine engine, int parallelism = 1, TimeP
         if (n.Contains("ktp")) return DocumentKind.Ktp;
         if (n.Contains("splp")) return DocumentKind.Splp;
         if (n.Contains("assessment") || n.Contains("asesmen")) return DocumentKind.AssessmentForm;
+        if (n.StartsWith("kk", StringComparison.Ordinal)) return DocumentKind.Kk;
         throw new JsonException($"Ground-truth group '{name}' is of no known document kind.");
     }
 
@@ -219,6 +229,14 @@ public sealed class AccuracyReport(IOcrEngine engine, int parallelism = 1, TimeP
                 Put(FieldNames.Nik, printed.GetValueOrDefault("NIK"));
                 Put(FieldNames.PassportNumber, printed.GetValueOrDefault("Nomor Paspor Terakhir"));
                 break;
+            case DocumentKind.Kk:
+                Put(FieldNames.KkNumber, printed.GetValueOrDefault("No. KK"));
+                Put(FieldNames.HeadOfFamily, printed.GetValueOrDefault("Kepala Keluarga"));
+                Put(FieldNames.Nik, printed.GetValueOrDefault("NIK"));
+                Put(FieldNames.FullName, printed.GetValueOrDefault("Nama Lengkap"));
+                Put(FieldNames.BirthDate, Date("Tanggal Lahir"));
+                Put(FieldNames.Sex, Sex("Jenis Kelamin"));
+                break;
             case DocumentKind.AssessmentForm:
                 Put(FieldNames.FullName, printed.GetValueOrDefault("Nama Lengkap"));
                 Put(FieldNames.Nik, printed.GetValueOrDefault("NIK"));
@@ -232,7 +250,13 @@ public sealed class AccuracyReport(IOcrEngine engine, int parallelism = 1, TimeP
         var birth = fields.TryGetValue(FieldNames.BirthDate, out var bd) ? DateOnly.ParseExact(bd, "yyyy-MM-dd", CultureInfo.InvariantCulture) : default;
         var sex = fields.TryGetValue(FieldNames.Sex, out var sx) ? sx[0] : Sex("Jenis Kelamin")?[0] ?? 'F';
         var subject = new Subject(fields.GetValueOrDefault(FieldNames.FullName) ?? "", sex, birth, fields.GetValueOrDefault(FieldNames.Nik));
-        return new Truth(file, kind, fields, mrzText, subject);
+        // A generated paper names the case's person apart from what is printed (an altered paper disagrees with it).
+        if (entry.TryGetProperty("case", out var c) && c.ValueKind == JsonValueKind.Object)
+            subject = new Subject(c.GetProperty("name").GetString()!, c.GetProperty("sex").GetString()![0],
+                DateOnly.ParseExact(c.GetProperty("birth_date").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                c.TryGetProperty("nik", out var n) ? n.GetString() : null);
+        var altered = entry.TryGetProperty("altered", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+        return new Truth(file, kind, fields, mrzText, subject, altered);
     }
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
@@ -249,6 +273,7 @@ public sealed class AccuracyReport(IOcrEngine engine, int parallelism = 1, TimeP
         foreach (var k in result.Kinds)
         {
             sb.AppendLine(ci, $"{k.Kind}: {k.Documents} scans, {k.Accepted} accepted without findings, {k.Documents - k.Accepted} to review, false accepts {k.FalseAccepts}, accepted with a wrong field {k.AcceptedWithWrongField}");
+            if (k.Altered > 0) sb.AppendLine(ci, $"  clean scans accepted {k.CleanAccepted}/{k.Documents - k.Altered}; altered scans {k.Altered}");
             if (k.MrzExact is { } m) sb.AppendLine(ci, $"  {"mrz (both lines)",-18} {m.Exact,3}/{m.Total,-3} {m.Rate,7:P1}");
             foreach (var (field, rate) in k.Fields)
                 sb.AppendLine(ci, $"  {field,-18} {rate.Exact,3}/{rate.Total,-3} {rate.Rate,7:P1}");

@@ -112,10 +112,8 @@ public sealed class Demo(Uri service, LocalTokens tokens, DirectoryInfo samples,
 
         foreach (var d in state.Documents.Where(d => d.Status == DocumentStatus.NeedsReview))
         {
-            var verified = (await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/documents/{d.DocumentId}/verification", T("sentra-verifier"),
-                new { note = "Checked against the paper original at the sentra (demo)." }, ct: ct)).EnsureSuccess();
+            state = await ConfirmAsync(api, caseId, d.DocumentId, T("sentra-verifier"), ct);
             Say($"Verifier confirmed {d.Kind.ToRoute()} {d.DocumentId} after looking at the findings");
-            state = verified.Case;
         }
 
         state = await api.WaitForAsync(caseId, T("bp3mi-reader"), s => s.Stage == Stage.AssessmentPending, TimeSpan.FromSeconds(30), ct);
@@ -154,5 +152,79 @@ public sealed class Demo(Uri service, LocalTokens tokens, DirectoryInfo samples,
         Lap("release");
         Say($"Done: case {caseId} is {state.Stage} in {total.Elapsed.TotalSeconds:F1} s; per document, upload to result: {(perPage.Count > 0 ? perPage.Average() : 0):F1} s per page on average.");
         return state.Stage == Stage.Released && signoffs.Count >= 2 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The second demo case, for a person to finish in the browser: a generated fictional person (<see cref="DemoPerson"/>,
+    /// passport index <paramref name="person"/> of seed 13) started by the embassy manifest, their passport, KTP and assessment form
+    /// uploaded and read, anything the reading flagged confirmed by the verifier, the asesmen submitted and approved; the case is left
+    /// waiting for both ministries' sign-offs (<see cref="Stage.SignOffPending"/>).
+    /// </summary>
+    /// <returns>The case ID.</returns>
+    /// <exception cref="HttpRequestException">The service refused a step (the message holds its problem details).</exception>
+    /// <exception cref="TimeoutException">The case did not reach the next stage in time (OCR waits at most 10 minutes).</exception>
+    public async Task<string> LeaveCaseForSignOffAsync(int person, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromMinutes(2) };
+        var api = new PulangClient(http);
+        string T(string user) => tokens.MintDemo(user);
+        var total = Stopwatch.StartNew();
+        void Say(string text) => output.WriteLine($"[{total.Elapsed.TotalSeconds,6:F1}s] {text}");
+
+        var generated = DemoPerson.Generate(person, 13, DateOnly.FromDateTime(DateTime.UtcNow));
+        var intake = new
+        {
+            externalReference = $"DEMO-KBRI-KL/2025/{person + 500:0000}/{DateTime.UtcNow:yyyyMMddHHmmss}",
+            fullName = generated.FullName,
+            sex = generated.Sex,
+            birthDate = generated.BirthDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            originRegion = "Kabupaten Malang, Jawa Timur",
+            placementCountry = "Malaysia",
+            arrivalDate = DateTime.UtcNow.AddDays(-7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var caseId = (await api.JsonAsync(HttpMethod.Post, "/api/cases", T("embassy-kl-manifest"), intake, ct: ct)).EnsureSuccess().Json.GetProperty("caseId").GetString()!;
+        await api.WaitForAsync(caseId, T("bp3mi-reader"), s => s.Stage != Stage.Registered, TimeSpan.FromSeconds(60), ct);
+        Say($"Second case {caseId}: a generated fictional person (SPESIMEN), started by the embassy manifest");
+        foreach (var (kind, bytes, file) in new[] { ("passport", generated.Passport, "passport.jpg"), ("ktp", generated.Ktp, "ktp.png"), ("assessment-form", generated.AssessmentForm, "assessment-form.png") })
+        {
+            (await api.UploadAsync(caseId, kind, bytes, file, T("sentra-intake-officer"), ct)).EnsureSuccess();
+        }
+
+        var state = await api.WaitForAsync(caseId, T("bp3mi-reader"), s => s.Documents.Count == 3, TimeSpan.FromMinutes(10), ct);
+        Say($"Read: {string.Join(", ", state.Documents.Select(d => $"{d.Kind.ToRoute()} {d.Status}"))}");
+        foreach (var d in state.Documents.Where(d => d.Status == DocumentStatus.NeedsReview))
+        {
+            state = await ConfirmAsync(api, caseId, d.DocumentId, T("sentra-verifier"), ct);
+            Say($"Verifier confirmed {d.Kind.ToRoute()} after looking at the findings");
+        }
+
+        await api.WaitForAsync(caseId, T("bp3mi-reader"), s => s.Stage == Stage.AssessmentPending, TimeSpan.FromSeconds(60), ct);
+        (await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/assessment", T("sentra-social-worker"), new
+        {
+            summary = "Wages unpaid for 14 months; healthy; wishes to return to the family in Kabupaten Malang.",
+            recommendation = "Family reunification; refer to the district social service for job training.",
+        }, ct: ct)).EnsureSuccess();
+        (await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/assessment/decision", T("sentra-supervisor"), new { approve = true }, ct: ct)).EnsureSuccess();
+        state = await api.WaitForAsync(caseId, T("bp3mi-reader"), s => s.Stage == Stage.SignOffPending, TimeSpan.FromSeconds(60), ct);
+        Say($"Second case {caseId}: asesmen approved, now {state.Stage}: waiting for KemenP2MI and Kemensos");
+        return caseId;
+    }
+
+    /// <summary>
+    /// The verifier confirms a flagged document with a note; when the service answers 409 <c>verification.conflict</c>, the
+    /// findings it lists are acknowledged with the same note (the demo has the paper original at hand). Returns the case after.
+    /// </summary>
+    static async Task<CaseState> ConfirmAsync(PulangClient api, string caseId, string documentId, string token, CancellationToken ct)
+    {
+        const string Note = "Checked against the paper original at the sentra (demo).";
+        var path = $"/api/cases/{caseId}/documents/{documentId}/verification";
+        var answer = await api.JsonAsync(HttpMethod.Post, path, token, new { note = Note }, ct: ct);
+        if (answer.Status == System.Net.HttpStatusCode.Conflict && answer.Json.TryGetProperty("errors", out var errors))
+        {
+            var codes = errors.EnumerateArray().Select(e => e.GetProperty("code").GetString()!).Distinct().ToList();
+            answer = await api.JsonAsync(HttpMethod.Post, path, token, new { note = Note, acknowledge = codes }, ct: ct);
+        }
+
+        return answer.EnsureSuccess().Case;
     }
 }

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using Pulang.SelfHost;
 using Pulang.SelfHost.Hosting;
+using Pulang.Workflows.Domain;
 using Pulang.Workflows.Http;
 
-// pulang [serve] | demo | token | users | accuracy | synth-passports | audit-verify — see README.md.
+// pulang [serve] | demo | token | users | accuracy | synth-passports | synth-papers | manifest-sample | audit-verify — see docs/configuration.md.
 var root = new RootCommand("Pulang self-host: the case workflow service on Durable Task + Azure Storage (Azurite by default).");
 
 var serve = new Command("serve", "Run the service (default). Listens on " + PulangHost.DefaultUrl + " unless --urls is given.");
@@ -16,7 +17,12 @@ serve.SetAction(async (parse, ct) =>
 });
 
 var samples = new Option<DirectoryInfo?>("--samples") { Description = "Folder with the sample scans (default: ../shared/samples/scans next to the repository)." };
-var demo = new Command("demo", "Start the service and carry the fictional sample person from intake to release over the HTTP API, printing each stage.") { samples };
+var exitAfterDemo = new Option<bool>("--exit") { Description = "Stop after the demo instead of keeping the service up for the browser." };
+var demo = new Command("demo", "Start the service, carry the fictional sample person from intake to release over the HTTP API (printing each stage), leave a second "
+    + "generated fictional case waiting for both ministries' sign-offs, print the web app's address and the demo users, and keep serving until Ctrl-C (--exit: stop).")
+{
+    samples, exitAfterDemo,
+};
 demo.TreatUnmatchedTokensAsErrors = false;
 demo.SetAction(async (parse, ct) =>
 {
@@ -24,8 +30,36 @@ demo.SetAction(async (parse, ct) =>
     await app.StartAsync(ct);
     try
     {
-        var url = app.Urls.First();
-        return await new Demo(new Uri(url), app.Services.GetRequiredService<LocalTokens>(), Demo.FindSamples(parse.GetValue(samples)), Console.Out).RunAsync(ct);
+        var url = new Uri(app.Urls.First());
+        var run = new Demo(url, app.Services.GetRequiredService<LocalTokens>(), Demo.FindSamples(parse.GetValue(samples)), Console.Out);
+        var exit = await run.RunAsync(ct);
+        if (exit != 0)
+        {
+            return exit;
+        }
+
+        var waiting = await run.LeaveCaseForSignOffAsync(person: 1, ct);
+        Console.WriteLine();
+        Console.WriteLine($"Web app / aplikasi web: {url}  (sign in by picking a demo user / masuk dengan memilih pengguna demo)");
+        Console.WriteLine($"Case {waiting} waits for both ministries: sign in as p2mi-official, approve on its sign-off page; then as kemensos-official.");
+        Console.WriteLine("Demo users and their roles:");
+        foreach (var (id, r) in LocalTokens.DemoUsers)
+        {
+            Console.WriteLine($"  {id,-24} {string.Join(", ", r)}");
+        }
+
+        if (parse.GetValue(exitAfterDemo))
+        {
+            return 0;
+        }
+
+        Console.WriteLine($"Serving on {url} until Ctrl-C.");
+        await app.WaitForShutdownAsync(ct);
+        return 0;
+    }
+    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+    {
+        return 130; // Ctrl-C during the demo
     }
     finally
     {
@@ -114,6 +148,46 @@ synth.SetAction(parse =>
     Console.WriteLine(truth);
 });
 
+var manifestFile = new Argument<FileInfo>("file") { Description = "Where to write the manifest (.csv or .json; the extension picks the format)." };
+var manifestCount = new Option<int>("--count") { Description = "How many persons (default 101).", DefaultValueFactory = _ => 101 };
+var manifestSeed = new Option<int>("--seed") { Description = "Seed (default 1): the same seed gives the same persons.", DefaultValueFactory = _ => 1 };
+var manifestPrefix = new Option<string>("--prefix") { Description = "External reference prefix (default KBRI-KL-2026; references are PREFIX-0001...).", DefaultValueFactory = _ => "KBRI-KL-2026" };
+var manifestSample = new Command("manifest-sample", "Write a fictional embassy manifest (made-up names, valid NIKs) for POST /api/manifests or the manifests container.")
+{
+    manifestFile, manifestCount, manifestSeed, manifestPrefix,
+};
+manifestSample.SetAction(parse =>
+{
+    var file = parse.GetValue(manifestFile)!;
+    var persons = ManifestSample.Persons(parse.GetValue(manifestCount), parse.GetValue(manifestSeed), parse.GetValue(manifestPrefix)!, DateOnly.FromDateTime(DateTime.UtcNow));
+    File.WriteAllText(file.FullName, file.Extension.Equals(".json", StringComparison.OrdinalIgnoreCase) ? ManifestSample.ToJson(persons) : ManifestSample.ToCsv(persons));
+    Console.WriteLine($"{persons.Count} fictional persons written to {file.FullName}");
+});
+
+var papersFolder = new Argument<DirectoryInfo>("folder") { Description = "Where to write the scans and ground_truth.json." };
+var papersCount = new Option<int>("--count") { Description = "How many papers of each kind (default 100).", DefaultValueFactory = _ => 100 };
+var papersSeed = new Option<int>("--seed") { Description = "Seed (default 1): the same seed gives the same set.", DefaultValueFactory = _ => 1 };
+var papersKinds = new Option<string>("--kinds") { Description = "Comma-separated kinds among ktp, splp, kk (default all three).", DefaultValueFactory = _ => "ktp,splp,kk" };
+var papers = new Command("synth-papers", "Development: render fictional KTP, SPLP and KK scans (every province, 200/300 dpi, rotation up to 3 degrees either way, blur, noise, JPEG 50-90, every 4th with one field altered) with a ground truth for 'accuracy'.")
+{
+    papersFolder, papersCount, papersSeed, papersKinds,
+};
+papers.SetAction(parse =>
+{
+    var kinds = new List<DocumentKind>();
+    foreach (var name in parse.GetValue(papersKinds)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+    {
+        if (!DocumentKinds.TryParse(name, out var kind) || kind is not (DocumentKind.Ktp or DocumentKind.Splp or DocumentKind.Kk))
+        {
+            Console.Error.WriteLine($"--kinds: '{name}' is not one of ktp, splp, kk.");
+            return 2;
+        }
+        kinds.Add(kind);
+    }
+    Console.WriteLine(SyntheticIdentityPapers.WriteSet(parse.GetValue(papersFolder)!.FullName, kinds, parse.GetValue(papersCount), parse.GetValue(papersSeed)));
+    return 0;
+});
+
 var connection = new Option<string?>("--connection") { Description = "Storage connection string (default: Pulang__StorageConnectionString, else the local Azurite)." };
 var account = new Option<string?>("--account") { Description = "Storage account name, signed in with Entra ID (DefaultAzureCredential: az login, a managed identity) instead of a connection string, for an account with shared keys off; needs Storage Blob Data Reader and Storage Table Data Reader." };
 var auditVerify = new Command("audit-verify", "Verify every case's audit trail (hash chain) in a storage account; exit code 1 if any log was tampered with.") { connection, account };
@@ -134,8 +208,10 @@ auditVerify.SetAction(async (parse, ct) =>
 
 
 root.Subcommands.Add(serve);
+root.Subcommands.Add(manifestSample);
 root.Subcommands.Add(accuracy);
 root.Subcommands.Add(synth);
+root.Subcommands.Add(papers);
 root.Subcommands.Add(auditVerify);
 root.Subcommands.Add(demo);
 root.Subcommands.Add(token);
@@ -148,4 +224,6 @@ root.SetAction(async (parse, ct) =>
     return 0;
 });
 
-return await root.Parse(args).InvokeAsync();
+// SIGTERM and Ctrl-C cancel the action's token and wait for it: the host stops its work and the Azurite it started
+// (HostOptions.ShutdownTimeout is 30 s). System.CommandLine's default, 2 s, ended the process in the middle of that stop.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });

@@ -65,20 +65,28 @@ public sealed class PulangClient(HttpClient http)
     /// <summary>GET.</summary>
     public Task<ApiResponse> GetAsync(string path, string? token, CancellationToken ct = default) => SendAsync(HttpMethod.Get, path, token, null, null, ct);
 
-    /// <summary>Uploads a scan file as <paramref name="kind"/>.</summary>
-    public Task<ApiResponse> UploadAsync(string caseId, string kind, string file, string? token, CancellationToken ct = default)
+    /// <summary>Uploads a scan file as <paramref name="kind"/> (Content-Type from the file's extension).</summary>
+    public Task<ApiResponse> UploadAsync(string caseId, string kind, string file, string? token, CancellationToken ct = default) =>
+        UploadAsync(caseId, kind, new StreamContent(File.OpenRead(file)), ContentTypeOf(file), token, ct);
+
+    /// <summary>Uploads scan bytes (e.g. a generated page) as <paramref name="kind"/>; <paramref name="fileName"/> gives the Content-Type.</summary>
+    public Task<ApiResponse> UploadAsync(string caseId, string kind, byte[] scan, string fileName, string? token, CancellationToken ct = default) =>
+        UploadAsync(caseId, kind, new ByteArrayContent(scan), ContentTypeOf(fileName), token, ct);
+
+    Task<ApiResponse> UploadAsync(string caseId, string kind, HttpContent content, string contentType, string? token, CancellationToken ct)
     {
-        var content = new StreamContent(File.OpenRead(file));
-        content.Headers.ContentType = new MediaTypeHeaderValue(Path.GetExtension(file).ToLowerInvariant() switch
-        {
-            ".jpg" or ".jpeg" => "image/jpeg",
-            ".png" => "image/png",
-            ".tif" or ".tiff" => "image/tiff",
-            ".pdf" => "application/pdf",
-            _ => "application/octet-stream",
-        });
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         return SendAsync(HttpMethod.Put, $"/api/cases/{caseId}/documents/{kind}", token, content, null, ct);
     }
+
+    static string ContentTypeOf(string file) => Path.GetExtension(file).ToLowerInvariant() switch
+    {
+        ".jpg" or ".jpeg" => "image/jpeg",
+        ".png" => "image/png",
+        ".tif" or ".tiff" => "image/tiff",
+        ".pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    };
 
     /// <summary>Polls the case until <paramref name="done"/> holds, or throws after <paramref name="timeout"/>.</summary>
     public async Task<CaseState> WaitForAsync(string caseId, string token, Func<CaseState, bool> done, TimeSpan timeout, CancellationToken ct = default)

@@ -51,10 +51,35 @@ public sealed class PulangOptions
     public TimeSpan DownloadLinkLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Base64 key (at least 32 bytes) that signs download links. Empty: a random key per process, so links only
-    /// work on the replica that issued them; set it when running several replicas.
+    /// Base64 key (at least 32 bytes) that signs download links. Empty: the self-host's key in its data directory
+    /// (<c>keys/download-link-key</c>, created owner-only), so links work on replicas sharing that directory; set it
+    /// when replicas run on several machines.
     /// </summary>
     public string? DownloadLinkKey { get; set; }
+
+    /// <summary>
+    /// The checklist of this deployment: each item a document kind's route name, or several joined with <c>-or-</c> (any one
+    /// satisfies it), e.g. <c>["passport-or-splp", "ktp", "assessment-form", "health-screening"]</c> (setting
+    /// <c>Pulang__RequiredDocuments__0</c>, <c>__1</c>, ...). Empty: today's list (<see cref="Domain.DocumentRequirement.DefaultNames"/>).
+    /// A KK counts where a KTP is asked for. A case keeps the list it opened with.
+    /// </summary>
+    public List<string> RequiredDocuments { get; set; } = [];
+
+    /// <summary>The checklist items to open a case with: <see cref="RequiredDocuments"/> checked, or the default list when it is empty.</summary>
+    /// <exception cref="InvalidOperationException">An item is not kinds joined with <c>-or-</c> (unknown, restricted or repeated kind).</exception>
+    public IReadOnlyList<string> CheckedRequiredDocuments()
+    {
+        if (RequiredDocuments.Count == 0)
+        {
+            return Domain.DocumentRequirement.DefaultNames;
+        }
+
+        var bad = RequiredDocuments.Where(n => Domain.DocumentRequirement.Parse(n) is null).ToList();
+        return bad.Count == 0
+            ? [.. RequiredDocuments.Select(n => n.Trim()).Distinct()]
+            : throw new InvalidOperationException($"Pulang:RequiredDocuments: {string.Join(", ", bad.Select(b => $"'{b}'"))} is not a document kind or kinds joined with -or- "
+                + $"(kinds: {string.Join(", ", Domain.DocumentKinds.RouteNames.Where(k => k != "investigation"))}).");
+    }
 }
 
 /// <summary>

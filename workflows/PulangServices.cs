@@ -12,7 +12,7 @@ public static class PulangServices
 {
     /// <summary>
     /// Registers options (section <c>Pulang</c>), the case index, the case service, uploads, incoming
-    /// scans, the intake queue handler and the OCR engine. The host registers <see cref="PulangStorage"/> (connection string or managed
+    /// scans, the intake queue handler, manifests and the OCR engine. The host registers <see cref="PulangStorage"/> (connection string or managed
     /// identity) and a <see cref="Microsoft.DurableTask.Client.DurableTaskClient"/> (singleton in the self-host;
     /// per invocation in Functions, hence the scoped services here).
     /// </summary>
@@ -30,8 +30,12 @@ public static class PulangServices
         services.TryAddScoped<CaseCommands>();
         services.TryAddScoped<DocumentUploads>();
         services.TryAddScoped<IntakeQueue>();
+        EnsureOcrEngineAllowed(configuration);
         services.TryAddSingleton<IOcrEngine>(_ => CreateOcrEngine(configuration));
         services.TryAddScoped<IncomingScans>();
+        services.TryAddSingleton<Manifests.ManifestStore>();
+        services.TryAddScoped<Manifests.ManifestService>();
+        services.TryAddScoped<Manifests.ManifestBlobs>();
         // The self-host registers its own (with its data directory); Functions reads the setting (a Key Vault reference).
         services.TryAddSingleton(_ => Letters.ReleaseKey.Load(configuration, null));
         return services;
@@ -48,13 +52,15 @@ public static class PulangServices
     /// else Entra ID through a managed identity (<c>ManagedIdentityClientId</c> for a user-assigned one) or, outside Azure,
     /// the developer credential chain.</item>
     /// <item><c>embedded-text</c>: for benchmarks and tests only, <see cref="EmbeddedTextOcrEngine"/> (returns the text embedded
-    /// in generated PNG scans; reads no pixels).</item>
+    /// in generated PNG scans; reads no pixels); refused unless <c>Pulang:Ocr:AllowTestEngines</c> is <c>true</c>
+    /// (<see cref="EnsureOcrEngineAllowed"/>).</item>
     /// </list>
     /// Either engine is wrapped in a <see cref="ConcurrencyLimitedOcrEngine"/> that lets <c>Pulang:MaxConcurrentOcrJobs</c>
     /// (default: the processor count) analyses run at once.
     /// </summary>
     /// <exception cref="InvalidOperationException">
-    /// An unknown engine is configured, Document Intelligence without an endpoint, or <c>Pulang:MaxConcurrentOcrJobs</c> below 1.
+    /// An unknown engine is configured, a test-only engine without <c>Pulang:Ocr:AllowTestEngines</c>, Document Intelligence
+    /// without an endpoint, or <c>Pulang:MaxConcurrentOcrJobs</c> below 1.
     /// </exception>
     public static IOcrEngine CreateOcrEngine(IConfiguration configuration)
     {
@@ -82,6 +88,7 @@ public static class PulangServices
         }
         if (string.Equals(engine, "embedded-text", StringComparison.OrdinalIgnoreCase))
         {
+            EnsureOcrEngineAllowed(configuration);
             return new EmbeddedTextOcrEngine();
         }
 
@@ -94,5 +101,26 @@ public static class PulangServices
         options.MaxPages = configuration.GetValue("Pulang:MaxPagesPerDocument", options.MaxPages);
         options.MaxConcurrency = jobs;
         return new TesseractOcrEngine(options);
+    }
+
+    /// <summary>The setting that lets a test-only OCR engine run: <c>Pulang:Ocr:AllowTestEngines</c> (<c>Pulang__Ocr__AllowTestEngines=true</c>).</summary>
+    public const string AllowTestEnginesSetting = "Pulang:Ocr:AllowTestEngines";
+
+    /// <summary>
+    /// Refuses, at registration (so both hosts stop at start), the test-only <c>embedded-text</c> engine unless
+    /// <c>Pulang:Ocr:AllowTestEngines</c> is <c>true</c>: it trusts text embedded in a PNG and reads no pixels, so in
+    /// production any uploaded PNG could claim any passport. The tests, the crash test and the benchmarks set the switch.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The engine is <c>embedded-text</c> and the switch is not <c>true</c>.</exception>
+    public static void EnsureOcrEngineAllowed(IConfiguration configuration)
+    {
+        var engine = configuration["Pulang:Ocr:Engine"];
+        if (string.Equals(engine, "embedded-text", StringComparison.OrdinalIgnoreCase) && !(bool.TryParse(configuration[AllowTestEnginesSetting], out var allowed) && allowed))
+        {
+            throw new InvalidOperationException(
+                "Pulang:Ocr:Engine 'embedded-text' is a test-only engine (it returns text embedded in generated PNG scans and reads no pixels) " +
+                "and is refused outside a test or benchmark environment. Use 'tesseract' or 'documentintelligence'; in tests and benchmarks set " +
+                "Pulang__Ocr__AllowTestEngines=true.");
+        }
     }
 }

@@ -8,7 +8,7 @@ using Pulang.SelfHost.Hosting;
 
 // pulang-bench [--only batch,engine,memory,approvers,scaling,micro] [--cases 101] [--approvers 50] [--out bench/results]
 // pulang-bench --compare a.json b.json
-// See bench/README.md and the README's "Benchmarks" section.
+// See docs/benchmarks.md.
 var options = Suite.Parse(args);
 if (options.Compare is { } compare)
 {
@@ -100,6 +100,7 @@ namespace Pulang.Bench
             ["Pulang__DataDirectory"] = Path.Combine(work, "data-" + taskHub),
             ["Pulang__Engine__WorkerId"] = $"bench-{taskHub}-{port}",
             ["Pulang__Ocr__Engine"] = engine,
+            ["Pulang__Ocr__AllowTestEngines"] = "true",
             // The memory phase uploads 100 MB; the default limit is 50 MiB.
             ["Pulang__MaxUploadBytes"] = (256L * 1024 * 1024).ToString(CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Default"] = "Warning",

@@ -10,13 +10,13 @@ namespace Pulang.Functions.Triggers;
 /// anonymous routes that let anyone check a letter (<see cref="CaseEndpoints.MapPulangLetterChecks"/>): the published
 /// release key, the online check and the check page. The release key comes from the app setting <c>Pulang__ReleaseKey</c>
 /// (in Azure a Key Vault reference). The public routes are meant to sit at the site root (<c>/.well-known/...</c>,
-/// <c>/release-letters/...</c>), as on the self-host, which needs the host's route prefix to be empty.
+/// <c>/release-letters/...</c>), as on the self-host (the host's route prefix is empty; API routes start with <c>api/</c>).
 /// </summary>
 public static class LetterTriggers
 {
     /// <summary><c>GET /api/cases/{caseId}/release/letter</c>: <see cref="CaseEndpoints.GetReleaseLetter"/>.</summary>
     [Function("GetReleaseLetter")]
-    public static Task<IResult> GetReleaseLetter([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cases/{caseId}/release/letter")] HttpRequest req, string caseId, [DurableClient] DurableTaskClient client) =>
+    public static Task<IResult> GetReleaseLetter([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/cases/{caseId}/release/letter")] HttpRequest req, string caseId, [DurableClient] DurableTaskClient client) =>
         HttpTriggers.Handle(req, client, http => CaseEndpoints.GetReleaseLetter(http, caseId));
 
     /// <summary><c>GET /.well-known/pulang-release-key</c> (anonymous): <see cref="CaseEndpoints.GetReleaseKey"/>.</summary>

@@ -6,7 +6,9 @@ namespace Pulang.SelfHost.Hosting;
 /// <summary>
 /// Starts Azurite (npm package <c>azurite</c>, pinned in the repository's <c>package.json</c>) on 127.0.0.1 when
 /// no storage connection string is configured, installing it with <c>npm ci</c> on first use. An Azurite already
-/// listening on the ports is reused (a self-host restarted after a crash finds its storage as it left it).
+/// listening on the ports is reused (a self-host restarted after a crash finds its storage as it left it); one that an
+/// earlier self-host started and left behind when it was killed (named in <see cref="PidFileName"/>) is adopted, and
+/// stopped at this run's end, or replaced when it no longer answers.
 /// </summary>
 public sealed class Azurite : IAsyncDisposable
 {
@@ -14,6 +16,7 @@ public sealed class Azurite : IAsyncDisposable
     public const string DevAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     Process? process;
+    string? pidFile;
 
     Azurite(int blobPort)
     {
@@ -42,7 +45,29 @@ public sealed class Azurite : IAsyncDisposable
     public static async Task<Azurite> EnsureRunningAsync(int blobPort, string dataDirectory, ILogger logger, CancellationToken ct = default)
     {
         var azurite = new Azurite(blobPort);
-        if (await ListeningAsync(blobPort, ct) && await ListeningAsync(blobPort + 1, ct) && await ListeningAsync(blobPort + 2, ct))
+        var pidFile = Path.Combine(dataDirectory, PidFileName);
+        var leftover = AzuritePidFile.FindLeftover(pidFile, blobPort);
+        var listening = await ListeningAsync(blobPort, ct) && await ListeningAsync(blobPort + 1, ct) && await ListeningAsync(blobPort + 2, ct);
+        if (leftover is not null && listening)
+        {
+            // Left running by a self-host that was killed (SIGKILL gives it no chance to stop its child): adopt it, so this
+            // run stops it at its end.
+            logger.LogInformation("Reusing the Azurite (process {Pid}) an earlier run left on 127.0.0.1:{Port}", leftover.Id, blobPort);
+            azurite.process = leftover;
+            azurite.pidFile = pidFile;
+            return azurite;
+        }
+
+        if (leftover is not null)
+        {
+            logger.LogWarning("Replacing the Azurite (process {Pid}) an earlier run left that does not answer on 127.0.0.1:{Port}-{Last}", leftover.Id, blobPort, blobPort + 2);
+            leftover.Kill(entireProcessTree: true);
+            await leftover.WaitForExitAsync(ct);
+            leftover.Dispose();
+            listening = false;
+        }
+
+        if (listening)
         {
             logger.LogInformation("Using the Azurite already listening on 127.0.0.1:{Port}", blobPort);
             return azurite;
@@ -69,6 +94,8 @@ public sealed class Azurite : IAsyncDisposable
         }
 
         azurite.process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
+        azurite.pidFile = pidFile;
+        AzuritePidFile.Write(pidFile, azurite.process.Id, blobPort);
         azurite.process.OutputDataReceived += (_, _) => { };
         azurite.process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) logger.LogWarning("azurite: {Line}", e.Data); };
         azurite.process.BeginOutputReadLine();
@@ -95,7 +122,7 @@ public sealed class Azurite : IAsyncDisposable
         return azurite;
     }
 
-    /// <summary>Stops Azurite if this object started it.</summary>
+    /// <summary>Stops Azurite if this object started (or adopted) it, and removes its process ID file.</summary>
     public async ValueTask DisposeAsync()
     {
         if (process is { HasExited: false })
@@ -106,7 +133,18 @@ public sealed class Azurite : IAsyncDisposable
 
         process?.Dispose();
         process = null;
+        if (pidFile is not null)
+        {
+            File.Delete(pidFile);
+            pidFile = null;
+        }
     }
+
+    /// <summary>The file in Azurite's data directory that names the Azurite process a self-host started (<see cref="AzuritePidFile"/>).</summary>
+    public const string PidFileName = "azurite.pid";
+
+    /// <summary>The process ID of the Azurite this object started or adopted; null when it uses someone else's.</summary>
+    public int? ProcessId => process?.Id;
 
     static async Task<bool> ListeningAsync(int port, CancellationToken ct)
     {

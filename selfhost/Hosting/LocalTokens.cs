@@ -40,7 +40,10 @@ public sealed class LocalTokens(SymmetricSecurityKey key, string audience)
         ["pulang-admin"] = [Roles.Admin],
     };
 
-    /// <summary>Loads the key from <paramref name="options"/>, or from (creating) <c>{dataDirectory}/dev-signing-key</c>.</summary>
+    /// <summary>
+    /// Loads the key from <paramref name="options"/>, or from (creating, owner-only) <c>{dataDirectory}/keys/signing-key</c>
+    /// (<see cref="LocalSecrets"/>).
+    /// </summary>
     /// <exception cref="InvalidOperationException">The configured key is not base64 of at least 32 bytes.</exception>
     public static LocalTokens Load(AuthOptions options, string dataDirectory)
     {
@@ -58,18 +61,7 @@ public sealed class LocalTokens(SymmetricSecurityKey key, string audience)
         }
         else
         {
-            Directory.CreateDirectory(dataDirectory);
-            var file = Path.Combine(dataDirectory, "dev-signing-key");
-            if (!File.Exists(file))
-            {
-                File.WriteAllText(file, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-                if (!OperatingSystem.IsWindows())
-                {
-                    File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                }
-            }
-
-            bytes = Convert.FromBase64String(File.ReadAllText(file).Trim());
+            bytes = LocalSecrets.LoadOrCreateKey(dataDirectory, "signing-key");
         }
 
         if (bytes.Length < 32)

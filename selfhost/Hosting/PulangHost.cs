@@ -3,15 +3,20 @@ using Azure;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.DurableTask.Client;
 using Pulang.SelfHost.Durable;
+using Pulang.Web;
+using Pulang.Web.Hosting;
 using Pulang.Workflows;
 using Pulang.Workflows.Cases;
 using Pulang.Workflows.Http;
 using Pulang.Workflows.Ocr;
 using Pulang.Workflows.Storage;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Pulang.Workflows.Telemetry;
 
 namespace Pulang.SelfHost.Hosting;
 
-/// <summary>Builds the self-host: storage (Azurite by default), the Durable Task engine, the HTTP API and the intake listener.</summary>
+/// <summary>Builds the self-host: storage (Azurite by default), the Durable Task engine, the HTTP API, the intake listener and the watchers of <c>incoming</c> and <c>manifests</c>.</summary>
 public static class PulangHost
 {
     /// <summary>Where the self-host listens unless <c>--urls</c> or <c>ASPNETCORE_URLS</c> says otherwise.</summary>
@@ -47,10 +52,19 @@ public static class PulangHost
         var config = builder.Configuration;
         var services = builder.Services;
         services.AddPulangWorkflows(config);
+        // Traces from the HTTP request through the Durable Task engine's orchestration and activity spans (DurableTask.Core's
+        // own activity source) down to storage calls; exported only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+        services.AddPulangTelemetry(config,
+            tracing: t => t.AddAspNetCoreInstrumentation(o => o.RecordException = true).AddSource("DurableTask.Core"),
+            metrics: m => m.AddAspNetCoreInstrumentation());
         services.AddSingleton(Pulang.Workflows.Letters.ReleaseKey.Load(config, DataDirectory(config)));
         services.Configure<EngineOptions>(config.GetSection(EngineOptions.Section));
         var pulang = config.GetSection(PulangOptions.Section).Get<PulangOptions>() ?? new PulangOptions();
         var dataDirectory = DataDirectory(config);
+        ListenGuard.Check(config, localIssuer: string.IsNullOrEmpty(config[$"{AuthOptions.Section}:{nameof(AuthOptions.Authority)}"]));
+
+        var auth = config.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var local = string.IsNullOrEmpty(auth.Authority) ? LocalTokens.Load(auth, dataDirectory) : null;
 
         using var bootLogging = LoggerFactory.Create(l => l.AddConsole());
         var bootLogger = bootLogging.CreateLogger("Pulang");
@@ -70,17 +84,25 @@ public static class PulangHost
         services.AddHostedService(sp => sp.GetRequiredService<DurableEngine>());
         services.AddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<DurableEngine>().Client);
         services.AddHostedService<IntakeQueueListener>();
+        if (config.GetValue("Pulang:WatchBlobs", true))
+        {
+            // Two instances of one type: AddHostedService would keep only the first.
+            services.AddSingleton<IHostedService>(BlobDropWatcher.Incoming);
+            services.AddSingleton<IHostedService>(BlobDropWatcher.Manifests);
+        }
         services.AddProblemDetails(o => o.CustomizeProblemDetails = FrameworkProblem);
 
-        var auth = config.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        var local = string.IsNullOrEmpty(auth.Authority) ? LocalTokens.Load(auth, dataDirectory) : null;
+        services.PostConfigure<PulangOptions>(o => o.DownloadLinkKey = string.IsNullOrWhiteSpace(o.DownloadLinkKey)
+            ? Convert.ToBase64String(LocalSecrets.LoadOrCreateKey(dataDirectory, "download-link-key")) : o.DownloadLinkKey);
         if (local is not null)
         {
             services.AddSingleton(local);
+            services.AddSingleton<IDemoSignIn>(new LocalDemoSignIn(local));
             local.WriteDemoUsers(dataDirectory);
         }
 
         services.AddPulangJwtBearer(auth, local?.ValidationParameters());
+        services.AddPulangWeb(config);
         services.AddAuthorization();
 
         var app = builder.Build();
@@ -96,9 +118,20 @@ public static class PulangHost
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapPulangApi().RequireAuthorization();
         app.MapPulangDownloads().AllowAnonymous();
+        // The web app for people (docs/web.md): outside /api; its handlers check the session cookie themselves.
+        app.MapPulangWeb();
         app.MapPulangLetterChecks().AllowAnonymous();
 
-        await app.Services.GetRequiredService<PulangStorage>().EnsureCreatedAsync();
+        try
+        {
+            await app.Services.GetRequiredService<PulangStorage>().EnsureCreatedAsync();
+        }
+        catch when (azurite is { Owned: true })
+        {
+            await azurite.DisposeAsync(); // the app never starts, so ApplicationStopped would not stop it
+            throw;
+        }
+
         return app;
     }
 
@@ -125,7 +158,7 @@ public static class PulangHost
         var route = $"{request.Method} {Problems.Shorten(request.Path.Value)}";
         var (code, detail) = (problem.Status ?? context.HttpContext.Response.StatusCode) switch
         {
-            404 => ("route.unknown", $"No API route matches {route}; see the API table in the README."),
+            404 => ("route.unknown", $"No API route matches {route}; see docs/api.md."),
             405 => ("method.not-allowed", $"{route}: this route does not take {request.Method}."),
             400 => ("request.malformed", $"{route}: a route or query value has the wrong form (for example max must be a whole number)."),
             413 => ("request.too-large", "The request body is larger than the server accepts."),

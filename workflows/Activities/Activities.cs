@@ -237,6 +237,7 @@ public sealed class AnalyzeDocumentActivity(PulangStorage storage, IOcrEngine oc
         catch (OcrException e) when (e.IsPermanent)
         {
             logger.LogWarning("Scan {DocumentId} ({Kind}) of case {CaseId} is unreadable: {Reason}", input.DocumentId, input.Kind, input.CaseId, LogSafe.Mask(e.Message));
+            Telemetry.PulangTelemetry.ScansRead.Add(1, new(Telemetry.PulangTelemetry.DocumentKind, input.Kind.ToRoute()), new(Telemetry.PulangTelemetry.Outcome, "unreadable"));
             return new ScanResult(0, new Dictionary<string, string>(), [new Finding("ocr.unreadable", $"The scan could not be read: {e.Message}")], null);
         }
 
@@ -246,6 +247,7 @@ public sealed class AnalyzeDocumentActivity(PulangStorage storage, IOcrEngine oc
         await storage.Scans.GetBlobClient(analysisName).UploadAsync(BinaryData.FromObjectAsJson(stored, PulangJson.Options), overwrite: true);
         logger.LogInformation("Scan {DocumentId} ({Kind}) of case {CaseId}: {Pages} page(s), {Findings} finding(s), {Seconds:F1} s",
             input.DocumentId, input.Kind, input.CaseId, analysis.Pages.Count, reading.Findings.Count, (DateTimeOffset.UtcNow - started).TotalSeconds);
+        Telemetry.PulangTelemetry.RecordScan(input.Kind, analysis.Pages.Count, reading.Findings.Count == 0, DateTimeOffset.UtcNow - started);
         return new ScanResult(analysis.Pages.Count, reading.Fields, reading.Findings, analysisName);
     }
 }

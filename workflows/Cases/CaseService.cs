@@ -13,8 +13,16 @@ using Pulang.Workflows.Storage;
 
 namespace Pulang.Workflows.Cases;
 
-/// <summary>Result of intake: the case ID and whether this call created it.</summary>
-public sealed record IntakeOutcome(string CaseId, bool Created);
+/// <summary>Result of intake: the case ID, whether this call created it, and (for a known reference sent with other data) which fields differ.</summary>
+/// <param name="CaseId">The case of the external reference (new or existing).</param>
+/// <param name="Created">True when this call (or an earlier attempt with the same origin) created the case.</param>
+/// <param name="ConflictingFields">The intake fields (JSON names, e.g. <c>fullName</c>) whose value differs from the data the
+/// reference was first sent with; null when the data is the same. Nothing is changed then: the case keeps its first data.</param>
+public sealed record IntakeOutcome(string CaseId, bool Created, IReadOnlyList<string>? ConflictingFields = null)
+{
+    /// <summary>True when the reference is known with other data (<see cref="ConflictingFields"/>).</summary>
+    public bool IsConflict => ConflictingFields is { Count: > 0 };
+}
 
 /// <summary>What happened to a command sent to a case.</summary>
 /// <param name="Status">How it ended.</param>
@@ -58,23 +66,47 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
     /// the case's instance exists: it waits for the first call to schedule it, and when the row is older than
     /// <see cref="IntakeRecoveryAge"/> without an instance (the process died in between) it schedules it itself.
     /// So a case ID handed out by intake always names a started case.
+    /// The row keeps the intake as first sent: a known reference sent again with other data is a conflict
+    /// (<see cref="IntakeOutcome.ConflictingFields"/>, compared by <see cref="DifferingFields"/>; rows written before the
+    /// intake was kept there are compared with the case index's copy), and nothing is scheduled or changed.
+    /// <paramref name="origin"/> (e.g. <c>MAN-...#12</c>, a manifest line) is kept in the row too: a retry from the same
+    /// origin that finds the row it wrote answers <see cref="IntakeOutcome.Created"/> true again, so a re-run activity
+    /// reports what the first run did.
     /// </summary>
-    public async Task<IntakeOutcome> StartAsync(CaseIntake intake, CancellationToken ct)
+    public async Task<IntakeOutcome> StartAsync(CaseIntake intake, CancellationToken ct, string? origin = null)
     {
         var key = Identifiers.Sha256Hex(intake.ExternalReference);
         var now = time.GetUtcNow();
         var caseId = NewCaseId();
-        bool created;
+        bool inserted, created;
         try
         {
-            await storage.Intake.AddEntityAsync(new TableEntity("ref", key) { ["CaseId"] = caseId, ["ExternalReference"] = intake.ExternalReference }, ct);
-            created = true;
+            var row = new TableEntity("ref", key)
+            {
+                ["CaseId"] = caseId,
+                ["ExternalReference"] = intake.ExternalReference,
+                ["Intake"] = JsonSerializer.Serialize(intake, PulangJson.Options),
+            };
+            if (origin is not null)
+            {
+                row["Origin"] = origin;
+            }
+
+            await storage.Intake.AddEntityAsync(row, ct);
+            inserted = created = true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
             var row = await storage.Intake.GetEntityAsync<TableEntity>("ref", key, cancellationToken: ct);
             caseId = row.Value.GetString("CaseId");
-            created = false;
+            inserted = false;
+            created = origin is not null && row.Value.GetString("Origin") == origin;
+            var first = row.Value.GetString("Intake") is { } json ? JsonSerializer.Deserialize<CaseIntake>(json, PulangJson.Options)
+                : (await index.GetAsync(caseId, ct))?.Intake;
+            if (first is not null && DifferingFields(first, intake) is { Count: > 0 } differ)
+            {
+                return new(caseId, false, differ);
+            }
 
             // The call that wrote the row may still be on its way to scheduling the instance: wait for it, for at
             // most what is left of the recovery age (real time, bounded, whatever the time provider says).
@@ -84,7 +116,7 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
             {
                 if (await client.GetInstanceAsync(caseId, ct) is not null)
                 {
-                    return new(caseId, false);
+                    return new(caseId, created);
                 }
 
                 if (waited.Elapsed >= left)
@@ -98,12 +130,12 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
 
         await index.AddAsync(caseId, intake, now, ct);
 
-        var input = new CaseOrchestrationInput(caseId, intake, options.Value.Reminders, Audited: true, Checkpointed: true);
+        var input = new CaseOrchestrationInput(caseId, intake, options.Value.Reminders, Audited: true, Checkpointed: true, RequiredDocuments: options.Value.CheckedRequiredDocuments());
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(CaseOrchestration), input, new StartOrchestrationOptions(caseId), ct);
         }
-        catch (Exception) when (!created)
+        catch (Exception) when (!inserted)
         {
             // The first call may have scheduled it in the meantime (a client may refuse to replace a running instance).
             if (await client.GetInstanceAsync(caseId, ct) is null)
@@ -111,10 +143,10 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
                 throw;
             }
 
-            return new(caseId, false);
+            return new(caseId, created);
         }
 
-        logger.LogInformation("Case {CaseId} {What}", caseId, created ? "started" : "started after an interrupted intake");
+        logger.LogInformation("Case {CaseId} {What}", caseId, inserted ? "started" : "started after an interrupted intake");
         return new(caseId, created);
     }
 
@@ -231,6 +263,25 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
         }
 
         return new(CommandStatus.Pending, state, null);
+    }
+
+    /// <summary>
+    /// The intake fields (JSON names) in which <paramref name="second"/> differs from <paramref name="first"/>: text compared
+    /// without regard to case and runs of spaces (<c>Kabupaten  Malang</c> = <c>KABUPATEN MALANG</c>), dates and sex exactly,
+    /// the NIK by its digits (none = none). Empty when they describe the same person the same way.
+    /// </summary>
+    public static IReadOnlyList<string> DifferingFields(CaseIntake first, CaseIntake second)
+    {
+        static string Norm(string? s) => string.Join(' ', (s ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant();
+        var differ = new List<string>();
+        if (Norm(first.FullName) != Norm(second.FullName)) differ.Add("fullName");
+        if (first.Sex != second.Sex) differ.Add("sex");
+        if (first.BirthDate != second.BirthDate) differ.Add("birthDate");
+        if (Norm(first.OriginRegion) != Norm(second.OriginRegion)) differ.Add("originRegion");
+        if (Norm(first.PlacementCountry) != Norm(second.PlacementCountry)) differ.Add("placementCountry");
+        if (first.ArrivalDate != second.ArrivalDate) differ.Add("arrivalDate");
+        if (Norm(first.Nik) != Norm(second.Nik)) differ.Add("nik");
+        return differ;
     }
 
     static string PendingKey(CaseCommand command) => $"{command.CommandId}|{command.Name}";

@@ -131,6 +131,24 @@ public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient cli
 
     static string NewDocumentId() => Identifiers.Random("DOC-", 12);
 
+    /// <summary>
+    /// Reads a re-classified document's scan again as the kind the case recorded (<see cref="DocumentRejection.ReclassifiedAs"/>,
+    /// <see cref="DocumentRejection.ReclassifiedKind"/>): a scan orchestration for the new document over the same stored blob, recorded
+    /// as uploaded by the original uploader (a verifier still cannot verify their own upload). Does nothing for a document that was not
+    /// re-classified; schedules at most once (instance ID <c>scan:{newDocumentId}</c>), so a repeated request is harmless.
+    /// </summary>
+    public async Task ReadAgainAsync(CaseState state, string documentId, CancellationToken ct)
+    {
+        if (state.Documents.FirstOrDefault(d => d.DocumentId == documentId) is not { Rejection: { ReclassifiedAs: { } newId, ReclassifiedKind: { } kind } } doc
+            || state.Documents.Any(d => d.DocumentId == newId))
+        {
+            return;
+        }
+
+        var request = new ScanRequest(state.CaseId, newId, kind, doc.BlobName, doc.ContentType, doc.Sha256, doc.Length, doc.UploadedBy, state.Intake.Subject);
+        await ScheduleOnceAsync(request, ScanOrchestration.InstanceId(newId), ct);
+    }
+
     async Task ScheduleOnceAsync(ScanRequest request, string instanceId, CancellationToken ct)
     {
         if (await client.GetInstanceAsync(instanceId, ct) is null)

@@ -55,7 +55,8 @@ public sealed class IntakeQueue(CaseService cases, PulangStorage storage)
     public const int MaxMessageChars = 64 * 1024;
 
     /// <summary>
-    /// Starts (or finds) the case of one message. Bad messages come back with a <see cref="IntakeMessageOutcome.PoisonReason"/>;
+    /// Starts (or finds) the case of one message. Bad messages, and a known reference with other data (<c>intake.conflict</c>),
+    /// come back with a <see cref="IntakeMessageOutcome.PoisonReason"/>;
     /// storage failures throw, so the message is retried.
     /// </summary>
     public async Task<IntakeMessageOutcome> HandleAsync(string message, CancellationToken ct)
@@ -87,6 +88,8 @@ public sealed class IntakeQueue(CaseService cases, PulangStorage storage)
         }
 
         var outcome = await cases.StartAsync(intake, ct);
-        return new(outcome.CaseId, outcome.Created, null);
+        return outcome.IsConflict
+            ? new(outcome.CaseId, false, $"intake.conflict: the external reference is already case {outcome.CaseId} with other data ({string.Join(", ", outcome.ConflictingFields!)} differ); nothing was changed.")
+            : new(outcome.CaseId, outcome.Created, null);
     }
 }

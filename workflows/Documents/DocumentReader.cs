@@ -26,6 +26,7 @@ namespace Pulang.Workflows.Documents;
 /// <item>KTP: NIK, name (Nama), place and date of birth (Tempat/Tgl Lahir), sex (Jenis Kelamin).</item>
 /// <item>SPLP: number (Nomor), name (Nama Lengkap), date of birth, sex, NIK, last passport number (Nomor Paspor Terakhir).</item>
 /// <item>Assessment form (asesmen): name, NIK, date of birth, registration number (No. Reg), assessment date, assessor (Petugas).</item>
+/// <item>KK: card number, head of family, the member table and the case's person among the members (<c>DocumentReader.Kk.cs</c>).</item>
 /// <item>Other kinds: no fields, no findings.</item>
 /// </list>
 /// Checks: a required field not found → <c>field.missing</c>; a required field whose words Tesseract/Document Intelligence
@@ -68,6 +69,7 @@ public static partial class DocumentReader
             case DocumentKind.Ktp: ReadKtp(ctx); break;
             case DocumentKind.Splp: ReadSplp(ctx); break;
             case DocumentKind.AssessmentForm: ReadAssessment(ctx); break;
+            case DocumentKind.Kk: ReadKk(ctx, subject); break;
             default: return new DocumentReading(kind, ctx.Fields, ctx.Findings);
         }
         CheckNik(ctx);
@@ -101,8 +103,9 @@ public static partial class DocumentReader
 
     // ---------- layout: rows of words ----------
 
-    /// <summary>A visual row: words whose vertical centres line up, left to right, with their confidences.</summary>
-    internal sealed record Row(IReadOnlyList<(string Text, double Confidence)> Words)
+    /// <summary>A visual row: words whose deskewed centres line up, left to right, with their confidences (and, from word geometry,
+    /// their places on the deskewed page).</summary>
+    internal sealed record Row(IReadOnlyList<(string Text, double Confidence)> Words, IReadOnlyList<PageLayout.PlacedWord>? Placed = null)
     {
         public string Text { get; } = string.Join(' ', Words.Select(w => w.Text));
 
@@ -122,35 +125,16 @@ public static partial class DocumentReader
     }
 
     /// <summary>
-    /// Groups each page's words into visual rows (label and value on one row even when the OCR put them in different blocks).
-    /// Pages without words (a text-only result) fall back to <see cref="AnalyzeResult.Content"/> lines with confidence 1.
+    /// Groups each page's words into visual rows after undoing the page's skew (<see cref="PageLayout"/>), so that a label and its value
+    /// stay on one row on a tilted scan even when the OCR put them in different blocks. Pages without words (a text-only result) fall
+    /// back to <see cref="AnalyzeResult.Content"/> lines with confidence 1.
     /// </summary>
     internal static List<Row> Rows(AnalyzeResult result)
     {
         var rows = new List<Row>();
         foreach (var page in result.Pages)
-        {
-            var words = page.Words
-                .Where(w => w.Polygon.Count >= 8 && !string.IsNullOrWhiteSpace(w.Content))
-                .Select(w => (w.Content, w.Confidence, Top: w.Polygon[1], Bottom: w.Polygon[5], Left: w.Polygon[0]))
-                .OrderBy(w => (w.Top + w.Bottom) / 2)
-                .ToList();
-            var current = new List<(string Content, double Confidence, double Top, double Bottom, double Left)>();
-            double centre = 0, height = 0;
-            foreach (var w in words)
-            {
-                var c = (w.Top + w.Bottom) / 2;
-                if (current.Count > 0 && Math.Abs(c - centre) > 0.5 * height)
-                {
-                    rows.Add(new Row(current.OrderBy(x => x.Left).Select(x => (x.Content, x.Confidence)).ToList()));
-                    current.Clear();
-                }
-                current.Add(w);
-                centre = current.Average(x => (x.Top + x.Bottom) / 2);
-                height = current.Average(x => x.Bottom - x.Top);
-            }
-            if (current.Count > 0) rows.Add(new Row(current.OrderBy(x => x.Left).Select(x => (x.Content, x.Confidence)).ToList()));
-        }
+            foreach (var row in PageLayout.Rows(PageLayout.Place(page, out _)))
+                rows.Add(new Row(row.Select(w => (w.Text, w.Confidence)).ToList(), row));
         if (rows.Count == 0)
             rows.AddRange(result.Content.Split('\n', '\f').Where(l => l.Trim().Length > 0)
                 .Select(l => new Row(l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(t => (t, 1.0)).ToList())));
@@ -168,11 +152,37 @@ public static partial class DocumentReader
             var rest = row.Text[start..];
             var trimmed = rest.TrimStart(' ', ':', ';', '.', '|', ',', '_', '-', '—', '=');
             var valueStart = start + rest.Length - trimmed.Length;
-            var value = CleanTail(trimmed);
+            var value = CleanTail(UpToColumnGap(row, valueStart, trimmed));
             if (value.Length == 0) continue;
             return (value, row.ConfidenceFrom(valueStart, value.Length));
         }
         return null;
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> (the row's text from character <paramref name="valueStart"/>) up to the first gap between words wider
+    /// than three word heights: a second column on the same row (<c>Gol. Darah</c> right of a KTP's sex, the KK header's right-hand
+    /// fields) is not part of the value. Unchanged without word geometry.
+    /// </summary>
+    static string UpToColumnGap(Row row, int valueStart, string value)
+    {
+        if (row.Placed is not { } placed || placed.Count != row.Words.Count) return value;
+        var pos = 0;
+        var first = -1;
+        for (var i = 0; i < row.Words.Count; i++)
+        {
+            if (pos + row.Words[i].Text.Length > valueStart) { first = i; break; }
+            pos += row.Words[i].Text.Length + 1;
+        }
+        if (first < 0) return value;
+        var height = placed.Select(w => w.Height).Order().ElementAt(placed.Count / 2);
+        var end = row.Text.Length;
+        for (var i = first + 1; i < placed.Count; i++)
+        {
+            pos += row.Words[i - 1].Text.Length + 1;
+            if (placed[i].Left - placed[i - 1].Right > 3 * height) { end = pos - 1; break; }
+        }
+        return end <= valueStart ? value : row.Text[valueStart..end];
     }
 
     /// <summary>Removes OCR debris after a value: underscores/dashes/pipes and what follows a run of them.</summary>
@@ -459,11 +469,11 @@ public static partial class DocumentReader
     // ---------- KTP ----------
 
     [GeneratedRegex(@"\bN[I1l|]K\b", RegexOptions.IgnoreCase)] private static partial Regex NikLabel();
-    [GeneratedRegex(@"^\W*Nama\b(?!\s*Lengkap)", RegexOptions.IgnoreCase)] private static partial Regex NamaLabel();
-    [GeneratedRegex(@"\bNama\s+Lengkap\b", RegexOptions.IgnoreCase)] private static partial Regex NamaLengkapLabel();
-    [GeneratedRegex(@"Tempat\s*/?\s*T[a-z]{1,6}\.?\s*Lahir", RegexOptions.IgnoreCase)] private static partial Regex BirthLabel();
-    [GeneratedRegex(@"Jenis\s*Kelamin", RegexOptions.IgnoreCase)] private static partial Regex SexLabel();
-    [GeneratedRegex(@"\b(PEREMPUAN|WANITA|LAKI\s*-?\s*LAKI|PRIA)\b", RegexOptions.IgnoreCase)] private static partial Regex SexValue();
+    [GeneratedRegex(@"^\W*N[a4](?:m|rn|n)[a4]\b(?!\s*Lengkap)", RegexOptions.IgnoreCase)] private static partial Regex NamaLabel();
+    [GeneratedRegex(@"\bN[a4](?:m|rn|n)[a4]\s*Leng[kh]ap\b", RegexOptions.IgnoreCase)] private static partial Regex NamaLengkapLabel();
+    // Tempat/Tgl Lahir, Tempat/Tanggal Lahir; OCR damage seen: the slash read as V, I or l and glued (TEMPAVTGL LAHIR).
+    [GeneratedRegex(@"Temp[a-z]{1,2}\s*[/VIl1|]?\s*T[a-z]{1,7}\.?\s*La[hn][il1]r", RegexOptions.IgnoreCase)] private static partial Regex BirthLabel();
+    [GeneratedRegex(@"Jen[il1]s\s*Ke[l1I]a[mn]{1,2}[il1]n", RegexOptions.IgnoreCase)] private static partial Regex SexLabel();
 
     static void ReadKtp(Context ctx)
     {
@@ -512,11 +522,31 @@ public static partial class DocumentReader
 
     static void ReadSex(Context ctx)
     {
-        var v = Labelled(ctx, SexLabel());
-        var m = v is null ? Match.Empty : SexValue().Match(v.Value.Value);
-        if (!m.Success) return;
-        var word = m.Value.ToUpperInvariant();
-        ctx.Set(FieldNames.Sex, word is "PEREMPUAN" or "WANITA" ? "F" : "M", v!.Value.Confidence);
+        if (Labelled(ctx, SexLabel()) is not { } v || SexFromWord(v.Value) is not { } sex) return;
+        ctx.Set(FieldNames.Sex, sex.ToString(), v.Confidence);
+    }
+
+    /// <summary>
+    /// 'F' or 'M' from the first word of a sex value (any case): <c>WANITA</c>/<c>PRIA</c> exactly, or within edit distance 2 of
+    /// <c>PEREMPUAN</c> or <c>LAKI-LAKI</c> (letters only, junk glued after it ignored) and at least 4 from the other (<c>EREMPUAN</c>,
+    /// <c>LAKFLAKI</c>); null when unclear. The two words differ in nearly every letter, so OCR damage cannot turn one into the other.
+    /// </summary>
+    internal static char? SexFromWord(string value)
+    {
+        static string Letters(string w) => new(w.Where(char.IsLetter).Select(char.ToUpperInvariant).ToArray());
+        var words = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0) return null;
+        var first = Letters(words[0]);
+        if (first is "WANITA") return 'F';
+        if (first is "PRIA") return 'M';
+        if (words.Length > 1 && first.Length <= 5 && first.StartsWith('L')) first += Letters(words[1]); // LAKI LAKI
+        if (first.Length < 6) return null;
+        static int Distance(string s, string w) => Math.Min(EditDistance(s, w), s.Length > w.Length ? EditDistance(s[..w.Length], w) : int.MaxValue);
+        var f = Distance(first, "PEREMPUAN");
+        var m = Distance(first, "LAKILAKI");
+        if (f <= 2 && m >= 4) return 'F';
+        if (m <= 2 && f >= 4) return 'M';
+        return null;
     }
 
     // ---------- SPLP ----------
@@ -526,12 +556,14 @@ public static partial class DocumentReader
     [GeneratedRegex(@"^(?<city>[A-Z]{2,3})\s*-\s*SPLP\s*/\s*(?<no>[0-9OIl]{3,5})\s*/\s*(?<month>[IVX1l]{1,4})\s*/\s*(?<year>[0-9]{4})$", RegexOptions.IgnoreCase)]
     private static partial Regex SplpNumber();
     [GeneratedRegex(@"^[A-Z]{1,2}[0-9]{6,8}$")] private static partial Regex PassportNumber();
+    [GeneratedRegex(@"\s*([/-])\s*")] private static partial Regex SplitJoin();
 
     static void ReadSplp(Context ctx)
     {
         if (Labelled(ctx, NomorLabel()) is { } n)
         {
-            var token = n.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+            // A number cut at a space after a slash or around a dash (PG-SPLP/ 0457/IX/2025) is joined first.
+            var token = SplitJoin().Replace(n.Value, "$1").Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
             var m = SplpNumber().Match(token);
             if (m.Success)
             {

@@ -69,4 +69,17 @@ public static class FieldNames
     public const string AssessmentDate = "assessmentDate";
     /// <summary>Officer who did the assessment.</summary>
     public const string Assessor = "assessor";
+    /// <summary>KK (family card) number: 16 digits.</summary>
+    public const string KkNumber = "kkNumber";
+    /// <summary>KK: the head of family's name (Nama Kepala Keluarga), upper case.</summary>
+    public const string HeadOfFamily = "headOfFamily";
+    /// <summary>KK: how many member rows were read (a number).</summary>
+    public const string MemberCount = "memberCount";
+    /// <summary>KK: 1-based row of the member table that holds the case's person (a number); the person's NIK, name, sex, birth
+    /// place and date are then in <see cref="Nik"/>, <see cref="FullName"/>, <see cref="Sex"/>, <see cref="BirthPlace"/>, <see cref="BirthDate"/>.</summary>
+    public const string MemberRow = "memberRow";
+
+    /// <summary>KK: the field name of member <paramref name="row"/>'s (1-based) <paramref name="field"/> (<see cref="Nik"/>,
+    /// <see cref="FullName"/>, <see cref="Sex"/>, <see cref="BirthPlace"/>, <see cref="BirthDate"/>), e.g. <c>member2.nik</c>.</summary>
+    public static string Member(int row, string field) => $"member{row}.{field}";
 }

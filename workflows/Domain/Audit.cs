@@ -60,7 +60,7 @@ public static class AuditTrail
         var entries = new List<AppendAudit>
         {
             new(caseId, new AuditRecord($"{caseId}:{command.CommandId}:{command.Name}", now, command.Actor.Id, [.. command.Actor.Roles], command.Name,
-                decision.Accepted ? AuditRecord.Accepted : AuditRecord.Refused, decision.Refusal?.Code, TargetOf(command))),
+                decision.Accepted ? AuditRecord.Accepted : AuditRecord.Refused, decision.Refusal?.PublicCode, TargetOf(command))),
         };
         if (before.Stage != Stage.Released && decision.State.Stage == Stage.Released)
         {
@@ -75,6 +75,8 @@ public static class AuditTrail
     {
         DocumentScanned c => c.DocumentId,
         VerifyDocument c => c.DocumentId,
+        RejectDocument c => c.DocumentId,
+        ClassifyDocument c => c.DocumentId,
         SignOff c => c.Ministry.ToString(),
         PlaceHold c => c.HoldId,
         LiftHold c => c.HoldId,

@@ -39,14 +39,60 @@ public enum DocumentStatus
     NeedsReview,
     /// <summary>A verifier confirmed it (with or without corrections).</summary>
     Verified,
+    /// <summary>Taken out of the case by a person (<see cref="CaseDocument.Rejection"/> says who and why): kept, listed, never counted.</summary>
+    Rejected,
 }
+
+/// <summary>Why a document was taken out of a case. Route and JSON names: <c>wrong-person</c>, <c>wrong-kind</c>, <c>unreadable</c>, <c>duplicate</c>.</summary>
+public enum RejectionReason
+{
+    /// <summary>The paper is someone else's.</summary>
+    WrongPerson,
+    /// <summary>Uploaded as the wrong kind (a re-classification records this too).</summary>
+    WrongKind,
+    /// <summary>The scan cannot be read (blurred, cut off); scan it again.</summary>
+    Unreadable,
+    /// <summary>The same paper is already in the case.</summary>
+    Duplicate,
+}
+
+/// <summary>Names of <see cref="RejectionReason"/> in requests.</summary>
+public static class RejectionReasons
+{
+    static readonly Dictionary<string, RejectionReason> ByName = new(StringComparer.Ordinal)
+    {
+        ["wrong-person"] = RejectionReason.WrongPerson,
+        ["wrong-kind"] = RejectionReason.WrongKind,
+        ["unreadable"] = RejectionReason.Unreadable,
+        ["duplicate"] = RejectionReason.Duplicate,
+    };
+
+    /// <summary>All names, e.g. for an error message.</summary>
+    public static IReadOnlyCollection<string> Names => ByName.Keys;
+
+    /// <summary>Parses a name (exact, lower case); null for anything else.</summary>
+    public static RejectionReason? Parse(string? name) => name is not null && ByName.TryGetValue(name, out var r) ? r : null;
+
+    /// <summary>The name of <paramref name="reason"/>.</summary>
+    public static string ToName(this RejectionReason reason) => ByName.First(p => p.Value == reason).Key;
+}
+
+/// <summary>Who took a document out of the case, when and why.</summary>
+/// <param name="Reason">Why.</param>
+/// <param name="Note">The person's note, if any.</param>
+/// <param name="RejectedBy">Actor ID.</param>
+/// <param name="RejectedAt">UTC, orchestration clock.</param>
+/// <param name="ReclassifiedAs">For a re-classification: the ID of the document its scan is read again as.</param>
+/// <param name="ReclassifiedKind">For a re-classification: the kind it is read again as.</param>
+public sealed record DocumentRejection(RejectionReason Reason, string? Note, string RejectedBy, DateTimeOffset RejectedAt, string? ReclassifiedAs = null, DocumentKind? ReclassifiedKind = null);
 
 /// <summary>One scanned document of a case.</summary>
 /// <remarks>
 /// <see cref="Fields"/> and <see cref="Findings"/> stay as read. A verification (see <see cref="Verification"/>) adds
 /// <see cref="VerifiedBy"/>, <see cref="VerifiedAt"/> (the command's orchestration time), <see cref="Corrections"/> (field to value,
 /// trimmed), <see cref="VerificationNote"/> and <see cref="AcknowledgedFindings"/> (the cross-document and case findings the
-/// verifier acknowledged, with both values and their sources), all null before.
+/// verifier acknowledged, with both values and their sources), all null before. A rejection sets <see cref="Status"/> to
+/// <see cref="DocumentStatus.Rejected"/> and <see cref="Rejection"/>; everything else stays as it was.
 /// </remarks>
 public sealed record CaseDocument(
     string DocumentId,
@@ -66,7 +112,8 @@ public sealed record CaseDocument(
     IReadOnlyDictionary<string, string>? Corrections = null,
     DateTimeOffset? VerifiedAt = null,
     string? VerificationNote = null,
-    IReadOnlyList<Finding>? AcknowledgedFindings = null)
+    IReadOnlyList<Finding>? AcknowledgedFindings = null,
+    DocumentRejection? Rejection = null)
 {
     /// <summary>The fields as they count: what was read (<see cref="Fields"/>, kept as read) with the verifier's corrections over it.</summary>
     public IReadOnlyDictionary<string, string> EffectiveFields =>
@@ -120,6 +167,19 @@ public sealed record Hold(string HoldId, string? Reason, string PlacedBy, DateTi
 
     /// <summary>The hold without the investigator's free text: that a hold exists, who placed and lifted it and when.</summary>
     public Hold WithoutReasons() => this with { Reason = null, LiftReason = null };
+}
+
+/// <summary>
+/// Why and by whom a case was withdrawn. <paramref name="Reason"/> is the admin's free text: like a hold's reason, only
+/// investigators and admins see it (<see cref="WithoutReason"/> is what everyone else sees); it is never in an event.
+/// </summary>
+/// <param name="Reason">Why; null only in a view without reasons.</param>
+/// <param name="WithdrawnBy">Actor ID.</param>
+/// <param name="WithdrawnAt">UTC, orchestration clock.</param>
+public sealed record Withdrawal(string? Reason, string WithdrawnBy, DateTimeOffset WithdrawnAt)
+{
+    /// <summary>The withdrawal without the free text.</summary>
+    public Withdrawal WithoutReason() => this with { Reason = null };
 }
 
 /// <summary>One processed command: what it did, or why it was refused.</summary>
@@ -176,6 +236,8 @@ public sealed record CaseState
     public int RemindersSent { get; init; }
     /// <summary>IDs and names of the last <see cref="CommandIdLimit"/> processed commands (repeat detection outlives the shorter history).</summary>
     public ImmutableList<string> ProcessedCommands { get; init; } = [];
+    /// <summary>Who withdrew the case, when and why, once withdrawn (the reason only for investigators and admins: <see cref="Withdrawal"/>).</summary>
+    public Withdrawal? Withdrawal { get; init; }
     /// <summary>Release time, once released.</summary>
     public DateTimeOffset? ReleasedAt { get; init; }
     /// <summary>Last <see cref="HistoryLimit"/> processed commands, oldest first.</summary>
@@ -192,28 +254,116 @@ public sealed record CaseState
     [JsonIgnore]
     public IEnumerable<Hold> OpenHolds => Holds.Where(h => h.IsOpen);
 
-    /// <summary>What the case still needs, computed from its documents.</summary>
-    public Checklist Checklist => Checklist.For(Documents);
+    /// <summary>
+    /// The checklist's items by name (<see cref="DocumentRequirement"/>), fixed when the case opened from the deployment's
+    /// <see cref="PulangOptions.RequiredDocuments"/>; null means <see cref="DocumentRequirement.DefaultNames"/> (cases opened before
+    /// the list was configurable).
+    /// </summary>
+    public ImmutableList<string>? RequiredDocuments { get; init; }
+
+    /// <summary>What the case still needs, computed from its documents and <see cref="RequiredDocuments"/>.</summary>
+    public Checklist Checklist => Checklist.For(Documents, (RequiredDocuments ?? [.. DocumentRequirement.DefaultNames]).Select(n => DocumentRequirement.Parse(n)).OfType<DocumentRequirement>());
 }
 
 /// <summary>
-/// The required documents: an identity document (passport or SPLP), a KTP, and the social assessment form.
-/// Only accepted or verified documents count.
+/// One item of the checklist: a name (its route names joined with <c>-or-</c>, e.g. <c>passport-or-splp</c>) and the kinds any of
+/// which satisfies it. Where a KTP is asked for, a family card (KK) counts too (DESIGN.md: "KTP or KK"): a verified KK, since a
+/// person has checked that it holds the person (an accepted one once the KK reader checks that itself).
+/// </summary>
+/// <param name="Name">e.g. <c>passport-or-splp</c>, <c>ktp</c>, <c>assessment-form</c>, <c>health-screening</c>, <c>pickup-letter</c>.</param>
+/// <param name="Kinds">The kinds that satisfy it (never a restricted kind).</param>
+public sealed record DocumentRequirement(string Name, IReadOnlyList<DocumentKind> Kinds)
+{
+    /// <summary>Today's list, the default of every deployment: passport or SPLP, KTP (or KK), the social assessment form.</summary>
+    public static readonly IReadOnlyList<string> DefaultNames = ["passport-or-splp", "ktp", "assessment-form"];
+
+    /// <summary>Parses a requirement name (route names of <see cref="DocumentKind"/> joined with <c>-or-</c>); null when a part is not a kind or is restricted.</summary>
+    public static DocumentRequirement? Parse(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        var kinds = new List<DocumentKind>();
+        foreach (var part in name.Trim().Split("-or-"))
+        {
+            if (!DocumentKinds.TryParse(part, out var kind) || kind.IsRestricted() || kinds.Contains(kind))
+            {
+                return null;
+            }
+
+            kinds.Add(kind);
+        }
+
+        return new(name.Trim(), kinds);
+    }
+
+    /// <summary>True when <paramref name="document"/> satisfies this item: it counts and is of one of <see cref="Kinds"/>, or is a verified KK where a KTP is asked for.</summary>
+    public bool SatisfiedBy(CaseDocument document) =>
+        document.Counts && (document.Kind == DocumentKind.Kk
+            ? (Kinds.Contains(DocumentKind.Kk) || Kinds.Contains(DocumentKind.Ktp)) && document.Status == DocumentStatus.Verified
+            : Kinds.Contains(document.Kind));
+
+    /// <summary>The item in words for people, Indonesian first, e.g. <c>Paspor atau SPLP (passport or SPLP)</c>.</summary>
+    public string Words =>
+        $"{string.Join(" atau ", Kinds.Select(k => Indonesian(k)))}{(Kinds.Contains(DocumentKind.Ktp) && !Kinds.Contains(DocumentKind.Kk) ? " atau KK" : "")}"
+        + $" ({string.Join(" or ", Kinds.Select(k => English(k)))}{(Kinds.Contains(DocumentKind.Ktp) && !Kinds.Contains(DocumentKind.Kk) ? " or KK" : "")})";
+
+    static string Indonesian(DocumentKind kind) => kind switch
+    {
+        DocumentKind.Passport => "Paspor",
+        DocumentKind.Splp => "SPLP",
+        DocumentKind.Ktp => "KTP",
+        DocumentKind.Kk => "KK",
+        DocumentKind.HealthScreening => "Hasil pemeriksaan kesehatan",
+        DocumentKind.AssessmentForm => "Formulir asesmen sosial",
+        DocumentKind.PickupLetter => "Surat penjemputan keluarga",
+        _ => "Dokumen lain",
+    };
+
+    static string English(DocumentKind kind) => kind switch
+    {
+        DocumentKind.Passport => "passport",
+        DocumentKind.Splp => "SPLP",
+        DocumentKind.Ktp => "KTP",
+        DocumentKind.Kk => "family card",
+        DocumentKind.HealthScreening => "health screening",
+        DocumentKind.AssessmentForm => "social assessment form",
+        DocumentKind.PickupLetter => "family pick-up letter",
+        _ => "other document",
+    };
+}
+
+/// <summary>
+/// What the case still needs: each required item (<see cref="DocumentRequirement"/>; the deployment's list, fixed when the case
+/// opened) and whether an accepted or verified document satisfies it. <see cref="IdentityDocument"/>, <see cref="Ktp"/> and
+/// <see cref="AssessmentForm"/> say the same for today's three items, whatever the list.
 /// </summary>
 public sealed record Checklist(bool IdentityDocument, bool Ktp, bool AssessmentForm)
 {
     /// <summary>True when all required documents are in.</summary>
-    public bool Complete => IdentityDocument && Ktp && AssessmentForm;
+    public bool Complete => Missing.Count == 0;
 
-    /// <summary>Names of the missing items: <c>passport-or-splp</c>, <c>ktp</c>, <c>assessment-form</c>.</summary>
-    public IReadOnlyList<string> Missing =>
-        [.. new[] { (IdentityDocument, "passport-or-splp"), (Ktp, "ktp"), (AssessmentForm, "assessment-form") }
-            .Where(x => !x.Item1).Select(x => x.Item2)];
+    /// <summary>Names of the missing items in list order, e.g. <c>passport-or-splp</c>, <c>ktp</c>, <c>assessment-form</c>.</summary>
+    public IReadOnlyList<string> Missing { get; init; } = [];
 
-    /// <summary>Computes the checklist of <paramref name="documents"/>.</summary>
-    public static Checklist For(IEnumerable<CaseDocument> documents)
+    /// <summary>The missing items in words for people (<see cref="DocumentRequirement.Words"/>), in the order of <see cref="Missing"/>.</summary>
+    public IReadOnlyList<string> MissingInWords { get; init; } = [];
+
+    /// <summary>Computes the checklist of <paramref name="documents"/> against <paramref name="requirements"/> (null: <see cref="DocumentRequirement.DefaultNames"/>).</summary>
+    public static Checklist For(IEnumerable<CaseDocument> documents, IEnumerable<DocumentRequirement>? requirements = null)
     {
-        var counting = documents.Where(d => d.Counts).Select(d => d.Kind).ToHashSet();
-        return new(counting.Any(k => k.IsIdentityDocument()), counting.Contains(DocumentKind.Ktp), counting.Contains(DocumentKind.AssessmentForm));
+        var docs = documents.ToList();
+        var items = (requirements ?? Default).ToList();
+        var missing = items.Where(r => !docs.Any(r.SatisfiedBy)).ToList();
+        bool Has(string name) => Default.First(r => r.Name == name) is var r && docs.Any(r.SatisfiedBy);
+        return new(Has("passport-or-splp"), Has("ktp"), Has("assessment-form"))
+        {
+            Missing = [.. missing.Select(r => r.Name)],
+            MissingInWords = [.. missing.Select(r => r.Words)],
+        };
     }
+
+    static readonly IReadOnlyList<DocumentRequirement> Default = [.. DocumentRequirement.DefaultNames.Select(n => DocumentRequirement.Parse(n)!)];
 }

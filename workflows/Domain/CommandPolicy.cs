@@ -30,6 +30,24 @@ public static class CommandPolicy
         _ => RolesFor(command.GetType()).Any(actor.Has),
     };
 
+    /// <summary>The name of a command type as in history and audit (<see cref="CaseCommand.Name"/>, its JSON type discriminator), e.g. <c>signOff</c>.</summary>
+    public static string NameOf<T>() where T : CaseCommand =>
+        typeof(CaseCommand).GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonDerivedTypeAttribute), false)
+            .Cast<System.Text.Json.Serialization.JsonDerivedTypeAttribute>().Single(a => a.DerivedType == typeof(T)).TypeDiscriminator as string
+        ?? throw new ArgumentException($"{typeof(T).Name} has no type name.");
+
+    /// <summary>True when <paramref name="commandType"/> is a case command this table knows.</summary>
+    public static bool IsCommand(Type commandType) => Table.ContainsKey(commandType);
+
+    /// <summary>Who may send <paramref name="command"/>, in words (the message of a <c>role.required</c> refusal).</summary>
+    public static string Describe(CaseCommand command) => command switch
+    {
+        DocumentScanned => "Only Pulang's scan workflow reports scanned documents.",
+        ReminderDue => "Reminders come from the case's own timers.",
+        SignOff s => $"Only a {Roles.SignerFor(s.Ministry)} can sign for {s.Ministry}.",
+        _ => $"{command.Name} needs one of the roles {string.Join(", ", RolesFor(command.GetType()))}.",
+    };
+
     /// <summary>True when <paramref name="actor"/> holds any role that may send a <typeparamref name="T"/> (what the web app shows as an action).</summary>
     public static bool MayTry<T>(Actor actor) where T : CaseCommand => RolesFor<T>().Any(actor.Has);
 
@@ -41,6 +59,8 @@ public static class CommandPolicy
         [typeof(DocumentScanned)] = [],
         [typeof(ReminderDue)] = [],
         [typeof(VerifyDocument)] = [Roles.Verifier],
+        [typeof(RejectDocument)] = [Roles.Uploader, Roles.Verifier],
+        [typeof(ClassifyDocument)] = [Roles.Verifier],
         [typeof(SubmitAssessment)] = [Roles.Assessor],
         [typeof(DecideAssessment)] = [Roles.AssessmentApprover],
         [typeof(SignOff)] = [Roles.P2miSigner, Roles.KemensosSigner],

@@ -11,6 +11,8 @@ namespace Pulang.Workflows.Domain;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(DocumentScanned), "documentScanned")]
 [JsonDerivedType(typeof(VerifyDocument), "documentVerified")]
+[JsonDerivedType(typeof(RejectDocument), "documentRejected")]
+[JsonDerivedType(typeof(ClassifyDocument), "documentClassified")]
 [JsonDerivedType(typeof(SubmitAssessment), "assessmentSubmitted")]
 [JsonDerivedType(typeof(DecideAssessment), "assessmentDecided")]
 [JsonDerivedType(typeof(SignOff), "signOff")]
@@ -79,6 +81,37 @@ public sealed record VerifyDocument(string DocumentId, IReadOnlyDictionary<strin
     public override string Name => "documentVerified";
 }
 
+/// <summary>
+/// An uploader or verifier takes a document out of the case: it stops counting (checklist, dossier, comparisons) and
+/// leaves every inbox, but stays stored and listed as rejected, with who, when and why. A replacement is an ordinary upload.
+/// </summary>
+/// <param name="DocumentId">The document.</param>
+/// <param name="Reason">Why (required; null is refused as <c>rejection.reason-invalid</c>).</param>
+/// <param name="Note">The person's note (optional, at most <see cref="CommandFields.MaxTextLength"/> characters), e.g. which document it duplicates.</param>
+public sealed record RejectDocument(string DocumentId, RejectionReason? Reason, string? Note) : CaseCommand
+{
+    /// <inheritdoc/>
+    public override string Name => "documentRejected";
+}
+
+/// <summary>
+/// A verifier says a document is of another kind: the document is rejected as <see cref="RejectionReason.WrongKind"/> and its
+/// scan is read again, with that kind's reader, as a new document (<see cref="DocumentRejection.ReclassifiedAs"/>, ID from
+/// <see cref="ClassifyDocument.NewDocumentId"/>) that counts like an upload once read.
+/// </summary>
+/// <param name="DocumentId">The document.</param>
+/// <param name="Kind">The kind it really is (required; not a restricted kind).</param>
+/// <param name="Note">The verifier's note (optional).</param>
+public sealed record ClassifyDocument(string DocumentId, DocumentKind? Kind, string? Note) : CaseCommand
+{
+    /// <inheritdoc/>
+    public override string Name => "documentClassified";
+
+    /// <summary>The ID of the document read again as <paramref name="kind"/>: <c>DOC-</c> and 12 characters derived from the case, the document and the kind.</summary>
+    public static string NewDocumentId(string caseId, string documentId, DocumentKind kind) =>
+        Identifiers.Derived("DOC-", $"{caseId}\n{documentId}\nclassified:{kind.ToRoute()}", 12);
+}
+
 /// <summary>The assessor submits the asesmen.</summary>
 /// <param name="Summary">Findings of the social assessment.</param>
 /// <param name="Recommendation">e.g. referral to BP3MI for reintegration.</param>
@@ -89,14 +122,20 @@ public sealed record SubmitAssessment(string Summary, string Recommendation) : C
 }
 
 /// <summary>The assessment supervisor approves the asesmen or sends it back with a reason.</summary>
-public sealed record DecideAssessment(bool Approve, string? Reason) : CaseCommand
+/// <param name="Approve">True approves, false sends back (a <paramref name="Reason"/> is then required); null is refused (<c>approve.required</c>).</param>
+/// <param name="Reason">Why it is sent back.</param>
+public sealed record DecideAssessment(bool? Approve, string? Reason) : CaseCommand
 {
     /// <inheritdoc/>
     public override string Name => "assessmentDecided";
 }
 
 /// <summary>A ministry's official approves or rejects the dossier identified by <paramref name="DossierDigest"/>.</summary>
-public sealed record SignOff(Ministry Ministry, bool Approve, string DossierDigest, string? Reason) : CaseCommand
+/// <param name="Ministry">The ministry signed for.</param>
+/// <param name="Approve">True approves, false rejects (a <paramref name="Reason"/> is then required); null is refused (<c>approve.required</c>).</param>
+/// <param name="DossierDigest">The digest the signer reviewed (64 characters, lower-case hex).</param>
+/// <param name="Reason">Why the dossier is rejected.</param>
+public sealed record SignOff(Ministry Ministry, bool? Approve, string DossierDigest, string? Reason) : CaseCommand
 {
     /// <inheritdoc/>
     public override string Name => "signOff";

@@ -24,7 +24,16 @@ public enum RefusalKind
 /// A refusal: <paramref name="Code"/> is stable (e.g. <c>signoff.stale-digest</c>), <paramref name="Message"/> for people, and
 /// <paramref name="Errors"/> the individual problems when there are several (e.g. each refused correction of a verification), else null.
 /// </summary>
-public sealed record Refusal(RefusalKind Kind, string Code, string Message, IReadOnlyList<RefusalError>? Errors = null);
+public sealed record Refusal(RefusalKind Kind, string Code, string Message, IReadOnlyList<RefusalError>? Errors = null)
+{
+    /// <summary>True for a refusal of a command's fields (<see cref="CommandFields.Check"/>): invalid, and every error names its field.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool NamesFields => Kind == RefusalKind.Invalid && Errors is { Count: > 0 } errors && errors.All(e => e.Field is not null);
+
+    /// <summary>The code the API answers and the audit trail records: <see cref="CommandFields.InvalidCode"/> for a refusal of fields, else <see cref="Code"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string PublicCode => NamesFields ? CommandFields.InvalidCode : Code;
+}
 
 /// <summary>
 /// One problem behind a <see cref="Refusal"/>: a field's error or a finding that was not acknowledged.
@@ -64,10 +73,12 @@ public static class Decider
     /// <param name="caseId">Case ID (= instance ID).</param>
     /// <param name="intake">What intake declared.</param>
     /// <param name="now">Orchestration time (UTC).</param>
-    public static Decision Open(string caseId, CaseIntake intake, DateTimeOffset now)
+    /// <param name="requiredDocuments">The checklist's items (<see cref="CaseState.RequiredDocuments"/>); null: today's list.</param>
+    public static Decision Open(string caseId, CaseIntake intake, DateTimeOffset now, IReadOnlyList<string>? requiredDocuments = null)
     {
         var state = new CaseState
         {
+            RequiredDocuments = requiredDocuments is null ? null : [.. requiredDocuments],
             CaseId = caseId,
             Intake = intake,
             Stage = Stage.DocumentsPending,
@@ -102,10 +113,28 @@ public static class Decider
             return Refuse(state, command, now, new Refusal(RefusalKind.Conflict, "case.finished", $"The case is {state.Stage}; it takes no more commands."));
         }
 
+        if (!CommandPolicy.IsCommand(command.GetType()))
+        {
+            return Refuse(state, command, now, new Refusal(RefusalKind.Invalid, "command.unknown", $"Unknown command {command.GetType().Name}."));
+        }
+
+        // Who may send it (CommandPolicy), then its fields (CommandFields), then the rules of the case's state.
+        if (!CommandPolicy.MayIssue(command.Actor, command))
+        {
+            return Refuse(state, command, now, new Refusal(RefusalKind.Forbidden, "role.required", CommandPolicy.Describe(command)));
+        }
+
+        if (CommandFields.Check(command) is { } invalid)
+        {
+            return Refuse(state, command, now, invalid);
+        }
+
         var result = command switch
         {
             DocumentScanned c => OnDocumentScanned(state, c, now),
             VerifyDocument c => OnDocumentVerified(state, c, now),
+            RejectDocument c => OnDocumentRejected(state, c, now),
+            ClassifyDocument c => OnDocumentClassified(state, c, now),
             SubmitAssessment c => OnAssessmentSubmitted(state, c, now),
             DecideAssessment c => OnAssessmentDecided(state, c, now),
             SignOff c => OnSignOff(state, c, now),
@@ -161,17 +190,12 @@ public static class Decider
 
     static Outcome OnDocumentScanned(CaseState state, DocumentScanned c, DateTimeOffset now)
     {
-        if (!CommandPolicy.MayIssue(c.Actor, c))
-        {
-            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only Pulang's scan workflow reports scanned documents.");
-        }
-
         if (state.Documents.Any(d => d.DocumentId == c.DocumentId))
         {
             return Outcome.Ok(state, "repeat: document already recorded");
         }
 
-        if (state.Documents.FirstOrDefault(d => d.Sha256 == c.Sha256 && d.Kind == c.Kind) is { } twin)
+        if (state.Documents.FirstOrDefault(d => d.Sha256 == c.Sha256 && d.Kind == c.Kind && d.Status != DocumentStatus.Rejected) is { } twin)
         {
             return Outcome.Ok(state, $"duplicate of {twin.DocumentId}: same bytes, not added again");
         }
@@ -193,11 +217,6 @@ public static class Decider
 
     static Outcome OnDocumentVerified(CaseState state, VerifyDocument c, DateTimeOffset now)
     {
-        if (!CommandPolicy.MayIssue(c.Actor, c))
-        {
-            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only a verifier can verify documents.");
-        }
-
         var doc = state.Documents.FirstOrDefault(d => d.DocumentId == c.DocumentId);
         if (doc is null || !doc.Kind.VisibleTo(c.Actor))
         {
@@ -229,18 +248,69 @@ public static class Decider
             + (verified.VerificationNote is not null ? ", with a note" : ""));
     }
 
+    static Outcome OnDocumentRejected(CaseState state, RejectDocument c, DateTimeOffset now)
+    {
+        if (FindOpenDocument(state, c.DocumentId, c.Actor) is { Refusal: { } refusal })
+        {
+            return Outcome.Refused(refusal);
+        }
+
+        var doc = state.Documents.First(d => d.DocumentId == c.DocumentId);
+        var next = TakeOut(state, doc, new DocumentRejection(c.Reason!.Value, Trimmed(c.Note), c.Actor.Id, now));
+        return Advance(next, $"{doc.Kind.ToRoute()} {doc.DocumentId}: rejected ({c.Reason.Value.ToName()})");
+    }
+
+    static Outcome OnDocumentClassified(CaseState state, ClassifyDocument c, DateTimeOffset now)
+    {
+        if (FindOpenDocument(state, c.DocumentId, c.Actor) is { Refusal: { } refusal })
+        {
+            return Outcome.Refused(refusal);
+        }
+
+        var doc = state.Documents.First(d => d.DocumentId == c.DocumentId);
+        var kind = c.Kind!.Value;
+        if (doc.Kind == kind || doc.Kind.IsRestricted())
+        {
+            return Outcome.Refused(RefusalKind.Conflict, "classification.same-kind", doc.Kind == kind
+                ? $"Document {doc.DocumentId} is already a {kind.ToRoute()}."
+                : "An investigation paper is not re-classified; upload the paper again as its kind.");
+        }
+
+        var newId = ClassifyDocument.NewDocumentId(state.CaseId, doc.DocumentId, kind);
+        var next = TakeOut(state, doc, new DocumentRejection(RejectionReason.WrongKind, Trimmed(c.Note), c.Actor.Id, now, newId, kind));
+        return Advance(next, $"{doc.Kind.ToRoute()} {doc.DocumentId}: re-classified as {kind.ToRoute()}, read again as {newId}");
+    }
+
+    /// <summary>The document <paramref name="documentId"/> if <paramref name="actor"/> may see it and it is not rejected yet, else the refusal.</summary>
+    static Outcome FindOpenDocument(CaseState state, string documentId, Actor actor)
+    {
+        var doc = state.Documents.FirstOrDefault(d => d.DocumentId == documentId);
+        if (doc is null || !doc.Kind.VisibleTo(actor))
+        {
+            return Outcome.Refused(RefusalKind.NotFound, "document.unknown", $"The case has no document {documentId}.");
+        }
+
+        return doc.Status == DocumentStatus.Rejected
+            ? Outcome.Refused(RefusalKind.Conflict, "document.rejected", $"Document {documentId} was already rejected.")
+            : Outcome.Ok(state, "");
+    }
+
+    /// <summary>
+    /// Takes <paramref name="doc"/> out of the case (status Rejected). When it was part of an approved dossier, the dossier
+    /// gets a new revision, so sign-offs on the old one no longer count even if the same paper comes back.
+    /// </summary>
+    static CaseState TakeOut(CaseState state, CaseDocument doc, DocumentRejection rejection)
+    {
+        var next = state with { Documents = state.Documents.Replace(doc, doc with { Status = DocumentStatus.Rejected, Rejection = rejection }) };
+        return doc.Counts && !doc.Kind.IsRestricted() && state.Assessment is { Status: AssessmentStatus.Approved }
+            ? next with { DossierRevision = state.DossierRevision + 1 }
+            : next;
+    }
+
+    static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
     static Outcome OnAssessmentSubmitted(CaseState state, SubmitAssessment c, DateTimeOffset now)
     {
-        if (!CommandPolicy.MayIssue(c.Actor, c))
-        {
-            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an assessor can submit the asesmen.");
-        }
-
-        if (string.IsNullOrWhiteSpace(c.Summary) || string.IsNullOrWhiteSpace(c.Recommendation))
-        {
-            return Outcome.Refused(RefusalKind.Invalid, "assessment.empty", "The asesmen needs a summary and a recommendation.");
-        }
-
         if (state.WorkingStage != Stage.AssessmentPending)
         {
             return Outcome.Refused(RefusalKind.Conflict, "stage.not-assessment", $"The case is {StageText(state)}; the asesmen is submitted in AssessmentPending.");
@@ -257,11 +327,6 @@ public static class Decider
 
     static Outcome OnAssessmentDecided(CaseState state, DecideAssessment c, DateTimeOffset now)
     {
-        if (!CommandPolicy.MayIssue(c.Actor, c))
-        {
-            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an assessment approver can decide on the asesmen.");
-        }
-
         if (state.Assessment is not { Status: AssessmentStatus.Submitted } assessment || state.WorkingStage != Stage.AssessmentPending)
         {
             return Outcome.Refused(RefusalKind.Conflict, "assessment.not-submitted", "There is no submitted asesmen waiting for a decision.");
@@ -272,20 +337,15 @@ public static class Decider
             return Outcome.Refused(RefusalKind.Forbidden, "duty.approve-own-assessment", "The assessor cannot approve their own asesmen.");
         }
 
-        if (!c.Approve && string.IsNullOrWhiteSpace(c.Reason))
-        {
-            return Outcome.Refused(RefusalKind.Invalid, "reason.required", "Sending the asesmen back needs a reason.");
-        }
-
         var decided = assessment with
         {
-            Status = c.Approve ? AssessmentStatus.Approved : AssessmentStatus.SentBack,
+            Status = c.Approve == true ? AssessmentStatus.Approved : AssessmentStatus.SentBack,
             DecidedBy = c.Actor.Id,
             DecidedAt = now,
             Reason = c.Reason,
         };
         var next = state with { Assessment = decided };
-        if (!c.Approve)
+        if (c.Approve != true)
         {
             return Outcome.Ok(next, $"asesmen sent back: {c.Reason}");
         }
@@ -297,11 +357,6 @@ public static class Decider
 
     static Outcome OnSignOff(CaseState state, SignOff c, DateTimeOffset now)
     {
-        if (!CommandPolicy.MayIssue(c.Actor, c))
-        {
-            return Outcome.Refused(RefusalKind.Forbidden, "role.required", $"Only a {Roles.SignerFor(c.Ministry)} can sign for {c.Ministry}.");
-        }
-
         var other = c.Ministry == Ministry.KemenP2MI ? Ministry.Kemensos : Ministry.KemenP2MI;
         if (state.SignOffs.Any(s => s.Ministry == other && s.SignedBy == c.Actor.Id))
         {
@@ -323,14 +378,9 @@ public static class Decider
             return Outcome.Refused(RefusalKind.Conflict, "signoff.already-decided", $"{c.Ministry} has already decided on this dossier.");
         }
 
-        if (!c.Approve && string.IsNullOrWhiteSpace(c.Reason))
-        {
-            return Outcome.Refused(RefusalKind.Invalid, "reason.required", "A rejection needs a reason.");
-        }
-
-        var record = new SignOffRecord(c.Ministry, c.Approve, c.DossierDigest, c.Actor.Id, now, c.Reason);
+        var record = new SignOffRecord(c.Ministry, c.Approve == true, c.DossierDigest, c.Actor.Id, now, c.Reason);
         var next = state with { SignOffs = state.SignOffs.Add(record) };
-        if (!c.Approve)
+        if (c.Approve != true)
         {
             next = next with
             {
@@ -345,16 +395,6 @@ public static class Decider
 
     static Outcome OnHoldPlaced(CaseState state, PlaceHold c, DateTimeOffset now)
     {
-        if (!CommandPolicy.MayIssue(c.Actor, c))
-        {
-            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an investigator can place a hold.");
-        }
-
-        if (string.IsNullOrWhiteSpace(c.Reason) || string.IsNullOrWhiteSpace(c.HoldId))
-        {
-            return Outcome.Refused(RefusalKind.Invalid, "reason.required", "A hold needs an ID and a reason.");
-        }
-
         if (state.Holds.Any(h => h.HoldId == c.HoldId))
         {
             return Outcome.Refused(RefusalKind.Conflict, "hold.exists", $"Hold {c.HoldId} already exists.");
@@ -374,11 +414,6 @@ public static class Decider
 
     static Outcome OnHoldLifted(CaseState state, LiftHold c, DateTimeOffset now)
     {
-        if (!CommandPolicy.MayIssue(c.Actor, c))
-        {
-            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an investigator can lift a hold.");
-        }
-
         var hold = state.Holds.FirstOrDefault(h => h.HoldId == c.HoldId);
         if (hold is null)
         {
@@ -406,27 +441,14 @@ public static class Decider
 
     static Outcome OnWithdraw(CaseState state, Withdraw c, DateTimeOffset now)
     {
-        if (!CommandPolicy.MayIssue(c.Actor, c))
-        {
-            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Only an admin can withdraw a case.");
-        }
-
-        if (string.IsNullOrWhiteSpace(c.Reason))
-        {
-            return Outcome.Refused(RefusalKind.Invalid, "reason.required", "Withdrawing a case needs a reason.");
-        }
-
-        var next = state with { Stage = Stage.Withdrawn, StageBeforeHold = null };
-        return new Outcome(next, [new PublishCaseEvent($"{state.CaseId}:withdrawn", "case.withdrawn", state.CaseId, new Dictionary<string, string> { ["reason"] = c.Reason })], null, $"withdrawn: {c.Reason}");
+        // The reason is kept in the state for investigators and admins only (CaseView), like a hold's: never in the history
+        // every role reads, nor in the event.
+        var next = state with { Stage = Stage.Withdrawn, StageBeforeHold = null, Withdrawal = new Withdrawal(c.Reason.Trim(), c.Actor.Id, now) };
+        return new Outcome(next, [new PublishCaseEvent($"{state.CaseId}:withdrawn", "case.withdrawn", state.CaseId, new Dictionary<string, string> { ["stage"] = state.WorkingStage.ToString() })], null, "withdrawn");
     }
 
     static Outcome OnReminderDue(CaseState state, ReminderDue c)
     {
-        if (!CommandPolicy.MayIssue(c.Actor, c))
-        {
-            return Outcome.Refused(RefusalKind.Forbidden, "role.required", "Reminders come from the case's own timers.");
-        }
-
         if (state.Stage != c.Stage)
         {
             return Outcome.Ok(state, "reminder for a stage already left");
@@ -440,8 +462,21 @@ public static class Decider
     /// <summary>DocumentsPending moves on when the checklist completes; a changed dossier in SignOffPending gets a new digest.</summary>
     static Outcome Advance(CaseState next, string detail)
     {
+        if (next.WorkingStage is Stage.AssessmentPending or Stage.SignOffPending && !next.Checklist.Complete)
+        {
+            // A required document was taken out: the case waits for its replacement.
+            return Outcome.Ok(WithStage(next with { DossierDigest = null }, Stage.DocumentsPending), detail + $"; documents incomplete again ({string.Join(", ", next.Checklist.Missing)})");
+        }
+
         if (next.WorkingStage == Stage.DocumentsPending && next.Checklist.Complete)
         {
+            if (next.Assessment is { Status: AssessmentStatus.Approved } approved)
+            {
+                // Complete again after a rejection, with the asesmen already approved: the new dossier goes to sign-off.
+                var digest = DossierDigest(next.CaseId, next.Documents, approved, next.DossierRevision);
+                return Outcome.Ok(WithStage(next with { DossierDigest = digest }, Stage.SignOffPending), detail + $"; documents complete, dossier {digest[..12]}");
+            }
+
             return Outcome.Ok(WithStage(next, Stage.AssessmentPending), detail + "; documents complete");
         }
 

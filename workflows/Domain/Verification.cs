@@ -63,7 +63,7 @@ public static partial class Verification
     /// What is wrong with <paramref name="corrections"/> for <paramref name="document"/> (empty: they may be applied). Codes:
     /// <c>correction.unknown-field</c>, <c>correction.empty</c> (null, empty or blank), <c>correction.too-long</c>,
     /// <c>correction.control-character</c>, <c>correction.date</c> (not a real <c>yyyy-MM-dd</c> date), <c>correction.birth-date-future</c>,
-    /// <c>correction.sex</c>, <c>correction.passport-number</c>, <c>correction.country-code</c>, <c>correction.name</c> (no letter),
+    /// <c>correction.sex</c>, <c>correction.passport-number</c>, <c>correction.country-code</c>, <c>correction.name</c> (not a name or place by <see cref="NameText"/>: markup, symbols, no letter),
     /// the <c>nik.*</c> codes of <see cref="FieldChecks.Nik"/>, <c>mrz.invalid</c> (corrected MRZ lines that do not parse or fail a
     /// check digit; the message lists the failures), <c>mrz.field-mismatch</c> (Expected = the MRZ's value) and
     /// <c>correction.mrz-required</c>. Error messages hold no personal data; Expected/Actual may.
@@ -237,8 +237,10 @@ public static partial class Verification
             case FieldNames.Nik:
                 var nik = Nik.Decode(value, today);
                 return nik.IsValid ? null : new(nik.Findings[0].Code, field, string.Join(" ", nik.Findings.Select(f => f.Message)));
-            case FieldNames.FullName or FieldNames.Surname or FieldNames.GivenNames or FieldNames.Assessor or FieldNames.BirthPlace:
-                return value.Any(char.IsLetter) ? null : new("correction.name", field, "A name or place needs at least one letter.");
+            case FieldNames.FullName or FieldNames.Surname or FieldNames.GivenNames or FieldNames.Assessor:
+                return NameText.PersonNameError(value) is { } nameError ? new("correction.name", field, nameError) : null;
+            case FieldNames.BirthPlace:
+                return NameText.PlaceNameError(value) is { } placeError ? new("correction.name", field, placeError) : null;
             default:
                 return null;
         }

@@ -19,19 +19,13 @@ namespace Pulang.Workflows.Http;
 /// <summary>The decisions people make on a case: asesmen, sign-offs, holds, withdrawal.</summary>
 public static partial class CaseEndpoints
 {
-    /// <summary><c>POST .../assessment</c> (role assessor): submit the asesmen.</summary>
+    /// <summary><c>POST .../assessment</c> (role assessor): submit the asesmen (fields checked by the decider: <see cref="CommandFields"/>).</summary>
     public static Task<IResult> SubmitAssessment(HttpContext http, string caseId) =>
-        CommandAsync<AssessmentRequest>(http, caseId, "assessmentSubmitted", [.. CommandPolicy.RolesFor<SubmitAssessment>()], (r, _) =>
-            string.IsNullOrWhiteSpace(r.Summary) ? Fail("summary", "summary is required.") :
-            string.IsNullOrWhiteSpace(r.Recommendation) ? Fail("recommendation", "recommendation is required.") :
-            new SubmitAssessment(r.Summary, r.Recommendation));
+        CommandAsync<AssessmentRequest, SubmitAssessment>(http, caseId, (r, _) => new SubmitAssessment(r.Summary ?? "", r.Recommendation ?? ""));
 
     /// <summary><c>POST .../assessment/decision</c> (role assessment-approver): approve, or send back with a reason.</summary>
     public static Task<IResult> DecideAssessment(HttpContext http, string caseId) =>
-        CommandAsync<AssessmentDecisionRequest>(http, caseId, "assessmentDecided", [.. CommandPolicy.RolesFor<DecideAssessment>()], (r, _) =>
-            r.Approve is not { } approve ? Fail("approve", "approve (true or false) is required.") :
-            !approve && string.IsNullOrWhiteSpace(r.Reason) ? Fail("reason", "A reason is required to send the asesmen back.") :
-            new DecideAssessment(approve, r.Reason));
+        CommandAsync<AssessmentDecisionRequest, DecideAssessment>(http, caseId, (r, _) => new DecideAssessment(r.Approve, r.Reason));
 
     /// <summary><c>POST .../signoffs/{ministry}</c> (role p2mi-signer or kemensos-signer): sign the dossier digest.</summary>
     public static Task<IResult> SignOff(HttpContext http, string caseId, string ministry)
@@ -41,25 +35,18 @@ public static partial class CaseEndpoints
             return Task.FromResult(Problems.Of(404, "ministry.unknown", "Unknown ministry", $"'{Problems.Shorten(ministry)}' is not a ministry; use kemenp2mi or kemensos."));
         }
 
-        return CommandAsync<SignOffRequest>(http, caseId, "signOff", [.. CommandPolicy.RolesFor<SignOff>()], (r, _) =>
-            r.Approve is not { } approve ? Fail("approve", "approve (true or false) is required.") :
-            string.IsNullOrWhiteSpace(r.DossierDigest) || r.DossierDigest.Length != 64 ? Fail("dossierDigest", "dossierDigest (64 hex characters, from GET /api/cases/{id}) is required.") :
-            !approve && string.IsNullOrWhiteSpace(r.Reason) ? Fail("reason", "A reason is required to reject.") :
-            new SignOff(m, approve, r.DossierDigest.ToLowerInvariant(), r.Reason));
+        return CommandAsync<SignOffRequest, SignOff>(http, caseId, (r, _) => new SignOff(m, r.Approve, r.DossierDigest?.ToLowerInvariant() ?? "", r.Reason));
     }
 
     /// <summary><c>POST .../holds</c> (role investigator): place an investigation hold; the answer names the hold ID.</summary>
     public static Task<IResult> PlaceHold(HttpContext http, string caseId) =>
-        CommandAsync<HoldRequest>(http, caseId, "holdPlaced", [.. CommandPolicy.RolesFor<PlaceHold>()], (r, commandId) =>
-            string.IsNullOrWhiteSpace(r.Reason) ? Fail("reason", "reason is required.") :
-            new PlaceHold("HOLD-" + Identifiers.Sha256Hex(commandId)[..10].ToUpperInvariant(), r.Reason));
+        CommandAsync<HoldRequest, PlaceHold>(http, caseId, (r, commandId) => new PlaceHold("HOLD-" + Identifiers.Sha256Hex(commandId)[..10].ToUpperInvariant(), r.Reason ?? ""));
 
     /// <summary><c>DELETE .../holds/{holdId}</c> (role investigator): lift a hold; optional JSON body with a reason.</summary>
     public static Task<IResult> LiftHold(HttpContext http, string caseId, string holdId) =>
-        CommandAsync<ReasonRequest>(http, caseId, "holdLifted", [.. CommandPolicy.RolesFor<LiftHold>()], (r, _) => new LiftHold(holdId, r.Reason), bodyOptional: true);
+        CommandAsync<ReasonRequest, LiftHold>(http, caseId, (r, _) => new LiftHold(holdId, r.Reason), bodyOptional: true);
 
     /// <summary><c>POST .../withdraw</c> (role admin): withdraw the case with a reason.</summary>
     public static Task<IResult> Withdraw(HttpContext http, string caseId) =>
-        CommandAsync<ReasonRequest>(http, caseId, "withdraw", [.. CommandPolicy.RolesFor<Withdraw>()], (r, _) =>
-            string.IsNullOrWhiteSpace(r.Reason) ? Fail("reason", "reason is required.") : new Withdraw(r.Reason));
+        CommandAsync<ReasonRequest, Withdraw>(http, caseId, (r, _) => new Withdraw(r.Reason ?? ""));
 }

@@ -48,7 +48,9 @@ public static partial class CaseEndpoints
             return Problems.Of(404, "document.unknown", "No such document", $"The case has no document '{Problems.Shorten(documentId)}'.");
         }
 
-        var link = await http.RequestServices.GetRequiredService<IDownloadLinkIssuer>().CreateAsync(caseId, documentId, http.RequestAborted);
+        // A re-classified document is read from its original's scan: the link names the blob's document ID.
+        var blobName = state.Documents.First(d => d.DocumentId == documentId).BlobName;
+        var link = await http.RequestServices.GetRequiredService<IDownloadLinkIssuer>().CreateAsync(caseId, blobName[(blobName.IndexOf('/') + 1)..], http.RequestAborted);
         var audit = Audit(http);
         await audit.AppendAsync(caseId, audit.Record($"{caseId}:download:{Guid.NewGuid():N}", actor!, "download", AuditRecord.Accepted, target: documentId), CancellationToken.None);
         http.Response.Headers.CacheControl = "no-store";
@@ -149,6 +151,23 @@ public static partial class CaseEndpoints
     /// <c>verification.acknowledgement-invalid</c> / <c>verification.note-required</c>; nothing changes on a refusal.
     /// </summary>
     public static Task<IResult> VerifyDocument(HttpContext http, string caseId, string documentId) =>
-        CommandAsync<VerificationRequest>(http, caseId, "documentVerified", [.. CommandPolicy.RolesFor<VerifyDocument>()], (r, _) =>
+        CommandAsync<VerificationRequest, VerifyDocument>(http, caseId, (r, _) =>
             new VerifyDocument(documentId, r.Corrections, r.Note, r.Acknowledge));
+
+    /// <summary>
+    /// <c>POST .../documents/{documentId}/rejection</c> (roles uploader, verifier): take a document out of the case with a reason
+    /// (<see cref="RejectionRequest"/>); it stays listed as rejected. 400 <c>request.invalid</c> for a missing or unknown reason, 404
+    /// for an unknown document, 409 <c>document.rejected</c> when it already is.
+    /// </summary>
+    public static Task<IResult> RejectDocument(HttpContext http, string caseId, string documentId) =>
+        CommandAsync<RejectionRequest, RejectDocument>(http, caseId, (r, _) => new RejectDocument(documentId, RejectionReasons.Parse(r.Reason), r.Note));
+
+    /// <summary>
+    /// <c>POST .../documents/{documentId}/classification</c> (role verifier): the document is of another kind
+    /// (<see cref="ClassificationRequest"/>): it is rejected as <c>wrong-kind</c> and its scan read again as the new kind, as a new
+    /// document (<c>rejection.reclassifiedAs</c> in the case). 409 <c>classification.same-kind</c> for its own kind.
+    /// </summary>
+    public static Task<IResult> ClassifyDocument(HttpContext http, string caseId, string documentId) =>
+        CommandAsync<ClassificationRequest, ClassifyDocument>(http, caseId, (r, _) =>
+            new ClassifyDocument(documentId, DocumentKinds.TryParse(r.Kind, out var kind) ? kind : null, r.Note));
 }

@@ -58,13 +58,6 @@ public static partial class CaseEndpoints
 
     static CaseService Service(HttpContext http) => http.RequestServices.GetRequiredService<CaseService>();
 
-    sealed record Invalid(string Field, string Message) : CaseCommand
-    {
-        public override string Name => "invalid";
-    }
-
-    static CaseCommand Fail(string field, string message) => new Invalid(field, message);
-
     static AuditLog Audit(HttpContext http) => http.RequestServices.GetRequiredService<AuditLog>();
 
     /// <summary>Audits a refusal that never reaches the case orchestration (see <see cref="RefusalAudit.AppendAsync"/>).</summary>
@@ -75,9 +68,17 @@ public static partial class CaseEndpoints
     static string CodeOf(IResult problem) =>
         problem is Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult p && p.ProblemDetails.Extensions.TryGetValue("code", out var c) && c is string code ? code : "request.body";
 
-    static async Task<IResult> CommandAsync<TRequest>(HttpContext http, string caseId, string action, string[] roles, Func<TRequest, string, CaseCommand> build, bool bodyOptional = false)
+    /// <summary>
+    /// The path of every command endpoint: the early 403 (<see cref="CommandPolicy"/>), the Idempotency-Key, the JSON body,
+    /// then <paramref name="build"/> (parsing only: the decider checks the fields) and <see cref="CaseCommands.SendAsync"/>;
+    /// refusals are mapped by <see cref="Problems.Refused"/>.
+    /// </summary>
+    static async Task<IResult> CommandAsync<TRequest, TCommand>(HttpContext http, string caseId, Func<TRequest, string, TCommand> build, bool bodyOptional = false)
         where TRequest : class
+        where TCommand : CaseCommand
     {
+        var action = CommandPolicy.NameOf<TCommand>();
+        string[] roles = [.. CommandPolicy.RolesFor<TCommand>()];
         if (Authorize(http, out var actor, roles) is { } denied)
         {
             await AuditRefusalAsync(http, caseId, actor, action, "role.required");
@@ -112,14 +113,7 @@ public static partial class CaseEndpoints
             request = r;
         }
 
-        var command = build(request!, commandId);
-        if (command is Invalid invalid)
-        {
-            await AuditRefusalAsync(http, caseId, actor, action, "request.invalid", key.Length > 0 ? $"{commandId}:request.invalid" : null);
-            return Problems.Invalid(new Dictionary<string, string[]> { [invalid.Field] = [invalid.Message] });
-        }
-
-        command = command with { CommandId = commandId, Actor = actor! };
+        CaseCommand command = build(request!, commandId) with { CommandId = commandId, Actor = actor! };
         var wait = PreferredWait(http);
         var outcome = await http.RequestServices.GetRequiredService<CaseCommands>().SendAsync(caseId, command, http.RequestAborted, wait, key.Length > 0 ? commandId : null);
 

@@ -40,6 +40,8 @@ public static partial class CaseEndpoints
         api.MapGet("/cases/{caseId}/release/letter", GetReleaseLetter);
         api.MapPut("/cases/{caseId}/documents/{kind}", UploadDocument);
         api.MapPost("/cases/{caseId}/documents/{documentId}/verification", VerifyDocument);
+        api.MapPost("/cases/{caseId}/documents/{documentId}/rejection", RejectDocument);
+        api.MapPost("/cases/{caseId}/documents/{documentId}/classification", ClassifyDocument);
         api.MapPost("/cases/{caseId}/assessment", SubmitAssessment);
         api.MapPost("/cases/{caseId}/assessment/decision", DecideAssessment);
         api.MapPost("/cases/{caseId}/signoffs/{ministry}", SignOff);
@@ -48,10 +50,15 @@ public static partial class CaseEndpoints
         api.MapPost("/cases/{caseId}/withdraw", Withdraw);
         api.MapGet("/cases/{caseId}/audit", GetAudit);
         api.MapGet("/cases/{caseId}/documents/{documentId}/content", GetDocumentLink);
+        api.MapPost("/manifests", (Delegate)SubmitManifest);
+        api.MapGet("/manifests/{manifestId}", GetManifest);
         return api;
     }
 
-    /// <summary><c>POST /api/cases</c> (roles intake, admin): starts a case; 201 new, 200 with the existing case for a known external reference.</summary>
+    /// <summary>
+    /// <c>POST /api/cases</c> (roles intake, admin): starts a case; 201 new, 200 with the existing case for a known external
+    /// reference sent with the same data, 409 <c>intake.conflict</c> naming the differing fields when sent with other data.
+    /// </summary>
     public static async Task<IResult> CreateCase(HttpContext http)
     {
         if (Authorize(http, out var actor, Roles.Intake, Roles.Admin) is { } denied) return denied;
@@ -60,6 +67,7 @@ public static partial class CaseEndpoints
         var intake = request!.Validate(DateOnly.FromDateTime(DateTime.UtcNow), out var errors);
         if (intake is null) return Problems.Invalid(errors);
         var outcome = await Service(http).StartAsync(intake, http.RequestAborted);
+        if (outcome.IsConflict) return Problems.IntakeConflict(outcome.CaseId, outcome.ConflictingFields!);
         var location = $"/api/cases/{outcome.CaseId}";
         http.Response.Headers.Location = location;
         return Json(new { caseId = outcome.CaseId, created = outcome.Created, location }, outcome.Created ? 201 : 200);

@@ -9,7 +9,7 @@ namespace Pulang.Workflows.Http;
 /// <item>restricted documents (<see cref="DocumentKinds.IsRestricted"/>) are left out: not listed, their fields
 /// absent, not counted, and the history entries and processed command IDs that name them removed;</item>
 /// <item>holds are shown without the investigator's free text (<see cref="Hold.WithoutReasons"/>): that a hold
-/// exists, who placed or lifted it and when (signers need that), never why.</item>
+/// exists, who placed or lifted it and when (signers need that), never why; the same for a withdrawal's reason.</item>
 /// </list>
 /// </summary>
 public static class CaseView
@@ -33,6 +33,7 @@ public static class CaseView
             History = hidden.Count == 0 ? state.History : state.History.RemoveAll(h => Names(h.CommandId) || Names(h.Detail)),
             ProcessedCommands = hidden.Count == 0 ? state.ProcessedCommands : state.ProcessedCommands.RemoveAll(Names),
             Holds = [.. state.Holds.Select(h => h.WithoutReasons())],
+            Withdrawal = state.Withdrawal?.WithoutReason(),
         };
     }
 

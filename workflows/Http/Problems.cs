@@ -27,6 +27,16 @@ public static class Problems
     /// <summary>404 for an unknown case.</summary>
     public static IResult CaseNotFound(string caseId) => Of(404, "case.not-found", "No such case", $"There is no case '{Shorten(caseId)}'.");
 
+    /// <summary>
+    /// 409 <c>intake.conflict</c>: the external reference is known with other data. Extensions: <c>caseId</c> (the case the
+    /// reference belongs to) and <c>fields</c> (the JSON names of the fields that differ; never their values).
+    /// </summary>
+    public static IResult IntakeConflict(string caseId, IReadOnlyList<string> fields) =>
+        Results.Problem(
+            detail: $"Referensi ini sudah dipakai untuk kasus {caseId} dengan data lain (The external reference is already case {caseId} with other data): {string.Join(", ", fields)} differ. Nothing was changed; send the same data, or a new reference for another person.",
+            statusCode: 409, title: "External reference already used with other data", type: "urn:pulang:problem:intake.conflict",
+            extensions: new Dictionary<string, object?> { ["code"] = "intake.conflict", ["caseId"] = caseId, ["fields"] = fields });
+
     /// <summary>401 for a missing or invalid bearer token.</summary>
     public static IResult Unauthenticated() => Of(401, "auth.required", "Authentication required", "Send a valid bearer token (Authorization: Bearer ...).");
 
@@ -38,10 +48,19 @@ public static class Problems
     /// The problem for a decider refusal: 403, 404, 400, 422 or 409 by <see cref="Refusal.Kind"/>. A refusal with
     /// <see cref="Refusal.Errors"/> adds the extension <c>errors</c>: an array of <c>{code, field?, message, expected?, actual?}</c>.
     /// </summary>
-    /// <remarks>Control characters that came into the message from the request (IDs in the path) are left out.</remarks>
+    /// <remarks>
+    /// Control characters that came into the message from the request (IDs in the path) are left out. A refusal of a
+    /// command's fields (<see cref="Refusal.NamesFields"/>) is the 400 <c>request.invalid</c> of <see cref="Invalid"/>, its
+    /// <c>errors</c> the messages by field name, as for intake.
+    /// </remarks>
     public static IResult Refused(Refusal refusal)
     {
         var message = new string([.. refusal.Message.Where(c => !char.IsControl(c))]);
+        if (refusal.NamesFields)
+        {
+            return Invalid(refusal.Errors!.GroupBy(e => e.Field!).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()), message);
+        }
+
         var (status, title) = refusal.Kind switch
         {
             RefusalKind.Forbidden => (403, "Not allowed"),

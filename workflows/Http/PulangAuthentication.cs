@@ -29,7 +29,8 @@ public sealed class AuthOptions
 
     /// <summary>
     /// Local issuer's HMAC-SHA256 key, base64 (at least 32 bytes; self-host only). Empty: a key is generated once
-    /// and kept in the data directory (<c>dev-signing-key</c>), so tokens minted by <c>pulang token</c> keep working.
+    /// and kept owner-only in the data directory (<c>keys/signing-key</c>, mode 0600 in a 0700 folder), so tokens minted by
+    /// <c>pulang token</c> keep working.
     /// </summary>
     public string? SigningKey { get; set; }
 }

@@ -10,15 +10,19 @@ namespace Pulang.Workflows.Http;
 /// </summary>
 /// <param name="ExternalReference">The sender's own reference for the case (required, at most 200 characters); the same
 /// reference twice starts one case (the second call answers 200 with the existing case ID).</param>
-/// <param name="FullName">The PMI's full name as in the passport (required, at most 200 characters; stored in upper case).</param>
+/// <param name="FullName">The PMI's full name as in the passport (required, at most 200 characters, a name by
+/// <see cref="NameText.PersonNameError"/>: letters, marks, spaces, apostrophes, hyphens, periods; stored in upper case).</param>
 /// <param name="Sex"><c>F</c> or <c>M</c> (ICAO 9303 sex field); <c>P</c>/<c>PEREMPUAN</c> and <c>L</c>/<c>LAKI-LAKI</c> are
 /// accepted too (required).</param>
 /// <param name="BirthDate">Date of birth, <c>yyyy-MM-dd</c> (required; not in the future, not before 1900).</param>
-/// <param name="OriginRegion">Region of origin in Indonesia (kabupaten/kota or province; required, at most 200 characters).</param>
-/// <param name="PlacementCountry">Country the PMI worked in (required, at most 100 characters).</param>
+/// <param name="OriginRegion">Region of origin in Indonesia (kabupaten/kota or province; required, at most 200 characters, a place
+/// name by <see cref="NameText.PlaceNameError"/>).</param>
+/// <param name="PlacementCountry">Country the PMI worked in (required, at most 100 characters, a place name).</param>
 /// <param name="ArrivalDate">Date of arrival back in Indonesia, <c>yyyy-MM-dd</c> (required; not before the birth date, not
 /// in the future).</param>
-/// <param name="Nik">Nomor Induk Kependudukan (the KTP's 16-digit population number), if known; compared with the NIK read from the KTP scan.</param>
+/// <param name="Nik">Nomor Induk Kependudukan (the KTP's 16-digit population number), if known; checked by <see cref="Documents.Nik.Decode"/>
+/// (16 digits encoding a real past date, a Kemendagri province code, regency, district and serial not zero) and compared with the NIK
+/// read from the KTP scan.</param>
 public sealed record IntakeRequest(
     string? ExternalReference,
     string? FullName,
@@ -57,10 +61,17 @@ public sealed record IntakeRequest(
             return d;
         }
 
+        string? Name(string name, string? value, int max, Func<string, string?> rule)
+        {
+            var v = Text(name, value, max);
+            if (v is not null && rule(v) is { } error) { e[name] = [$"{name}: {error}"]; return null; }
+            return v;
+        }
+
         var reference = Text("externalReference", ExternalReference, 200);
-        var name = Text("fullName", FullName, 200);
-        var region = Text("originRegion", OriginRegion, 200);
-        var country = Text("placementCountry", PlacementCountry, 100);
+        var name = Name("fullName", FullName, NameText.MaxLength, NameText.PersonNameError);
+        var region = Name("originRegion", OriginRegion, 200, NameText.PlaceNameError);
+        var country = Name("placementCountry", PlacementCountry, 100, NameText.PlaceNameError);
         var birth = Date("birthDate", BirthDate);
         var arrival = Date("arrivalDate", ArrivalDate);
         char? sex = Sex?.Trim().ToUpperInvariant() switch
@@ -75,9 +86,10 @@ public sealed record IntakeRequest(
         }
 
         var nik = string.IsNullOrWhiteSpace(Nik) ? null : Nik.Trim();
-        if (nik is not null && (nik.Length != 16 || !nik.All(char.IsAsciiDigit)))
+        if (nik is not null && Documents.Nik.Decode(nik, today).Findings is { Count: > 0 } nikFindings)
         {
-            e["nik"] = ["nik must be 16 digits."];
+            // The NIK rules (Nik.Decode): 16 digits, a real date, a Kemendagri province, regency, district and serial not zero.
+            e["nik"] = [.. nikFindings.Select(f => $"nik: {f.Message} ({f.Code})")];
         }
 
         if (birth is { } b && arrival is { } a && a < b)
@@ -126,3 +138,13 @@ public sealed record ReasonRequest(string? Reason);
 /// <param name="Acknowledge">Finding codes of the document's conflicts with the case or other documents that the verifier accepts
 /// knowingly (otherwise 409 <c>verification.conflict</c>).</param>
 public sealed record VerificationRequest(Dictionary<string, string>? Corrections, string? Note, List<string>? Acknowledge = null);
+
+/// <summary>Body of <c>POST .../documents/{documentId}/rejection</c>: <c>{"reason":"wrong-person","note":"..."}</c>.</summary>
+/// <param name="Reason">One of <c>wrong-person</c>, <c>wrong-kind</c>, <c>unreadable</c>, <c>duplicate</c> (required).</param>
+/// <param name="Note">Optional note, e.g. which document it duplicates (at most 2000 characters).</param>
+public sealed record RejectionRequest(string? Reason, string? Note);
+
+/// <summary>Body of <c>POST .../documents/{documentId}/classification</c>: <c>{"kind":"ktp","note":"..."}</c>.</summary>
+/// <param name="Kind">The document kind's route name (e.g. <c>ktp</c>, <c>kk</c>; not <c>investigation</c>; required).</param>
+/// <param name="Note">Optional note.</param>
+public sealed record ClassificationRequest(string? Kind, string? Note);

@@ -25,13 +25,17 @@ public sealed record AnalyzeResult(
 /// <param name="Unit"><c>pixel</c> for images, <c>inch</c> for PDFs (as Document Intelligence reports).</param>
 /// <param name="Lines">Text lines in reading order.</param>
 /// <param name="Words">Words with confidences.</param>
+/// <param name="Angle">Orientation of the text, degrees clockwise in (-180, 180] as Document Intelligence's page <c>angle</c> (a text
+/// line runs along (cos, sin) of it with y pointing down); the Tesseract engine estimates it from its text lines; null when unknown
+/// (the reader then estimates it from the words).</param>
 public sealed record AnalyzedPage(
     int PageNumber,
     double Width,
     double Height,
     string Unit,
     IReadOnlyList<AnalyzedLine> Lines,
-    IReadOnlyList<AnalyzedWord> Words);
+    IReadOnlyList<AnalyzedWord> Words,
+    double? Angle = null);
 
 /// <summary>A text line; <paramref name="Polygon"/> is x1,y1,...,x4,y4 clockwise from top-left.</summary>
 public sealed record AnalyzedLine(string Content, IReadOnlyList<double> Polygon);
@@ -46,4 +50,9 @@ public sealed record AnalyzedWord(string Content, IReadOnlyList<double> Polygon,
 public sealed record AnalyzedDocument(string DocType, IReadOnlyDictionary<string, DocumentField> Fields, double Confidence);
 
 /// <summary>A key field: <paramref name="Type"/> is Document Intelligence's field type (<c>string</c>, <c>date</c>, ...).</summary>
-public sealed record DocumentField(string Type, string? Content, double Confidence);
+/// <param name="Type">Field type.</param>
+/// <param name="Content">The text as printed, for display (e.g. <c>01 JAN 7JAN 85</c>); for an MRZ the lines joined by '\n'.</param>
+/// <param name="Confidence">0..1; a sub-field the service gives none (MRZ parts under <c>valueObject</c>) has its parent's.</param>
+/// <param name="Value">The service's typed value as text, when it gives one: <c>valueDate</c> as <c>yyyy-MM-dd</c>,
+/// <c>valueCountryRegion</c> as ISO 3166-1 alpha-3 (<c>CAN</c>), <c>valueString</c>, <c>valueNumber</c>...; null otherwise. Use it first.</param>
+public sealed record DocumentField(string Type, string? Content, double Confidence, string? Value = null);

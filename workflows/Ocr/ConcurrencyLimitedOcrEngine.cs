@@ -41,12 +41,23 @@ public sealed class ConcurrencyLimitedOcrEngine : IOcrEngine, IDisposable
     /// <inheritdoc />
     public async Task<AnalyzeResult> AnalyzeAsync(Stream content, string contentType, DocumentKind kind, CancellationToken cancellationToken)
     {
+        using var span = Telemetry.PulangTelemetry.Source.StartActivity("ocr analyze");
+        span?.SetTag(Telemetry.PulangTelemetry.DocumentKind, kind.ToRoute());
+        span?.SetTag("pulang.ocr.engine", Inner.GetType().Name);
         await slots.WaitAsync(cancellationToken);
+        span?.AddEvent(new System.Diagnostics.ActivityEvent("ocr slot taken"));
         var now = Interlocked.Increment(ref running);
         InterlockedMax(ref peak, now);
         try
         {
-            return await Inner.AnalyzeAsync(content, contentType, kind, cancellationToken);
+            var result = await Inner.AnalyzeAsync(content, contentType, kind, cancellationToken);
+            span?.SetTag("pulang.ocr.pages", result.Pages.Count);
+            return result;
+        }
+        catch (Exception e)
+        {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
+            throw;
         }
         finally
         {

@@ -266,18 +266,37 @@ public sealed class DocumentIntelligenceOcrEngine : IOcrEngine
 
     // ---------- mapping ----------
 
-    /// <summary>Maps a <c>2024-11-30</c> <c>analyzeResult</c> object into Pulang's <see cref="AnalyzeResult"/>.</summary>
+    /// <summary>
+    /// Maps a <c>2024-11-30</c> <c>analyzeResult</c> object into Pulang's <see cref="AnalyzeResult"/>: pages with their <c>angle</c>
+    /// (for deskewing rows), words and lines without the handwritten ones (<c>styles</c> with <c>isHandwritten</c> true and confidence
+    /// at least 0.5: a signature is not a printed field), documents' fields with their typed values (<see cref="DocumentField.Value"/>)
+    /// and content, MRZ sub-fields with the MRZ field's confidence when they carry none.
+    /// </summary>
     internal static AnalyzeResult Map(JsonElement result)
     {
+        var handwritten = Array(result, "styles")
+            .Where(st => st.TryGetProperty("isHandwritten", out var h) && h.ValueKind == JsonValueKind.True && (Num(st, "confidence") ?? 1) >= 0.5)
+            .SelectMany(st => Array(st, "spans")).Select(sp => (Offset: (int)(Num(sp, "offset") ?? 0), Length: (int)(Num(sp, "length") ?? 0)))
+            .Where(sp => sp.Length > 0).ToList();
+        bool Handwritten(JsonElement e)
+        {
+            var spans = e.TryGetProperty("span", out var one) && one.ValueKind == JsonValueKind.Object ? [one] : Array(e, "spans").ToList();
+            return spans.Count > 0 && spans.All(sp =>
+            {
+                int o = (int)(Num(sp, "offset") ?? -1), l = (int)(Num(sp, "length") ?? 0);
+                return handwritten.Any(h => o >= h.Offset && o + l <= h.Offset + h.Length);
+            });
+        }
+
         var pages = new List<AnalyzedPage>();
         if (result.TryGetProperty("pages", out var ps) && ps.ValueKind == JsonValueKind.Array)
         {
             foreach (var p in ps.EnumerateArray())
             {
-                var lines = Array(p, "lines").Select(l => new AnalyzedLine(Str(l, "content") ?? "", Polygon(l))).ToList();
-                var words = Array(p, "words").Select(w => new AnalyzedWord(Str(w, "content") ?? "", Polygon(w), Num(w, "confidence") ?? 0)).ToList();
+                var lines = Array(p, "lines").Where(l => !Handwritten(l)).Select(l => new AnalyzedLine(Str(l, "content") ?? "", Polygon(l))).ToList();
+                var words = Array(p, "words").Where(w => !Handwritten(w)).Select(w => new AnalyzedWord(Str(w, "content") ?? "", Polygon(w), Num(w, "confidence") ?? 0)).ToList();
                 pages.Add(new AnalyzedPage((int)(Num(p, "pageNumber") ?? pages.Count + 1), Num(p, "width") ?? 0, Num(p, "height") ?? 0,
-                    Str(p, "unit") ?? "pixel", lines, words));
+                    Str(p, "unit") ?? "pixel", lines, words, Num(p, "angle")));
             }
         }
 
@@ -287,7 +306,7 @@ public sealed class DocumentIntelligenceOcrEngine : IOcrEngine
             var fields = new Dictionary<string, DocumentField>(StringComparer.Ordinal);
             if (d.TryGetProperty("fields", out var fs) && fs.ValueKind == JsonValueKind.Object)
                 foreach (var f in fs.EnumerateObject())
-                    AddField(fields, f.Name, f.Value);
+                    AddField(fields, f.Name, f.Value, null);
             documents.Add(new AnalyzedDocument(Str(d, "docType") ?? "", fields, Num(d, "confidence") ?? 0));
         }
 
@@ -295,20 +314,22 @@ public sealed class DocumentIntelligenceOcrEngine : IOcrEngine
             Str(result, "content") ?? "", pages, documents);
     }
 
-    static void AddField(Dictionary<string, DocumentField> fields, string name, JsonElement f)
+    static void AddField(Dictionary<string, DocumentField> fields, string name, JsonElement f, double? parentConfidence)
     {
         if (f.ValueKind != JsonValueKind.Object) return;
         var type = Str(f, "type") ?? "string";
-        var content = Str(f, "content") ?? Value(f, type);
+        var value = Value(f, type);
+        var content = Str(f, "content") ?? value;
         if (name == "MachineReadableZone" || name.EndsWith(".MachineReadableZone", StringComparison.Ordinal))
             content = NormalizeMrz(content);
-        fields[name] = new DocumentField(type, content, Num(f, "confidence") ?? 0);
+        var confidence = Num(f, "confidence") ?? parentConfidence ?? 0;
+        fields[name] = new DocumentField(type, content, confidence, value);
         if (f.TryGetProperty("valueObject", out var obj) && obj.ValueKind == JsonValueKind.Object)
             foreach (var child in obj.EnumerateObject())
-                AddField(fields, name + "." + child.Name, child.Value);
+                AddField(fields, name + "." + child.Name, child.Value, confidence);
     }
 
-    /// <summary>The typed value of a field without <c>content</c>, as text (<c>valueString</c>, <c>valueDate</c>, <c>valueCountryRegion</c>, ...).</summary>
+    /// <summary>The typed value of a field as text (<c>valueString</c>, <c>valueDate</c> yyyy-MM-dd, <c>valueCountryRegion</c>, <c>valueNumber</c>, ...); null when none.</summary>
     static string? Value(JsonElement f, string type)
     {
         var property = "value" + char.ToUpperInvariant(type[0]) + type[1..];
@@ -324,17 +345,20 @@ public sealed class DocumentIntelligenceOcrEngine : IOcrEngine
     }
 
     /// <summary>
-    /// MRZ text as <c>line1\nline2</c>: whitespace removed; lines kept where the service separated them into lines of MRZ length,
-    /// else a run of 88 (TD3), 72 (TD2) or 90 (TD1) characters cut into its lines.
+    /// MRZ text as <c>line1\nline2[\nline3]</c>. Split on line breaks first and drop the spaces inside each line (the service puts spaces
+    /// inside lines); when that gives lines of MRZ length (28-46 characters), they are the lines. Otherwise (one run, or lines split
+    /// elsewhere) the characters without whitespace are cut into lines when they total 88 (TD3), 72 (TD2) or 90 (TD1); else the
+    /// space-free lines as they came (and the MRZ's own checks then fail: <c>mrz.invalid</c>).
     /// </summary>
     internal static string? NormalizeMrz(string? content)
     {
         if (string.IsNullOrWhiteSpace(content)) return content;
-        var parts = content.Split(['\n', '\r', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length >= 2 && parts.All(x => x.Length is 30 or 36 or 44)) return string.Join('\n', parts);
-        var joined = string.Concat(parts);
+        var lines = content.Split(['\n', '\r'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => string.Concat(l.Where(c => !char.IsWhiteSpace(c)))).Where(l => l.Length > 0).ToList();
+        if (lines.Count >= 2 && lines.All(l => l.Length is >= 28 and <= 46)) return string.Join('\n', lines);
+        var joined = string.Concat(lines);
         var lineLength = joined.Length switch { 88 => 44, 72 => 36, 90 => 30, _ => 0 };
-        if (lineLength == 0) return string.Join('\n', parts);
+        if (lineLength == 0) return string.Join('\n', lines);
         return string.Join('\n', Enumerable.Range(0, joined.Length / lineLength).Select(i => joined.Substring(i * lineLength, lineLength)));
     }
 

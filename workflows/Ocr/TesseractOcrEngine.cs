@@ -101,7 +101,7 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
                 images = [(input, "pixel", 1.0)];
             }
 
-            var pageTasks = images.Select((img, i) => ReadPageAsync(img.Image, i + 1, img.Unit, img.PixelsPerUnit, folder, cancellationToken)).ToList();
+            var pageTasks = images.Select((img, i) => ReadPageAsync(img.Image, i + 1, img.Unit, img.PixelsPerUnit, folder, kind, cancellationToken)).ToList();
             var pages = await Task.WhenAll(pageTasks);
 
             var documents = new List<AnalyzedDocument>();
@@ -199,9 +199,19 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
 
     sealed record PageResult(AnalyzedPage Page, List<TsvRow> Raw);
 
-    async Task<PageResult> ReadPageAsync(string image, int pageNumber, string unit, double pixelsPerUnit, string folder, CancellationToken ct)
+    async Task<PageResult> ReadPageAsync(string image, int pageNumber, string unit, double pixelsPerUnit, string folder, DocumentKind kind, CancellationToken ct)
     {
-        var r = await RunAsync(options.TesseractPath, [image, "stdout", "-l", options.Languages, "--psm", "3", "tsv"], ct);
+        var psm = "3";
+        if (kind == DocumentKind.Kk)
+        {
+            // A KK's ruled member table reads as noise with its rules: deskew and remove them, and read the page as one block of
+            // rows (TablePageImage). The resolution for the rule lengths: the PDF's, else the long side taken as A4's 11.7 inches.
+            var table = Path.Combine(folder, $"table-{pageNumber}.pgm");
+            using var size = SKCodec.Create(image);
+            var dpi = unit == "inch" ? pixelsPerUnit : size is null ? 200 : Math.Max(size.Info.Width, size.Info.Height) / 11.69;
+            if (TablePageImage.Write(image, table, dpi)) { image = table; psm = "6"; }
+        }
+        var r = await RunAsync(options.TesseractPath, [image, "stdout", "-l", options.Languages, "--psm", psm, "tsv"], ct);
         if (r.ExitCode != 0) throw ProcessFailure(r);
         var rows = ParseTsv(r.StdOut);
         var pageRow = rows.FirstOrDefault(x => x.Level == 1);
@@ -217,7 +227,31 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
                 return new AnalyzedLine(string.Join(' ', g.Select(w => w.Text)), lineRow is null ? Polygon(g.First(), pixelsPerUnit) : Polygon(lineRow, pixelsPerUnit));
             })
             .ToList();
-        return new PageResult(new AnalyzedPage(pageNumber, width, height, unit, lines, analyzedWords), rows);
+        return new PageResult(new AnalyzedPage(pageNumber, width, height, unit, lines, analyzedWords, LineAngle(words)), rows);
+    }
+
+    /// <summary>
+    /// The page's skew in degrees clockwise from Tesseract's own text lines (which it finds on tilted pages): per line of at least two
+    /// words spanning at least four word heights, the least-squares slope of the word centres; the median over lines, or null when no
+    /// line qualifies (the reader then estimates it from the words).
+    /// </summary>
+    internal static double? LineAngle(IReadOnlyList<TsvRow> words)
+    {
+        var angles = new List<double>();
+        foreach (var line in words.GroupBy(w => (w.Block, w.Paragraph, w.Line)))
+        {
+            var ws = line.ToList();
+            if (ws.Count < 2) continue;
+            var h = ws.Select(w => (double)w.Height).Order().ElementAt(ws.Count / 2);
+            var xs = ws.Select(w => w.Left + w.Width / 2.0).ToList();
+            var ys = ws.Select(w => w.Top + w.Height / 2.0).ToList();
+            if (xs.Max() - xs.Min() < 4 * h) continue;
+            double mx = xs.Average(), my = ys.Average(), sxy = 0, sxx = 0;
+            for (var i = 0; i < xs.Count; i++) { sxy += (xs[i] - mx) * (ys[i] - my); sxx += (xs[i] - mx) * (xs[i] - mx); }
+            if (sxx > 0) angles.Add(Math.Atan(sxy / sxx) * 180 / Math.PI);
+        }
+        angles = angles.Where(a => Math.Abs(a) <= 10).Order().ToList();
+        return angles.Count == 0 ? null : angles[angles.Count / 2];
     }
 
     static IReadOnlyList<double> Polygon(TsvRow r, double perUnit)

@@ -17,7 +17,8 @@ namespace Pulang.Workflows.Orchestrations;
 /// True when this generation makes each decision durable before carrying it out (see <see cref="CaseOrchestration"/>).
 /// Set for new cases; an instance started before replays without it and turns it on at its next continue-as-new.
 /// </param>
-public sealed record CaseOrchestrationInput(string CaseId, CaseIntake Intake, ReminderOptions Reminders, CaseState? State = null, bool Audited = false, bool Checkpointed = false);
+/// <param name="RequiredDocuments">The deployment's checklist at intake (<see cref="PulangOptions.RequiredDocuments"/>); null for cases started before it was configurable (today's list).</param>
+public sealed record CaseOrchestrationInput(string CaseId, CaseIntake Intake, ReminderOptions Reminders, CaseState? State = null, bool Audited = false, bool Checkpointed = false, IReadOnlyList<string>? RequiredDocuments = null);
 
 /// <summary>
 /// One instance per case (instance ID = case ID). Waits for the next command (external event
@@ -51,7 +52,7 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
         var state = input.State;
         if (state is null)
         {
-            var opened = Decider.Open(input.CaseId, input.Intake, context.CurrentUtcDateTime);
+            var opened = Decider.Open(input.CaseId, input.Intake, context.CurrentUtcDateTime, input.RequiredDocuments);
             state = opened.State;
             await CommitAsync(context, input.Audited ? opened with { Effects = opened.Effects.Add(AuditTrail.Opened(input.CaseId, context.CurrentUtcDateTime)) } : opened, changed: true, input.Checkpointed);
         }

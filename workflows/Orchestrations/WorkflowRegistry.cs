@@ -14,6 +14,7 @@ public static class WorkflowRegistry
     {
         [nameof(CaseOrchestration)] = typeof(CaseOrchestration),
         [nameof(ScanOrchestration)] = typeof(ScanOrchestration),
+        [nameof(ManifestOrchestration)] = typeof(ManifestOrchestration),
     };
 
     /// <summary>Activity name → type (each a <see cref="ITaskActivity"/> built from DI).</summary>
@@ -30,5 +31,6 @@ public static class WorkflowRegistry
         [ActivityNames.AnalyzeDocument] = typeof(AnalyzeDocumentActivity),
         [ActivityNames.SaveCaseView] = typeof(SaveCaseViewActivity),
         [ActivityNames.CommitDecision] = typeof(CommitDecisionActivity),
+        [StartManifestLinesActivity.Name] = typeof(StartManifestLinesActivity),
     };
 }

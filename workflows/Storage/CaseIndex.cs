@@ -27,7 +27,8 @@ public sealed record InboxEntry(string CaseId, string ExternalReference, Stage S
 /// </summary>
 public sealed class CaseIndex(PulangStorage storage)
 {
-    const string Partition = "case";
+    /// <summary>The one partition key of the case index's case rows: <c>case</c>.</summary>
+    public const string Partition = "case";
 
     /// <summary>Inserts the row for a new case (stage Registered, with the intake); an existing row is left as it is.</summary>
     public async Task AddAsync(string caseId, CaseIntake intake, DateTimeOffset now, CancellationToken ct)

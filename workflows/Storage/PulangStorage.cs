@@ -9,8 +9,8 @@ namespace Pulang.Workflows.Storage;
 /// <summary>
 /// Pulang's Azure Storage resources (all private): blob containers <c>scans</c> (scans and analyses,
 /// <c>{caseId}/{documentId}</c>), <c>cases</c> (case views, <c>{caseId}.json</c>), <c>releases</c> (<c>{caseId}.json</c>), <c>audit</c> (<c>{caseId}.log</c>, append blobs) and <c>incoming</c> (scans written straight to
-/// storage, <c>{caseId}/{kind}/{fileName}</c>); tables <c>PulangCases</c> (case index)
-/// and <c>PulangIntake</c> (one row per external reference); queues <c>case-intake</c>, <c>case-intake-poison</c>
+/// storage, <c>{caseId}/{kind}/{fileName}</c>) and <c>manifests</c> (manifest files dropped by other systems); tables <c>PulangCases</c> (case index),
+/// <c>PulangIntake</c> (one row per external reference), <c>PulangManifests</c> (manifest results) and <c>PulangBlobWatch</c> (blobs the self-host's watchers handled); queues <c>case-intake</c>, <c>case-intake-poison</c>
 /// and <c>case-events</c>.
 /// </summary>
 public sealed class PulangStorage
@@ -25,6 +25,8 @@ public sealed class PulangStorage
     public const string AuditContainer = "audit";
     /// <summary>Blob container scanners and other systems write scans to, as <c>{caseId}/{kind}/{fileName}</c>.</summary>
     public const string IncomingContainer = "incoming";
+    /// <summary>Blob container other systems drop manifests in (CSV or JSON files; any name).</summary>
+    public const string ManifestsContainer = "manifests";
     /// <summary>Queue other systems write intake messages to.</summary>
     public const string IntakeQueue = "case-intake";
     /// <summary>Where unreadable intake messages go, with the reason.</summary>
@@ -35,6 +37,10 @@ public sealed class PulangStorage
     public const string CasesTable = "PulangCases";
     /// <summary>Intake idempotency table.</summary>
     public const string IntakeTable = "PulangIntake";
+    /// <summary>Manifest headers and per-line results (<see cref="Manifests.ManifestStore"/>).</summary>
+    public const string ManifestsTable = "PulangManifests";
+    /// <summary>The self-host's blob watchers' record of blobs handled (<c>incoming</c>, <c>manifests</c>).</summary>
+    public const string BlobWatchTable = "PulangBlobWatch";
 
     /// <summary>Creates the clients from a connection string (Azurite or a real account).</summary>
     public PulangStorage(string connectionString)
@@ -85,6 +91,8 @@ public sealed class PulangStorage
     public TableClient Cases => Tables.GetTableClient(CasesTable);
     /// <summary>The intake table.</summary>
     public TableClient Intake => Tables.GetTableClient(IntakeTable);
+    /// <summary>The manifests table.</summary>
+    public TableClient Manifests => Tables.GetTableClient(ManifestsTable);
     /// <summary>The outgoing events queue.</summary>
     public QueueClient Events => Queues.GetQueueClient(EventsQueueName);
 
@@ -94,12 +102,12 @@ public sealed class PulangStorage
     /// <summary>Creates every container, table and queue that does not exist yet (idempotent; private access).</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var c in new[] { ScansContainer, CasesContainer, ReleasesContainer, IncomingContainer, AuditContainer })
+        foreach (var c in new[] { ScansContainer, CasesContainer, ReleasesContainer, IncomingContainer, AuditContainer, ManifestsContainer })
         {
             await Blobs.GetBlobContainerClient(c).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
 
-        foreach (var t in new[] { CasesTable, IntakeTable })
+        foreach (var t in new[] { CasesTable, IntakeTable, ManifestsTable, BlobWatchTable })
         {
             await Tables.GetTableClient(t).CreateIfNotExistsAsync(cancellationToken);
         }

@@ -22,7 +22,7 @@ public class CaseJsonTests
         s = Apply(s, Verified("doc-p", corrections: new Dictionary<string, string> { [FieldNames.FullName] = "TESTA CONTOH WATI", [FieldNames.MrzLine1] = line1, [FieldNames.MrzLine2] = line2 }));
         s = Apply(s, Submitted(), Decided(true), Hold("h1"), Hold("h2"), Lift("h1", reason: null));
         s = Apply(s, Sign(Ministry.KemenP2MI, s.DossierDigest!));
-        s = Decider.Decide(s, Sign(Ministry.Kemensos, "stale", actor: Kemensos), Now()).State; // a refusal in the history
+        s = Decider.Decide(s, Sign(Ministry.Kemensos, Sha("stale"), actor: Kemensos), Now()).State; // a refusal in the history
         Assert.Equal(Stage.OnHold, s.Stage);
         return s;
     }
@@ -76,7 +76,7 @@ public class CaseJsonTests
         var refusedEntry = s.History[^1];
 
         // the refusal recorded before serialization is still answered the same way
-        var repeat = Decider.Decide(back, Sign(Ministry.Kemensos, "stale") with { CommandId = refusedEntry.CommandId }, Now());
+        var repeat = Decider.Decide(back, Sign(Ministry.Kemensos, Sha("stale")) with { CommandId = refusedEntry.CommandId }, Now());
         Assert.Equal(refusedEntry.Refusal, repeat.Refusal);
         Assert.Same(back, repeat.State);
 

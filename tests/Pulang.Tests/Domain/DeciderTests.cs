@@ -630,7 +630,8 @@ public class DeciderTests
 
         Refused(s, Sign(Ministry.KemenP2MI, Sha("an older dossier")), RefusalKind.Conflict, "signoff.stale-digest");
         Refused(s, Sign(Ministry.KemenP2MI, s.DossierDigest!.ToUpperInvariant()), RefusalKind.Conflict, "signoff.stale-digest");
-        Refused(s, Sign(Ministry.KemenP2MI, ""), RefusalKind.Conflict, "signoff.stale-digest");
+        // An empty digest is no digest at all: a field error (the API answered 400 for it before the decider checked fields).
+        Refused(s, Sign(Ministry.KemenP2MI, ""), RefusalKind.Invalid, "signoff.digest-invalid");
 
         var d = Ok(s, Sign(Ministry.KemenP2MI, s.DossierDigest!));
         Assert.Equal(Stage.SignOffPending, d.State.Stage);
@@ -1049,7 +1050,10 @@ public class DeciderTests
         Assert.Null(d.State.StageBeforeHold);
         Assert.True(d.State.IsFinished);
         Assert.Null(d.State.ReleasedAt);
-        AssertEffects([new IndexCase(CaseId, Stage.Withdrawn), Event($"{CaseId}:withdrawn", "case.withdrawn", ("reason", "person left the centre"))], d.Effects);
+        // The reason stays with the case for investigators and admins; the event and the history do not carry it.
+        AssertEffects([new IndexCase(CaseId, Stage.Withdrawn), Event($"{CaseId}:withdrawn", "case.withdrawn", ("stage", stage == Stage.OnHold ? Stage.AssessmentPending.ToString() : stage.ToString()))], d.Effects);
+        Assert.Equal(new Withdrawal("person left the centre", Admin.Id, d.State.UpdatedAt), d.State.Withdrawal);
+        Assert.DoesNotContain("left the centre", d.State.History[^1].Detail);
     }
 
     public static TheoryData<string, string> FinishedCases()

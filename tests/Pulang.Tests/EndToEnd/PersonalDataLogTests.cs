@@ -39,6 +39,8 @@ public sealed class PersonalDataLogTests(TestStorage storage)
         ["Logging__LogLevel__Azure"] = "Trace",
         ["Logging__LogLevel__System"] = "Trace",
         ["Logging__LogLevel__Pulang"] = "Trace",
+        // Every span, metric and log record the host exports, printed by the console exporter, is searched too.
+        ["Pulang__Telemetry__Console"] = "true",
     };
 
     [Fact]
@@ -66,6 +68,11 @@ public sealed class PersonalDataLogTests(TestStorage storage)
 
         Assert.True(log.Split('\n').Length > 200, $"expected a verbose log, got:\n{log}");
         Assert.Contains("dbug:", log); // Debug/Trace output really is on
+        // Telemetry really is exported: the commands' spans with their tags, the engine's spans, OCR spans, metrics.
+        Assert.Contains("Activity.DisplayName:        command signOff", log);
+        Assert.Contains("pulang.case_id", log);
+        Assert.Contains("Activity.DisplayName:        ocr analyze", log);
+        Assert.Contains("pulang.scans.read", log);
         var leaks = new List<string>();
         foreach (var line in log.Split('\n'))
         {

@@ -32,7 +32,7 @@ public sealed class FunctionsMetadataTests
         }
     }
 
-    /// <summary>Every route of the self-host's API: (handler name, route without <c>/api/</c>, method).</summary>
+    /// <summary>Every route of the self-host's API: (handler name, route without the leading <c>/</c>, e.g. <c>api/cases</c>, method).</summary>
     public static IReadOnlyList<(string Handler, string Route, string Method)> ApiRoutes()
     {
         var app = WebApplication.CreateBuilder().Build();
@@ -40,7 +40,7 @@ public sealed class FunctionsMetadataTests
         return ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
             .Select(e => (
                 Handler: e.Metadata.GetMetadata<MethodInfo>()?.Name ?? throw new InvalidOperationException($"No handler method for {e.RoutePattern.RawText}"),
-                Route: e.RoutePattern.RawText!.TrimStart('/')["api/".Length..],
+                Route: e.RoutePattern.RawText!.TrimStart('/'),
                 Method: e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Single().ToLowerInvariant()))
             .ToList();
     }
@@ -71,7 +71,7 @@ public sealed class FunctionsMetadataTests
         var expected = WorkflowRegistry.Orchestrators.Keys
             .Concat(WorkflowRegistry.Activities.Keys)
             .Concat(ApiRoutes().Select(r => r.Handler))
-            .Append("IncomingScan").Append("CaseIntake")
+            .Append("IncomingScan").Append("CaseIntake").Append("IncomingManifest")
             .Concat(["GetReleaseKey", "CheckLetter", "GetLetterPage"])
             .Order(StringComparer.Ordinal).ToArray();
         var actual = Functions.Value.Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.Ordinal).ToArray();
@@ -102,7 +102,7 @@ public sealed class FunctionsMetadataTests
     public void Every_api_route_has_an_anonymous_http_trigger_with_the_same_route_and_method_and_a_durable_client()
     {
         var routes = ApiRoutes();
-        Assert.Equal(16, routes.Count); // 12 + audit + document link + inbox + release letter
+        Assert.Equal(20, routes.Count); // 12 + audit + document link + inbox + the two manifest routes + document rejection and classification + release letter
         foreach (var (handler, route, method) in routes)
         {
             var trigger = Trigger(handler, "httpTrigger");
@@ -123,6 +123,17 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("EventGrid", Str(trigger, "source"));
         Assert.Equal("AzureWebJobsStorage", Str(trigger, "connection"));
         AssertDurableClient("IncomingScan");
+    }
+
+    [Fact]
+    public void Dropped_manifests_use_an_event_grid_blob_trigger_on_the_manifests_container()
+    {
+        var trigger = Trigger("IncomingManifest", "blobTrigger");
+        Assert.Equal($"{PulangStorage.ManifestsContainer}/{{name}}", Str(trigger, "path"));
+        Assert.Equal("EventGrid", Str(trigger, "source"));
+        Assert.Equal("AzureWebJobsStorage", Str(trigger, "connection"));
+        AssertDurableClient("IncomingManifest");
+        AssertDurableClient(Pulang.Workflows.Activities.StartManifestLinesActivity.Name);
     }
 
     [Fact]
@@ -157,7 +168,8 @@ public sealed class FunctionsMetadataTests
         using var host = JsonDocument.Parse(built);
         var extensions = host.RootElement.GetProperty("extensions");
         Assert.Equal(IntakeQueue.MaxDequeueCount, extensions.GetProperty("queues").GetProperty("maxDequeueCount").GetInt32());
-        Assert.Equal("api", extensions.GetProperty("http").GetProperty("routePrefix").GetString());
+        // No prefix: the API's triggers say api/... themselves and the web pages' triggers serve the self-host's paths (/, /cases...).
+        Assert.Equal("", extensions.GetProperty("http").GetProperty("routePrefix").GetString());
     }
 
     [Fact]

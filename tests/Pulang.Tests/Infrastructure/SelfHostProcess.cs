@@ -38,6 +38,11 @@ public sealed class SelfHostProcess : IAsyncDisposable
             ["Pulang__DataDirectory"] = Path.Combine(Path.GetTempPath(), "pulang-test-" + taskHub),
             ["Pulang__Engine__WorkerId"] = $"test-{taskHub}",
             ["DOTNET_ENVIRONMENT"] = "Production",
+            // A test environment: the test-only embedded-text engine may be chosen (refused at start elsewhere).
+            ["Pulang__Ocr__AllowTestEngines"] = "true",
+            // The containers other systems write to are shared by every test host on the test Azurite: only the tests of the
+            // watchers turn them on (BlobWatchTests), so no other host handles their blobs.
+            ["Pulang__WatchBlobs"] = "false",
             // Timestamps (UTC, to the millisecond) so a failure's log lines can be matched with task hub rows.
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
@@ -81,6 +86,12 @@ public sealed class SelfHostProcess : IAsyncDisposable
     /// </summary>
     public bool DefaultUrls { get; init; }
 
+    /// <summary>Listen here instead of <c>http://127.0.0.1:{Port}</c> (<c>{port}</c> is replaced by <see cref="Port"/>).</summary>
+    public string? ListenUrl { get; init; }
+
+    /// <summary>The data directory (<c>Pulang__DataDirectory</c>).</summary>
+    public string DataDirectory => environment["Pulang__DataDirectory"];
+
     /// <summary>Mints tokens this process accepts.</summary>
     public LocalTokens Tokens { get; }
 
@@ -103,7 +114,7 @@ public sealed class SelfHostProcess : IAsyncDisposable
             }
         }
 
-        foreach (var a in DefaultUrls ? [TestPaths.SelfHostDll, "serve"] : new[] { TestPaths.SelfHostDll, "serve", "--urls", $"http://127.0.0.1:{Port}" })
+        foreach (var a in DefaultUrls ? [TestPaths.SelfHostDll, "serve"] : new[] { TestPaths.SelfHostDll, "serve", "--urls", (ListenUrl ?? "http://127.0.0.1:{port}").Replace("{port}", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) })
         {
             start.ArgumentList.Add(a);
         }
@@ -164,8 +175,40 @@ public sealed class SelfHostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The process's data directory (<c>Pulang__DataDirectory</c>): its release key, the demo users file.</summary>
-    public string DataDirectory => environment["Pulang__DataDirectory"];
+    /// <summary>The process ID of the running self-host (null before the first start).</summary>
+    public int? ProcessId => process?.Id;
+
+    /// <summary>Kills only the self-host (SIGKILL), not the processes it started (an Azurite of its own survives, as in production).</summary>
+    public async Task KillHostOnlyAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: false);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Sends SIGTERM (as <c>docker stop</c>, systemd or Ctrl-C's SIGINT would) and waits for the exit; its exit code, or null after <paramref name="timeout"/>.</summary>
+    public async Task<int?> TerminateAsync(TimeSpan timeout)
+    {
+        if (process is null) return null;
+        var p = process;
+        if (p.HasExited) return p.ExitCode;
+        if (Kill(p.Id, 15) != 0) throw new InvalidOperationException($"kill -TERM {p.Id} failed");
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await p.WaitForExitAsync(wait.Token);
+            return p.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    static extern int Kill(int pid, int signal);
 
     /// <summary>Where the whole log is written when the process is disposed (its data directory), to read after a failure.</summary>
     public string LogFile => Path.Combine(environment["Pulang__DataDirectory"], "host.log");

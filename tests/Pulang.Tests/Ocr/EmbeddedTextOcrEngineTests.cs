@@ -45,7 +45,22 @@ public sealed class EmbeddedTextOcrEngineTests
         var e = await Assert.ThrowsAsync<OcrException>(() => new EmbeddedTextOcrEngine().AnalyzeAsync(new MemoryStream(BlankPng()), "image/png", DocumentKind.Ktp, Ct));
         Assert.True(e.IsPermanent);
         var config = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Pulang:Ocr:Engine"] = "embedded-text" }).Build();
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Pulang:Ocr:Engine"] = "embedded-text", ["Pulang:Ocr:AllowTestEngines"] = "true" }).Build();
         Assert.IsType<EmbeddedTextOcrEngine>(Assert.IsType<ConcurrencyLimitedOcrEngine>(PulangServices.CreateOcrEngine(config)).Inner);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("false")]
+    [InlineData("yes-please")]
+    public void Outside_a_test_environment_the_embedded_text_engine_is_refused_at_registration_and_creation(string? allow)
+    {
+        var config = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Pulang:Ocr:Engine"] = "Embedded-Text", ["Pulang:Ocr:AllowTestEngines"] = allow }).Build();
+        var created = Assert.Throws<InvalidOperationException>(() => PulangServices.CreateOcrEngine(config));
+        Assert.Contains("test-only", created.Message);
+        Assert.Contains("Pulang__Ocr__AllowTestEngines=true", created.Message);
+        var registered = Assert.ThrowsAny<InvalidOperationException>(() => new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddPulangWorkflows(config));
+        Assert.Contains("test-only", registered.Message);
     }
 }

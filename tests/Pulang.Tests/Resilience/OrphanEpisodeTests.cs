@@ -107,6 +107,7 @@ public sealed class OrphanEpisodeTests(TestStorage storage)
             $"--Pulang:Auth:SigningKey={Convert.ToBase64String(key)}",
             $"--Pulang:DataDirectory={Path.Combine(Path.GetTempPath(), "pulang-test-" + hub)}",
             "--Pulang:Ocr:Engine=embedded-text",
+            "--Pulang:Ocr:AllowTestEngines=true",
         ];
         await using var app = await PulangHost.BuildAsync(args, b => b.Services.AddSingleton<OrchestrationServiceDecorator>(inner =>
         {

@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Pulang.Web.Hosting;
+using Pulang.Web.Pages;
+using Pulang.Workflows;
+using Pulang.Workflows.Domain;
+using Pulang.Workflows.Storage;
+
+namespace Pulang.Web.Handlers;
+
+/// <summary>Figures of one stage for the dashboard.</summary>
+/// <param name="Stage">The stage.</param>
+/// <param name="Count">Cases in it.</param>
+/// <param name="Median">Median time since the last change (open stages), else null.</param>
+/// <param name="Oldest">Longest time since the last change, else null.</param>
+/// <param name="Overdue">Cases past the stage's reminder interval.</param>
+/// <param name="Interval">The stage's reminder interval, if any.</param>
+public sealed record StageFigures(Stage Stage, int Count, TimeSpan? Median, TimeSpan? Oldest, int Overdue, TimeSpan? Interval);
+
+/// <summary>The dashboard.</summary>
+public static class DashboardHandlers
+{
+    /// <summary>How many weeks of releases the chart shows.</summary>
+    public const int Weeks = 8;
+
+    /// <summary>
+    /// <c>GET /dashboard</c> (any role): cases per stage, waiting per ministry, time in stage (median and longest, since the
+    /// last change, which the reminder timers also count), overdue cases against <see cref="PulangOptions.Reminders"/>, and
+    /// releases per week for the last <see cref="Weeks"/> weeks as an SVG bar chart drawn on the server. From the case index.
+    /// </summary>
+    public static Task<IResult> Dashboard(HttpContext http) => WebPage.SignedInAsync(http, async actor =>
+    {
+        var index = http.RequestServices.GetRequiredService<CaseIndex>();
+        var reminders = http.RequestServices.GetRequiredService<IOptions<PulangOptions>>().Value.Reminders;
+        var ui = WebRequest.UiFor(http, actor);
+        var rows = await index.ListAsync(null, 5000, http.RequestAborted);
+        var stages = Enum.GetValues<Stage>().Select(stage =>
+        {
+            var ages = rows.Where(r => r.Stage == stage).Select(r => ui.Now - r.UpdatedAt).Order().ToList();
+            var open = stage is not (Stage.Released or Stage.Withdrawn) && ages.Count > 0;
+            return new StageFigures(stage, ages.Count, open ? ages[ages.Count / 2] : null, open ? ages[^1] : null,
+                rows.Count(r => r.Stage == stage && CaseListHandlers.IsOverdue(r, reminders, ui.Now)), reminders.For(stage));
+        }).ToList();
+        var p2mi = (await index.ListAwaitingAsync([Roles.P2miSigner], 5000, http.RequestAborted)).Count;
+        var kemensos = (await index.ListAwaitingAsync([Roles.KemensosSigner], 5000, http.RequestAborted)).Count;
+        var weekStart = ui.Now.UtcDateTime.Date.AddDays(-(((int)ui.Now.UtcDateTime.DayOfWeek + 6) % 7));
+        var weeks = Enumerable.Range(0, Weeks).Select(i => new DateTimeOffset(weekStart.AddDays(-7 * (Weeks - 1 - i)), TimeSpan.Zero)).ToList();
+        var released = weeks.Select(w => (w, rows.Count(r => r.Stage == Stage.Released && r.UpdatedAt >= w && r.UpdatedAt < w.AddDays(7)))).ToList();
+        return await PageRenderer.PageAsync<DashboardPage>(http, new Dictionary<string, object?>
+        {
+            ["Ui"] = ui,
+            ["Stages"] = stages,
+            ["WaitingP2mi"] = p2mi,
+            ["WaitingKemensos"] = kemensos,
+            ["Released"] = released,
+            ["Total"] = rows.Count,
+        });
+    });
+}
