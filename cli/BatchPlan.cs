@@ -99,7 +99,7 @@ public static class BatchPlan
                 var name = $"{reference}/{System.IO.Path.GetFileName(file)}";
                 var type = ContentTypeOf(file);
                 var kind = KindOf(System.IO.Path.GetFileName(file), mapping);
-                var length = new FileInfo(file).Length;
+                var length = Uploads.LengthOf(file);
                 if (type is null)
                 {
                     problems.Add($"{name}: jenis berkas tidak didukung (unsupported file); pindaian harus JPEG, PNG, TIFF atau PDF.");

@@ -7,13 +7,13 @@ namespace Pulang.Cli;
 /// <c>pulang manifest &lt;file&gt;</c>: submits an embassy manifest (<c>POST /api/manifests</c>, the body the file as it
 /// is: <c>text/csv</c> for <c>.csv</c>, <c>application/json</c> for <c>.json</c>), which answers 202 with the manifest's
 /// <c>id</c>; then follows <c>GET /api/manifests/{id}</c> until it is finished, showing how many lines are done, and
-/// prints each line's result. The contract is the systems branch's; fields read: <c>id</c> (or <c>manifestId</c>),
-/// <c>status</c>, <c>total</c>, <c>processed</c>, <c>lines[]</c> (<c>line</c>, <c>externalReference</c>, <c>status</c>,
-/// <c>caseId</c>, <c>error</c>/<c>code</c>).
+/// prints each line's result (docs/manifests.md): <c>manifestId</c>, <c>status</c> (<c>running</c> until <c>completed</c>,
+/// <c>failed</c> or <c>rejected</c>), <c>counts.lines</c>, <c>results[]</c> (<c>line</c>, <c>externalReference</c>,
+/// <c>status</c> created/existing/conflict/refused, <c>caseId</c>, <c>errors</c>, <c>fields</c>).
 /// </summary>
 public static class Manifest
 {
-    static readonly string[] Finished = ["completed", "done", "finished", "failed", "succeeded"];
+    static readonly string[] Finished = ["completed", "failed", "rejected"];
 
     /// <summary>Submits and follows a manifest. Returns the exit code (<see cref="ExitCodes.Refused"/> when any line failed).</summary>
     public static async Task<int> RunAsync(Api api, string file, Output output, TimeSpan poll, CancellationToken ct)
@@ -43,8 +43,8 @@ public static class Manifest
             while (true)
             {
                 state = await api.GetJsonAsync($"api/manifests/{Uri.EscapeDataString(id)}", ct);
-                var total = Number(state, "total") ?? Number(state, "lines") ?? 0;
-                var processed = Number(state, "processed") ?? (state.TryGetProperty("lines", out var ls) && ls.ValueKind == JsonValueKind.Array ? ls.EnumerateArray().Count(l => Text(l, "status") is not (null or "pending")) : 0);
+                var total = state.TryGetProperty("counts", out var counts) ? Number(counts, "lines") ?? 0 : 0;
+                var processed = state.TryGetProperty("results", out var rs) && rs.ValueKind == JsonValueKind.Array ? rs.GetArrayLength() : 0;
                 var percent = total > 0 ? 100.0 * processed / total : 0;
                 advance((long)(percent - shown));
                 shown = (long)percent;
@@ -61,14 +61,16 @@ public static class Manifest
         });
 
         var failed = 0;
-        if (state.TryGetProperty("lines", out var lines) && lines.ValueKind == JsonValueKind.Array)
+        if (state.TryGetProperty("results", out var lines) && lines.ValueKind == JsonValueKind.Array)
         {
             foreach (var l in lines.EnumerateArray())
             {
                 var status = Text(l, "status") ?? "?";
-                var ok = status is "created" or "existing" or "ok" or "accepted" or "started";
+                var ok = status is "created" or "existing";
                 if (!ok) failed++;
-                var problem = Text(l, "error") ?? Text(l, "code");
+                var problem = l.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array
+                    ? string.Join("; ", errors.EnumerateArray().Select(e => $"{Text(e, "code")}: {Text(e, "message")}"))
+                    : l.TryGetProperty("fields", out var fields) && fields.ValueKind == JsonValueKind.Array ? "berbeda: " + string.Join(", ", fields.EnumerateArray().Select(f => f.ToString())) : null;
                 var number = Number(l, "line")?.ToString() ?? "?";
                 output.Line($"baris {number} {Text(l, "externalReference")}: {status} {Text(l, "caseId")}{(problem is null ? "" : " — " + problem)}");
             }
@@ -76,7 +78,7 @@ public static class Manifest
 
         output.Line($"Manifes {id}: {Text(state, "status")}, {failed} baris gagal.");
         if (output.Json) Output.WriteJson(state);
-        return failed > 0 || Text(state, "status") == "failed" ? ExitCodes.Refused : ExitCodes.Ok;
+        return failed > 0 || Text(state, "status") is "failed" or "rejected" ? ExitCodes.Refused : ExitCodes.Ok;
     }
 
     static string? Text(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -35,7 +35,7 @@ public sealed class ProgressContent : HttpContent
     /// <inheritdoc/>
     protected override bool TryComputeLength(out long length)
     {
-        length = new FileInfo(path).Length;
+        length = Uploads.LengthOf(path);
         return true;
     }
 }

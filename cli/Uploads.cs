@@ -83,9 +83,9 @@ public static class Uploads
             var k = kind ?? BatchPlan.KindOf(Path.GetFileName(file), null);
             if (!File.Exists(file)) problems.Add($"{file}: tidak ada (no such file).");
             else if (type is null) problems.Add($"{file}: jenis berkas tidak didukung (unsupported file); JPEG, PNG, TIFF atau PDF.");
-            else if (new FileInfo(file).Length == 0) problems.Add($"{file}: berkas kosong (empty file).");
+            else if (LengthOf(file) == 0) problems.Add($"{file}: berkas kosong (empty file).");
             else if (k is null) problems.Add($"{file}: jenis dokumen tidak dikenali dari nama berkas; beri --kind.");
-            else scans.Add(new ScanFile(file, k, type, new FileInfo(file).Length));
+            else scans.Add(new ScanFile(file, k, type, LengthOf(file)));
         }
 
         if (problems.Count > 0)
@@ -178,6 +178,13 @@ public static class Uploads
         var view = await api.GetJsonAsync($"api/cases/{Uri.EscapeDataString(caseId)}", ct);
         var hashes = view.GetProperty("documents").EnumerateArray().Select(d => d.GetProperty("sha256").GetString()!).ToHashSet(StringComparer.Ordinal);
         return new Target(view.GetProperty("caseId").GetString()!, view.GetProperty("stage").GetString()!, hashes);
+    }
+
+    /// <summary>A file's length in bytes, following symbolic links (<see cref="FileInfo.Length"/> gives a link's own size).</summary>
+    public static long LengthOf(string path)
+    {
+        using var handle = File.OpenHandle(path);
+        return RandomAccess.GetLength(handle);
     }
 
     /// <summary>Lower-case hex SHA-256 of a file.</summary>

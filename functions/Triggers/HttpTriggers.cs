@@ -58,11 +58,6 @@ public static class HttpTriggers
     public static Task<IResult> GetRelease([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/cases/{caseId}/release")] HttpRequest req, string caseId, [DurableClient] DurableTaskClient client) =>
         Handle(req, client, http => CaseEndpoints.GetRelease(http, caseId));
 
-    /// <summary><c>GET /api/cases/{caseId}/release/letter</c>: <see cref="CaseEndpoints.GetReleaseLetter"/>.</summary>
-    [Function("GetReleaseLetter")]
-    public static Task<IResult> GetReleaseLetter([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/cases/{caseId}/release/letter")] HttpRequest req, string caseId, [DurableClient] DurableTaskClient client) =>
-        Handle(req, client, http => CaseEndpoints.GetReleaseLetter(http, caseId));
-
     /// <summary><c>GET /api/cases/{caseId}/audit</c>: <see cref="CaseEndpoints.GetAudit"/>.</summary>
     [Function("GetAudit")]
     public static Task<IResult> GetAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/cases/{caseId}/audit")] HttpRequest req, string caseId, [DurableClient] DurableTaskClient client) =>
