@@ -32,6 +32,12 @@ public static class PulangServices
         services.TryAddScoped<IntakeQueue>();
         services.TryAddSingleton<IOcrEngine>(_ => CreateOcrEngine(configuration));
         services.TryAddScoped<IncomingScans>();
+        services.TryAddSingleton<Events.WebhookStore>();
+        services.TryAddSingleton<Events.EventGridSender>();
+        // Transient: it takes the DurableTaskClient, a singleton in the self-host and per invocation in Functions.
+        services.TryAddTransient<Events.CaseEventPublisher>();
+        services.AddHttpClient(Events.DeliverWebhookActivity.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         return services;
     }
 

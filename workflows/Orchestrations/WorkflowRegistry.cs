@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Pulang.Workflows.Activities;
+using Pulang.Workflows.Events;
 
 namespace Pulang.Workflows.Orchestrations;
 
@@ -14,6 +15,7 @@ public static class WorkflowRegistry
     {
         [nameof(CaseOrchestration)] = typeof(CaseOrchestration),
         [nameof(ScanOrchestration)] = typeof(ScanOrchestration),
+        [nameof(WebhookDeliveryOrchestration)] = typeof(WebhookDeliveryOrchestration),
     };
 
     /// <summary>Activity name → type (each a <see cref="ITaskActivity"/> built from DI).</summary>
@@ -30,5 +32,6 @@ public static class WorkflowRegistry
         [ActivityNames.AnalyzeDocument] = typeof(AnalyzeDocumentActivity),
         [ActivityNames.SaveCaseView] = typeof(SaveCaseViewActivity),
         [ActivityNames.CommitDecision] = typeof(CommitDecisionActivity),
+        [WebhookDeliveryOrchestration.DeliverActivity] = typeof(DeliverWebhookActivity),
     };
 }
