@@ -34,6 +34,7 @@ public static class PulangServices
         services.TryAddScoped<IncomingScans>();
         services.TryAddSingleton<Events.WebhookStore>();
         services.TryAddSingleton<Events.EventGridSender>();
+        services.TryAddSingleton<Events.WebhookHandshake>();
         // Transient: it takes the DurableTaskClient, a singleton in the self-host and per invocation in Functions.
         services.TryAddTransient<Events.CaseEventPublisher>();
         services.AddHttpClient(Events.DeliverWebhookActivity.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
