@@ -165,7 +165,12 @@ public sealed class WebhookDeliveryTests(TestStorage storage)
         Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync($"/api/subscriptions/{deadId}", admin, Ct)).Status);
 
         var attempts = mine.Sum(d => d.GetProperty("attempts").GetInt32());
-        TestContext.Current.TestOutputHelper?.WriteLine($"webhook: {published.Count} events published while the receiver was down; all {published.Count} delivered {allBack.TotalSeconds:F1} s after it came back; {attempts} tries ({attempts - published.Count} failed); {receiver.Received.Count(r => CaseIdIn(r.Body) == caseId) - published.Count} duplicates; dead-lettered after 6 tries");
+        var figures = $"webhook: {published.Count} events published while the receiver was down; all {published.Count} delivered {allBack.TotalSeconds:F1} s after it came back; {attempts} tries ({attempts - published.Count} failed); {receiver.Received.Count(r => CaseIdIn(r.Body) == caseId) - published.Count} duplicates; dead-lettered after 6 tries";
+        TestContext.Current.TestOutputHelper?.WriteLine(figures);
+        if (Environment.GetEnvironmentVariable("PULANG_WEBHOOK_REPORT") is { Length: > 0 } file)
+        {
+            await File.AppendAllTextAsync(file, figures + Environment.NewLine, CancellationToken.None);
+        }
     }
 
     static string? CaseIdIn(byte[] body) => ReceivedEvent.Decode(BinaryData.FromBytes(body)).CaseId;
