@@ -69,7 +69,7 @@ var deploymentContainer = 'app-package'
 var dataContainers = ['scans', 'releases', 'incoming', 'audit', 'manifests']
 var immutableContainers = ['releases', 'audit']
 var queueNames = ['case-intake', 'case-intake-poison', 'case-events']
-var tableNames = ['PulangCases', 'PulangIntake', 'PulangManifests']
+var tableNames = ['PulangCases', 'PulangIntake', 'PulangManifests', 'PulangSubscriptions', 'PulangDeliveries']
 // The worker accepts the app ID URI, the client ID (ExtraAudiences__0) and these.
 var extraAudienceSettings = [
   for (audience, i) in authAllowedAudiences: { name: 'Pulang__Auth__ExtraAudiences__${i + 1}', value: audience }
@@ -85,6 +85,8 @@ var roles = {
   cognitiveServicesUser: 'a97b65f3-24c7-4388-baec-2e87135dc908'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  // Publish events to one Event Grid topic (no management rights).
+  eventGridDataSender: 'd5a91429-5739-47e2-a06b-3470a27159e7'
 }
 
 // ---- Monitoring -------------------------------------------------------------------------------------------------
@@ -278,6 +280,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Pulang__Auth__ExtraAudiences__0', value: authClientId }
         // The web app's inbox answers the site root (WebTriggers.Inbox); without this the host shows its own home page there.
         { name: 'AzureWebJobsDisableHomepage', value: 'true' }
+        // Every case event also goes to the deployment's Event Grid topic (CloudEvents 1.0), with the app's identity.
+        { name: 'Pulang__Events__EventGridEndpoint', value: caseEvents.properties.endpoint }
+        { name: 'Pulang__Events__Source', value: 'https://${baseName}.azurewebsites.net' }
       ], extraAudienceSettings)
     }
     functionAppConfig: {
@@ -359,6 +364,32 @@ resource telemetryAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
     principalId: app.identity.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+  }
+}
+
+// ---- Outgoing case events: an Event Grid topic (CloudEvents 1.0 input schema) that Pulang publishes to --------------
+// Subscribers in Azure (Functions, Logic Apps, Service Bus, webhooks of their own) subscribe to this topic; see
+// docs/events.md. Keys are off: only Entra ID identities with EventGrid Data Sender publish.
+
+resource caseEvents 'Microsoft.EventGrid/topics@2025-02-15' = {
+  name: 'evgt-events-${baseName}'
+  location: location
+  tags: allTags
+  properties: {
+    inputSchema: 'CloudEventSchemaV1_0'
+    disableLocalAuth: true
+    publicNetworkAccess: 'Enabled'
+    minimumTlsVersionAllowed: '1.2'
+  }
+}
+
+resource eventsAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: caseEvents
+  name: guid(caseEvents.id, app.id, roles.eventGridDataSender)
+  properties: {
+    principalId: app.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.eventGridDataSender)
   }
 }
 

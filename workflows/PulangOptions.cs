@@ -19,6 +19,12 @@ public sealed class PulangOptions
     /// <summary>Queue for outgoing events (default <c>case-events</c>); lets several deployments share one account.</summary>
     public string EventsQueue { get; set; } = Storage.PulangStorage.EventsQueue;
 
+    /// <summary>Outgoing events: CloudEvents <c>source</c>, Event Grid (section <c>Pulang:Events</c>).</summary>
+    public Events.EventOptions Events { get; set; } = new();
+
+    /// <summary>Webhook subscriptions: handshake origin, retries, tables (section <c>Pulang:Webhooks</c>).</summary>
+    public Events.WebhookOptions Webhooks { get; set; } = new();
+
     /// <summary>Largest accepted scan, bytes (default 50 MiB). Larger uploads get 413.</summary>
     public long MaxUploadBytes { get; set; } = 50L * 1024 * 1024;
 

@@ -38,6 +38,13 @@ public static class PulangServices
         services.TryAddScoped<Manifests.ManifestBlobs>();
         // The self-host registers its own (with its data directory); Functions reads the setting (a Key Vault reference).
         services.TryAddSingleton(_ => Letters.ReleaseKey.Load(configuration, null));
+        services.TryAddSingleton<Events.WebhookStore>();
+        services.TryAddSingleton<Events.EventGridSender>();
+        services.TryAddSingleton<Events.WebhookHandshake>();
+        // Transient: it takes the DurableTaskClient, a singleton in the self-host and per invocation in Functions.
+        services.TryAddTransient<Events.CaseEventPublisher>();
+        services.AddHttpClient(Events.DeliverWebhookActivity.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         return services;
     }
 

@@ -1,8 +1,11 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Pulang.Functions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Pulang.Workflows.Activities;
 using Pulang.Workflows.Domain;
+using Pulang.Workflows.Events;
 using Pulang.Workflows.Orchestrations;
 
 namespace Pulang.Functions.Triggers;
@@ -24,15 +27,29 @@ public static class WorkflowTriggers
     public static Task<ScanResult> RunScanOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new ScanOrchestration().RunAsync(context, context.GetInput<ScanRequest>()!);
 
+    /// <summary>A webhook delivery (instance ID <c>webhook:{subscriptionId}:{eventId}</c>).</summary>
+    [Function(nameof(WebhookDeliveryOrchestration))]
+    public static Task<string> RunWebhookDeliveryOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new WebhookDeliveryOrchestration().RunAsync(context, context.GetInput<WebhookDeliveryInput>()!);
+
+    /// <summary><see cref="DeliverWebhookActivity"/>: one try of a webhook delivery.</summary>
+    [Function(WebhookDeliveryOrchestration.DeliverActivity)]
+    public static Task<WebhookAttemptResult> RunDeliverWebhook([ActivityTrigger] WebhookAttempt input, FunctionContext context) =>
+        RunActivityAsync<DeliverWebhookActivity, WebhookAttempt, WebhookAttemptResult>(WebhookDeliveryOrchestration.DeliverActivity, input, context);
+
     /// <summary><see cref="IndexCaseActivity"/>.</summary>
     [Function(ActivityNames.IndexCase)]
     public static Task<bool> RunIndexCase([ActivityTrigger] IndexCase input, FunctionContext context) =>
         RunActivityAsync<IndexCaseActivity, IndexCase, bool>(ActivityNames.IndexCase, input, context);
 
     /// <summary><see cref="PublishCaseEventActivity"/>.</summary>
+    /// <remarks>The invocation's <c>[DurableClient]</c> goes where the event publisher finds it (it schedules webhook deliveries).</remarks>
     [Function(ActivityNames.PublishCaseEvent)]
-    public static Task<bool> RunPublishCaseEvent([ActivityTrigger] PublishCaseEvent input, FunctionContext context) =>
-        RunActivityAsync<PublishCaseEventActivity, PublishCaseEvent, bool>(ActivityNames.PublishCaseEvent, input, context);
+    public static Task<bool> RunPublishCaseEvent([ActivityTrigger] PublishCaseEvent input, [DurableClient] DurableTaskClient client, FunctionContext context)
+    {
+        DurableClientScope.Use(context.InstanceServices, client);
+        return RunActivityAsync<PublishCaseEventActivity, PublishCaseEvent, bool>(ActivityNames.PublishCaseEvent, input, context);
+    }
 
     /// <summary><see cref="WriteReleaseRecordActivity"/>.</summary>
     [Function(ActivityNames.WriteReleaseRecord)]
@@ -55,9 +72,13 @@ public static class WorkflowTriggers
         RunActivityAsync<SaveCaseViewActivity, CaseState, int>(ActivityNames.SaveCaseView, input, context);
 
     /// <summary><see cref="CommitDecisionActivity"/>.</summary>
+    /// <remarks>The invocation's <c>[DurableClient]</c> goes where the event publisher finds it (it schedules webhook deliveries).</remarks>
     [Function(ActivityNames.CommitDecision)]
-    public static Task<int> RunCommitDecision([ActivityTrigger] CommitDecision input, FunctionContext context) =>
-        RunActivityAsync<CommitDecisionActivity, CommitDecision, int>(ActivityNames.CommitDecision, input, context);
+    public static Task<int> RunCommitDecision([ActivityTrigger] CommitDecision input, [DurableClient] DurableTaskClient client, FunctionContext context)
+    {
+        DurableClientScope.Use(context.InstanceServices, client);
+        return RunActivityAsync<CommitDecisionActivity, CommitDecision, int>(ActivityNames.CommitDecision, input, context);
+    }
 
     /// <summary>
     /// Builds the activity class from the invocation's services (as the self-host builds it from its container)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -7,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Pulang.Workflows.Audit;
 using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
+using Pulang.Workflows.Events;
 using Pulang.Workflows.Ocr;
 using Pulang.Workflows.Orchestrations;
 using Pulang.Workflows.Storage;
@@ -48,7 +48,7 @@ public sealed record CommitDecision(string CaseId, IReadOnlyList<Effect> Effects
 /// after them (<see cref="AuditHead"/>: the <c>release</c> entry's sequence number and hash; <c>data.auditSequence</c>
 /// and <c>data.auditHead</c> in the event). A re-run finds the same entry (deterministic entry ID) and so the same head.
 /// </summary>
-public sealed class CommitDecisionActivity(PulangStorage storage, CaseIndex index, AuditLog audit) : TaskActivity<CommitDecision, int>
+public sealed class CommitDecisionActivity(PulangStorage storage, CaseIndex index, AuditLog audit, CaseEventPublisher events) : TaskActivity<CommitDecision, int>
 {
     /// <inheritdoc/>
     public override async Task<int> RunAsync(TaskActivityContext context, CommitDecision input)
@@ -63,7 +63,7 @@ public sealed class CommitDecisionActivity(PulangStorage storage, CaseIndex inde
                 IndexCase e when input.View is not null => 0,
                 IndexCase e => await new IndexCaseActivity(index).RunAsync(context, e) ? 1 : 0,
                 WriteReleaseRecord e => (await new WriteReleaseRecordActivity(storage).RunAsync(context, e.Record with { AuditHead = e.Record.AuditHead ?? head })).Length,
-                PublishCaseEvent e => await new PublishCaseEventActivity(storage).RunAsync(context, WithAuditHead(e, head)) ? 1 : 0,
+                PublishCaseEvent e => await new PublishCaseEventActivity(events).RunAsync(context, WithAuditHead(e, head)) ? 1 : 0,
                 _ => throw new InvalidOperationException($"No step for effect {effect.GetType().Name}."),
             };
         }
@@ -154,25 +154,16 @@ public sealed class IndexCaseActivity(CaseIndex index) : TaskActivity<IndexCase,
 }
 
 /// <summary>
-/// An outgoing event on the <c>case-events</c> queue: JSON
-/// <c>{"id","type","caseId","time","data":{...}}</c>. Activities run at least once, so a consumer can see the
-/// same <c>id</c> twice; the ID is stable for the same fact.
+/// Publishes one of the decider's events as a CloudEvent (<see cref="CaseEventPublisher"/>: the <c>case-events</c> queue,
+/// Event Grid when configured, webhook subscriptions). Activities run at least once, so a consumer can see the same
+/// <c>id</c> twice; the ID is stable for the same fact.
 /// </summary>
-/// <param name="Id">Stable event ID.</param>
-/// <param name="Type">Event type, e.g. <c>case.released</c>.</param>
-/// <param name="CaseId">Case ID.</param>
-/// <param name="Time">When it was published (UTC).</param>
-/// <param name="Data">Event data (no personal data).</param>
-public sealed record CaseEventMessage(string Id, string Type, string CaseId, DateTimeOffset Time, IReadOnlyDictionary<string, string> Data);
-
-/// <summary>Puts one <see cref="CaseEventMessage"/> on the <c>case-events</c> queue.</summary>
-public sealed class PublishCaseEventActivity(PulangStorage storage) : TaskActivity<PublishCaseEvent, bool>
+public sealed class PublishCaseEventActivity(CaseEventPublisher events) : TaskActivity<PublishCaseEvent, bool>
 {
     /// <inheritdoc/>
     public override async Task<bool> RunAsync(TaskActivityContext context, PublishCaseEvent input)
     {
-        var message = new CaseEventMessage(input.EventId, input.EventType, input.CaseId, DateTimeOffset.UtcNow, input.Data);
-        await storage.Events.SendMessageAsync(JsonSerializer.Serialize(message, PulangJson.Options));
+        await events.PublishAsync(input, CancellationToken.None);
         return true;
     }
 }

@@ -52,6 +52,13 @@ public static partial class CaseEndpoints
         api.MapGet("/cases/{caseId}/documents/{documentId}/content", GetDocumentLink);
         api.MapPost("/manifests", (Delegate)SubmitManifest);
         api.MapGet("/manifests/{manifestId}", GetManifest);
+        api.MapPost("/subscriptions", (Delegate)CreateSubscription);
+        api.MapGet("/subscriptions", (Delegate)ListSubscriptions);
+        api.MapGet("/subscriptions/{subscriptionId}", GetSubscription);
+        api.MapDelete("/subscriptions/{subscriptionId}", DeleteSubscription);
+        api.MapPost("/subscriptions/{subscriptionId}/pause", PauseSubscription);
+        api.MapPost("/subscriptions/{subscriptionId}/resume", ResumeSubscription);
+        api.MapGet("/subscriptions/{subscriptionId}/deliveries", ListDeliveries);
         return api;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Pulang.Workflows.Activities;
+using Pulang.Workflows.Events;
 
 namespace Pulang.Workflows.Orchestrations;
 
@@ -15,6 +16,7 @@ public static class WorkflowRegistry
         [nameof(CaseOrchestration)] = typeof(CaseOrchestration),
         [nameof(ScanOrchestration)] = typeof(ScanOrchestration),
         [nameof(ManifestOrchestration)] = typeof(ManifestOrchestration),
+        [nameof(WebhookDeliveryOrchestration)] = typeof(WebhookDeliveryOrchestration),
     };
 
     /// <summary>Activity name → type (each a <see cref="ITaskActivity"/> built from DI).</summary>
@@ -32,5 +34,6 @@ public static class WorkflowRegistry
         [ActivityNames.SaveCaseView] = typeof(SaveCaseViewActivity),
         [ActivityNames.CommitDecision] = typeof(CommitDecisionActivity),
         [StartManifestLinesActivity.Name] = typeof(StartManifestLinesActivity),
+        [WebhookDeliveryOrchestration.DeliverActivity] = typeof(DeliverWebhookActivity),
     };
 }

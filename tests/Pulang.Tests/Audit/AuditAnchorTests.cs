@@ -231,7 +231,7 @@ public sealed class AuditAnchorTests(TestStorage storage)
         var decision = Decider.Decide(signedOnce, sign, now);
         Assert.Equal(Stage.Released, decision.State.Stage);
         var effects = decision.Effects.InsertRange(0, AuditTrail.For(signedOnce, sign, decision, now));
-        var commit = new CommitDecisionActivity(s, index, log);
+        var commit = new CommitDecisionActivity(s, index, log, TestEventPublisher.Create(s));
         for (var run = 0; run < 2; run++)
         {
             await commit.RunAsync(new Context(caseId), new CommitDecision(caseId, effects, decision.State));
@@ -247,11 +247,11 @@ public sealed class AuditAnchorTests(TestStorage storage)
         Assert.Equal(new AuditHead(3, AuditLog.HashOf(release)), record.AuditHead);
         Assert.Equal(record.AuditHead, (await index.GetAuditAnchorAsync(caseId, Ct))!.Head);
 
-        var released = new List<CaseEventMessage>();
+        var released = new List<ReceivedEvent>();
         foreach (var m in (await s.Events.PeekMessagesAsync(32, Ct)).Value)
         {
-            var e = JsonSerializer.Deserialize<CaseEventMessage>(m.Body.ToString(), PulangJson.Options)!;
-            if (e.CaseId == caseId && e.Type == "case.released")
+            var e = ReceivedEvent.Decode(m.Body);
+            if (e.CaseId == caseId && e.Type == "id.go.pulang.case.released.v1")
             {
                 released.Add(e);
             }

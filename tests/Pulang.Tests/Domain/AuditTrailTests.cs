@@ -58,7 +58,7 @@ public class AuditTrailTests
         {
             var view = CaseView.For(withInvestigation, actor);
             Assert.Equal(3, view.Documents.Count);
-            Assert.DoesNotContain("doc-statement", Json(view));
+            Assert.DoesNotContain("doc-statement", Fx.Json(view));
         }
 
         Assert.Equal(4, CaseView.For(withInvestigation, Investigator).Documents.Count);

@@ -31,11 +31,11 @@ public class CaseJsonTests
     public void CaseState_round_trips()
     {
         var s = RichState();
-        var json = Json(s);
+        var json = Fx.Json(s);
 
         var back = JsonSerializer.Deserialize<CaseState>(json, PulangJson.Options)!;
 
-        Assert.Equal(json, Json(back));
+        Assert.Equal(json, Fx.Json(back));
         Assert.Equal(s.CaseId, back.CaseId);
         Assert.Equal(s.Intake, back.Intake);
         Assert.Equal(Stage.OnHold, back.Stage);
@@ -57,7 +57,7 @@ public class CaseJsonTests
     [Fact]
     public void CaseState_json_uses_camel_case_names_and_enum_strings()
     {
-        var node = JsonNode.Parse(Json(RichState()))!;
+        var node = JsonNode.Parse(Fx.Json(RichState()))!;
 
         Assert.Equal("onHold", node["stage"]!.GetValue<string>());
         Assert.Equal("signOffPending", node["stageBeforeHold"]!.GetValue<string>());
@@ -72,7 +72,7 @@ public class CaseJsonTests
     public void Decider_keeps_working_on_a_round_tripped_state()
     {
         var s = RichState();
-        var back = JsonSerializer.Deserialize<CaseState>(Json(s), PulangJson.Options)!;
+        var back = JsonSerializer.Deserialize<CaseState>(Fx.Json(s), PulangJson.Options)!;
         var refusedEntry = s.History[^1];
 
         // the refusal recorded before serialization is still answered the same way

@@ -54,14 +54,14 @@ public class RestrictedRulesTests
         Assert.Null(hold.LiftReason);
         foreach (var effect in d.Effects)
         {
-            Assert.DoesNotContain("zqx", Json(effect));
+            Assert.DoesNotContain("zqx", Fx.Json(effect));
         }
 
         foreach (var actor in new[] { Intake, Uploader, Verifier, Assessor, Approver, P2mi, Kemensos, Reader })
         {
             var seen = Assert.Single(CaseView.For(d.State, actor).Holds);
             Assert.Equal(d.State.Holds[0] with { Reason = null, LiftReason = null }, seen);
-            Assert.DoesNotContain("zqx", Json(CaseView.For(d.State, actor)));
+            Assert.DoesNotContain("zqx", Fx.Json(CaseView.For(d.State, actor)));
         }
 
         foreach (var actor in new[] { Investigator, Admin })

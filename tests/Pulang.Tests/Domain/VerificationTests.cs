@@ -284,8 +284,8 @@ public sealed class VerificationTests
         Assert.Contains("acknowledged cross.passport-number-mismatch", d.State.History[^1].Detail);
 
         // kept through the JSON the view blob and the orchestration use
-        var back = JsonSerializer.Deserialize<CaseState>(Json(d.State), PulangJson.Options)!;
-        Assert.Equal(Json(d.State), Json(back));
+        var back = JsonSerializer.Deserialize<CaseState>(Fx.Json(d.State), PulangJson.Options)!;
+        Assert.Equal(Fx.Json(d.State), Fx.Json(back));
     }
 
     // ---------------------------------------------------------------- null values from JSON

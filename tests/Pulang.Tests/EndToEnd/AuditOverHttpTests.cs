@@ -114,8 +114,8 @@ public sealed class AuditOverHttpTests(AuthHost fixture, TestStorage storage) : 
 
         var queue = new Azure.Storage.Queues.QueueClient(storage.ConnectionString, SelfHostProcess.EventsQueueFor(Host.TaskHub), new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
         var released = (await queue.PeekMessagesAsync(32, Ct)).Value
-            .Select(m => JsonSerializer.Deserialize<Workflows.Activities.CaseEventMessage>(m.Body.ToString(), Workflows.PulangJson.Options)!)
-            .Where(e => e.CaseId == caseId && e.Type == "case.released").ToList();
+            .Select(m => ReceivedEvent.Decode(m.Body))
+            .Where(e => e.CaseId == caseId && e.Type == "id.go.pulang.case.released.v1").ToList();
         Assert.NotEmpty(released);
         Assert.All(released, e => Assert.Equal((seq.ToString(System.Globalization.CultureInfo.InvariantCulture), hash), (e.Data["auditSequence"], e.Data["auditHead"])));
     }

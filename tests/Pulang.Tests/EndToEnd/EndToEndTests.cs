@@ -54,8 +54,8 @@ public sealed class EndToEndTests(TestStorage storage)
         Assert.Contains(listed.GetProperty("cases").EnumerateArray(), c => c.GetProperty("caseId").GetString() == caseId);
 
         var events = await SelfHostProcess.PeekEventsAsync(storage.ConnectionString, host.TaskHub, caseId, TestContext.Current.CancellationToken);
-        Assert.Single(events, e => e.Type == "case.released");
-        Assert.Equal($"{caseId}:released", events.Single(e => e.Type == "case.released").Id);
+        Assert.Single(events, e => e.Type == "id.go.pulang.case.released.v1");
+        Assert.Equal($"{caseId}:released", events.Single(e => e.Type == "id.go.pulang.case.released.v1").Id);
     }
 
     [Fact]

@@ -123,12 +123,12 @@ public sealed class RaceAndTimerTests(TestStorage storage)
         var created = (await host.Client.JsonAsync(HttpMethod.Post, "/api/cases", host.Tokens.MintDemo("embassy-kl-manifest"), EndToEndTests.Intake($"REMIND-{Guid.NewGuid():N}"), ct: Ct)).EnsureSuccess();
         var caseId = created.Json.GetProperty("caseId").GetString()!;
 
-        var reminders = new List<CaseEventMessage>();
+        var reminders = new List<ReceivedEvent>();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (reminders.Count < 2 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(500, Ct);
-            reminders = [.. (await SelfHostProcess.PeekEventsAsync(storage.ConnectionString, host.TaskHub, caseId, Ct)).Where(e => e.Type == "case.reminder")];
+            reminders = [.. (await SelfHostProcess.PeekEventsAsync(storage.ConnectionString, host.TaskHub, caseId, Ct)).Where(e => e.Type == "id.go.pulang.case.reminder.v1")];
         }
 
         Assert.True(reminders.Count >= 2, $"expected two reminders, got {reminders.Count}");
@@ -274,9 +274,9 @@ public sealed class RaceAndTimerTests(TestStorage storage)
         var driver = new CaseDriver(() => host.Client, host.Tokens);
         var (caseId, _) = await driver.DriveAsync($"LATE-{host.TaskHub}", Ct, s => s.Assessment is { Status: AssessmentStatus.Submitted });
         var events = new QueueClient(storage.ConnectionString, SelfHostProcess.EventsQueueFor(host.TaskHub), new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        var seen = new List<CaseEventMessage>();
+        var seen = new List<ReceivedEvent>();
 
-        int Reminders(Stage stage) => seen.Count(e => e.CaseId == caseId && e.Type == "case.reminder" && e.Data["stage"] == stage.ToString());
+        int Reminders(Stage stage) => seen.Count(e => e.CaseId == caseId && e.Type == "id.go.pulang.case.reminder.v1" && e.Data["stage"] == stage.ToString());
 
         // Waits until the case has sent a reminder for the stage after the ones already seen.
         async Task WaitForReminderAsync(Stage stage)
@@ -289,7 +289,7 @@ public sealed class RaceAndTimerTests(TestStorage storage)
                 await Task.Delay(500, Ct);
                 foreach (var m in (await events.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(10), Ct)).Value)
                 {
-                    seen.Add(JsonSerializer.Deserialize<CaseEventMessage>(m.Body.ToString(), PulangJson.Options)!);
+                    seen.Add(ReceivedEvent.Decode(m.Body));
                 }
             }
         }

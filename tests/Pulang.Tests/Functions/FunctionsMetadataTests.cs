@@ -122,7 +122,7 @@ public sealed class FunctionsMetadataTests
     public void Every_api_route_has_an_anonymous_http_trigger_with_the_same_route_and_method_and_a_durable_client()
     {
         var routes = ApiRoutes();
-        Assert.Equal(20, routes.Count); // 12 + audit + document link + inbox + release letter + document rejection and classification + the two manifest routes
+        Assert.Equal(27, routes.Count); // 12 + audit + document link + inbox + release letter + document rejection and classification + the two manifest routes + 7 subscription routes
         foreach (var (handler, route, method) in routes)
         {
             var trigger = Trigger(handler, "httpTrigger");

@@ -23,6 +23,7 @@ public sealed class InfraTemplateTests
         ["a97b65f3-24c7-4388-baec-2e87135dc908"] = "Cognitive Services User",
         ["4633458b-17de-408a-b874-0445c86b69e6"] = "Key Vault Secrets User",
         ["3913510d-42f4-4e42-8a64-420c390055eb"] = "Monitoring Metrics Publisher",
+        ["d5a91429-5739-47e2-a06b-3470a27159e7"] = "EventGrid Data Sender",
     };
 
     static readonly Dictionary<string, string> Forbidden = new()
@@ -147,5 +148,19 @@ public sealed class InfraTemplateTests
         {
             Assert.False(text.Contains(id, StringComparison.OrdinalIgnoreCase), $"the template names {name}");
         }
+    }
+
+    [Fact]
+    public void Case_events_go_to_an_event_grid_topic_in_the_cloudevents_schema_with_entra_id_only()
+    {
+        var topic = Assert.Single(Resources("Microsoft.EventGrid/topics"));
+        var properties = topic.GetProperty("properties");
+        Assert.Equal("CloudEventSchemaV1_0", properties.GetProperty("inputSchema").GetString());
+        Assert.True(properties.GetProperty("disableLocalAuth").GetBoolean());
+        var app = Assert.Single(Resources("Microsoft.Web/sites"));
+        var settings = app.GetProperty("properties").GetProperty("siteConfig").GetProperty("appSettings").GetRawText();
+        Assert.Contains("Pulang__Events__EventGridEndpoint", settings);
+        Assert.Contains(Resources("Microsoft.Authorization/roleAssignments"),
+            a => a.GetProperty("properties").GetProperty("roleDefinitionId").GetString()!.Contains("eventGridDataSender", StringComparison.Ordinal));
     }
 }

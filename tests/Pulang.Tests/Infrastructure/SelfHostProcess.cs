@@ -34,6 +34,8 @@ public sealed class SelfHostProcess : IAsyncDisposable
             ["Pulang__StorageConnectionString"] = storageConnectionString,
             ["Pulang__TaskHub"] = taskHub,
             ["Pulang__EventsQueue"] = EventsQueueFor(taskHub),
+            ["Pulang__Webhooks__SubscriptionsTable"] = WebhookTablesFor(taskHub).Subscriptions,
+            ["Pulang__Webhooks__DeliveriesTable"] = WebhookTablesFor(taskHub).Deliveries,
             ["Pulang__Auth__SigningKey"] = Convert.ToBase64String(key),
             ["Pulang__DataDirectory"] = Path.Combine(Path.GetTempPath(), "pulang-test-" + taskHub),
             ["Pulang__Engine__WorkerId"] = $"test-{taskHub}",
@@ -60,11 +62,18 @@ public sealed class SelfHostProcess : IAsyncDisposable
     /// <summary>The events queue of a test task hub (one per process, so tests do not read each other's events).</summary>
     public static string EventsQueueFor(string taskHub) => $"events-{taskHub.ToLowerInvariant()}";
 
+    /// <summary>The webhook tables of a test task hub (one pair per process, so no test delivers another's events).</summary>
+    public static (string Subscriptions, string Deliveries) WebhookTablesFor(string taskHub)
+    {
+        var name = new string([.. taskHub.Where(char.IsAsciiLetterOrDigit)]);
+        return (("Subs" + name)[..Math.Min(63, 4 + name.Length)], ("Deliveries" + name)[..Math.Min(63, 10 + name.Length)]);
+    }
+
     /// <summary>
-    /// Peeks (without taking) up to 32 messages of <paramref name="taskHub"/>'s events queue and keeps those of <paramref name="caseId"/>;
+    /// Peeks (without taking) up to 32 messages (CloudEvents, decoded and checked by <see cref="ReceivedEvent.Decode"/>) of <paramref name="taskHub"/>'s events queue and keeps those of <paramref name="caseId"/>;
     /// empty when the queue does not exist yet.
     /// </summary>
-    public static async Task<List<CaseEventMessage>> PeekEventsAsync(string storageConnectionString, string taskHub, string caseId, CancellationToken ct)
+    public static async Task<List<ReceivedEvent>> PeekEventsAsync(string storageConnectionString, string taskHub, string caseId, CancellationToken ct)
     {
         var queue = new QueueClient(storageConnectionString, EventsQueueFor(taskHub), new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         if (!await queue.ExistsAsync(ct))
@@ -73,7 +82,7 @@ public sealed class SelfHostProcess : IAsyncDisposable
         }
 
         return [.. (await queue.PeekMessagesAsync(32, ct)).Value
-            .Select(m => JsonSerializer.Deserialize<CaseEventMessage>(m.Body.ToString(), PulangJson.Options)!)
+            .Select(m => ReceivedEvent.Decode(m.Body))
             .Where(e => e.CaseId == caseId)];
     }
 

@@ -186,7 +186,7 @@ public sealed class CrashTests(TestStorage storage)
 
         // Exactly one distinct case.released event ID per case; repeats (at-least-once activities) carry the same ID.
         var events = await DrainEventsAsync(SelfHostProcess.EventsQueueFor(hub), check.Token);
-        var released = events.Where(e => e.Type == "case.released").GroupBy(e => e.CaseId).ToDictionary(g => g.Key, g => g.ToList());
+        var released = events.Where(e => e.Type == "id.go.pulang.case.released.v1").GroupBy(e => e.CaseId).ToDictionary(g => g.Key, g => g.ToList());
         Assert.Equal(ids.Order(), released.Keys.Order());
         Assert.All(released, p => Assert.Equal([$"{p.Key}:released"], p.Value.Select(e => e.Id).Distinct()));
         report.Add($"checked: {watch.Elapsed.TotalSeconds:F0} s; {cases} released, {records} release records, {released.Sum(p => p.Value.Count) - cases} repeated case.released deliveries, 0 lost, 0 doubled");
@@ -197,10 +197,10 @@ public sealed class CrashTests(TestStorage storage)
         }
     }
 
-    async Task<List<CaseEventMessage>> DrainEventsAsync(string queueName, CancellationToken ct)
+    async Task<List<ReceivedEvent>> DrainEventsAsync(string queueName, CancellationToken ct)
     {
         var queue = new QueueClient(storage.ConnectionString, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        var all = new List<CaseEventMessage>();
+        var all = new List<ReceivedEvent>();
         while (true)
         {
             var batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(10), ct)).Value;
@@ -209,7 +209,7 @@ public sealed class CrashTests(TestStorage storage)
                 return all;
             }
 
-            all.AddRange(batch.Select(m => JsonSerializer.Deserialize<CaseEventMessage>(m.Body.ToString(), PulangJson.Options)!));
+            all.AddRange(batch.Select(m => ReceivedEvent.Decode(m.Body)));
         }
     }
 

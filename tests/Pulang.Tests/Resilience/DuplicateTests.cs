@@ -206,7 +206,7 @@ public sealed class DuplicateTests(TestStorage storage)
 
         // The events queue has the on-hold event once per delivery, always with the same ID.
         var onHold = (await SelfHostProcess.PeekEventsAsync(storage.ConnectionString, host.TaskHub, caseId, Ct))
-            .Where(e => e.Type == "case.on-hold").Select(e => e.Id).Distinct().ToList();
+            .Where(e => e.Type == "id.go.pulang.case.on-hold.v1").Select(e => e.Id).Distinct().ToList();
         Assert.Equal([$"{caseId}:on-hold:{hold.HoldId}"], onHold);
     }
 }

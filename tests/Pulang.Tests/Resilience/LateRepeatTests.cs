@@ -37,7 +37,7 @@ public sealed class LateRepeatTests(TestStorage storage)
         var signedOnce = Fx.Apply(approved, Fx.Sign(Ministry.KemenP2MI, approved.DossierDigest!));
         var released = Fx.Apply(signedOnce, Fx.Sign(Ministry.Kemensos, approved.DossierDigest!));
         await index.AddAsync(id, approved.Intake, DateTimeOffset.UtcNow, Ct);
-        return (s, index, new CommitDecisionActivity(s, index, new AuditLog(s, TimeProvider.System)), signedOnce, released);
+        return (s, index, new CommitDecisionActivity(s, index, new AuditLog(s, TimeProvider.System), TestEventPublisher.Create(s)), signedOnce, released);
     }
 
     async Task<CaseState> ViewAsync(PulangStorage s, string caseId) =>

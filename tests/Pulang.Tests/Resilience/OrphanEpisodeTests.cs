@@ -139,7 +139,7 @@ public sealed class OrphanEpisodeTests(TestStorage storage)
         Assert.DoesNotContain(after.History, h => h.Detail.EndsWith("; released", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/cases/{caseId}/release", reader, Ct)).Status);
         Assert.False(await new BlobContainerClient(storage.ConnectionString, PulangStorage.ReleasesContainer).GetBlobClient($"{caseId}.json").ExistsAsync(Ct));
-        Assert.DoesNotContain(await SelfHostProcess.PeekEventsAsync(storage.ConnectionString, hub, caseId, Ct), e => e.Type == "case.released");
+        Assert.DoesNotContain(await SelfHostProcess.PeekEventsAsync(storage.ConnectionString, hub, caseId, Ct), e => e.Type == "id.go.pulang.case.released.v1");
 
         // Lifting the hold releases the case, once.
         var holdId = Assert.Single(after.Holds).HoldId;
@@ -147,7 +147,7 @@ public sealed class OrphanEpisodeTests(TestStorage storage)
         var released = await client.WaitForAsync(caseId, reader, s => s.IsFinished, TimeSpan.FromMinutes(1), Ct);
         Assert.Equal(Stage.Released, released.Stage);
         Assert.Single(released.History, h => h.Detail.EndsWith("; released", StringComparison.Ordinal));
-        Assert.Equal([$"{caseId}:released"], (await SelfHostProcess.PeekEventsAsync(storage.ConnectionString, hub, caseId, Ct)).Where(e => e.Type == "case.released").Select(e => e.Id).Distinct());
+        Assert.Equal([$"{caseId}:released"], (await SelfHostProcess.PeekEventsAsync(storage.ConnectionString, hub, caseId, Ct)).Where(e => e.Type == "id.go.pulang.case.released.v1").Select(e => e.Id).Distinct());
         await app.StopAsync(Ct);
     }
 
