@@ -33,7 +33,7 @@ public class ChecklistTests
         var s = Opened();
         Assert.Equal(["passport-or-splp", "ktp", "assessment-form"], s.Checklist.Missing);
         Assert.Equal(["Paspor atau SPLP (passport or SPLP)", "KTP atau KK (KTP or KK)", "Formulir asesmen sosial (social assessment form)"], s.Checklist.MissingInWords);
-        var json = Json(s);
+        var json = Fx.Json(s);
         Assert.Contains("\"missingInWords\"", json);
     }
 
@@ -51,7 +51,7 @@ public class ChecklistTests
         Assert.Equal(Stage.AssessmentPending, s.Stage);
 
         // the list a case opened with survives a round trip of its state
-        var back = System.Text.Json.JsonSerializer.Deserialize<CaseState>(Json(s), PulangJson.Options)!;
+        var back = System.Text.Json.JsonSerializer.Deserialize<CaseState>(Fx.Json(s), PulangJson.Options)!;
         Assert.Equal(s.RequiredDocuments, back.RequiredDocuments);
     }
 
