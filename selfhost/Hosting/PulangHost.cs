@@ -57,7 +57,6 @@ public static class PulangHost
         services.AddPulangTelemetry(config,
             tracing: t => t.AddAspNetCoreInstrumentation(o => o.RecordException = true).AddSource("DurableTask.Core"),
             metrics: m => m.AddAspNetCoreInstrumentation());
-        services.AddSingleton(Pulang.Workflows.Letters.ReleaseKey.Load(config, DataDirectory(config)));
         services.Configure<EngineOptions>(config.GetSection(EngineOptions.Section));
         var pulang = config.GetSection(PulangOptions.Section).Get<PulangOptions>() ?? new PulangOptions();
         var dataDirectory = DataDirectory(config);
@@ -65,6 +64,8 @@ public static class PulangHost
 
         var auth = config.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         var local = string.IsNullOrEmpty(auth.Authority) ? LocalTokens.Load(auth, dataDirectory) : null;
+        // The release letters' signing key: made only once the start is not refused (nothing is written before ListenGuard).
+        services.AddSingleton(Pulang.Workflows.Letters.ReleaseKey.Load(config, dataDirectory));
 
         using var bootLogging = LoggerFactory.Create(l => l.AddConsole());
         var bootLogger = bootLogging.CreateLogger("Pulang");
