@@ -104,7 +104,7 @@ public sealed class InfraTemplateTests
         Assert.Contains("AzureWebJobsDisableHomepage", settings);
 
         // Event Grid calls the blob extension's webhook with its system key (no token).
-        var subscription = Assert.Single(Resources("Microsoft.EventGrid/systemTopics/eventSubscriptions")).GetProperty("properties");
+        var subscription = Assert.Single(Resources("Microsoft.EventGrid/systemTopics/eventSubscriptions"), r => r.GetProperty("name").GetString()!.Contains("incoming-scans", StringComparison.Ordinal)).GetProperty("properties");
         var url = subscription.GetProperty("destination").GetProperty("properties").GetProperty("endpointUrl").GetString()!;
         Assert.Contains("/runtime/webhooks/blobs?functionName=Host.Functions.IncomingScan&code=", url);
         Assert.Contains("blobs_extension", url);
