@@ -93,6 +93,16 @@ public sealed class AuthorizationMatrixTests(AuthHost fixture) : IClassFixture<A
         new("link to the KTP", c => new(HttpMethod.Get, $"/api/cases/{c.Id}/documents/{c.Ktp}/content"), 200, []),
         new("link to the investigation paper", c => new(HttpMethod.Get, $"/api/cases/{c.Id}/documents/{c.Paper}/content"), 404, new() { [Roles.Investigator] = 200, [Roles.Admin] = 200 }),
         new("lift unknown hold", c => new(HttpMethod.Delete, $"/api/cases/{c.Id}/holds/HOLD-UNKNOWN"), Forbidden, new() { [Roles.Investigator] = 404 }),
+        new("release letter (not released)", c => new(HttpMethod.Get, $"/api/cases/{c.Id}/release/letter"), 404, []),
+        new("manifest as plain text", c => new(HttpMethod.Post, "/api/manifests") { Content = new StringContent("not a manifest", System.Text.Encoding.UTF8, "text/plain") }, Forbidden, new() { [Roles.Intake] = 415, [Roles.Admin] = 415 }),
+        new("unknown manifest", c => new(HttpMethod.Get, "/api/manifests/MAN-0000000000"), Forbidden, new() { [Roles.Intake] = 404, [Roles.Admin] = 404, [Roles.Reader] = 404 }),
+        new("list subscriptions", c => new(HttpMethod.Get, "/api/subscriptions"), Forbidden, new() { [Roles.Admin] = 200 }),
+        new("subscription without a URL", c => Json(HttpMethod.Post, "/api/subscriptions", new { eventTypes = new[] { "case.released" } }), Forbidden, new() { [Roles.Admin] = 400 }),
+        new("unknown subscription", c => new(HttpMethod.Get, "/api/subscriptions/SUB-UNKNOWN"), Forbidden, new() { [Roles.Admin] = 404 }),
+        new("delete unknown subscription", c => new(HttpMethod.Delete, "/api/subscriptions/SUB-UNKNOWN"), Forbidden, new() { [Roles.Admin] = 404 }),
+        new("pause unknown subscription", c => new(HttpMethod.Post, "/api/subscriptions/SUB-UNKNOWN/pause"), Forbidden, new() { [Roles.Admin] = 404 }),
+        new("resume unknown subscription", c => new(HttpMethod.Post, "/api/subscriptions/SUB-UNKNOWN/resume"), Forbidden, new() { [Roles.Admin] = 404 }),
+        new("deliveries of unknown subscription", c => new(HttpMethod.Get, "/api/subscriptions/SUB-UNKNOWN/deliveries"), Forbidden, new() { [Roles.Admin] = 404 }),
         // Calls that change the case: refused roles first (state compared), then the allowed ones in this order.
         // The same external reference each time: intake creates it (201), the admin then finds it (200).
         new("start case", c => Json(HttpMethod.Post, "/api/cases", EndToEndTests.Intake($"AUTHZ-{c.Id}")), Forbidden, new() { [Roles.Intake] = 201, [Roles.Admin] = 200 }, Mutates: true),
@@ -136,9 +146,9 @@ public sealed class AuthorizationMatrixTests(AuthHost fixture) : IClassFixture<A
         Assert.NotEmpty(routes);
         var uncovered = routes.Where(route =>
         {
-            var matcher = new Microsoft.AspNetCore.Routing.Template.TemplateMatcher(Microsoft.AspNetCore.Routing.Template.TemplateParser.Parse("api/" + route.Route), new Microsoft.AspNetCore.Routing.RouteValueDictionary());
+            var matcher = new Microsoft.AspNetCore.Routing.Template.TemplateMatcher(Microsoft.AspNetCore.Routing.Template.TemplateParser.Parse(route.Route), new Microsoft.AspNetCore.Routing.RouteValueDictionary());
             return !calls.Any(c => c.Method == route.Method && matcher.TryMatch("/" + c.Path, new Microsoft.AspNetCore.Routing.RouteValueDictionary()));
-        }).Select(r => $"{r.Method.ToUpperInvariant()} /api/{r.Route} ({r.Handler})").ToList();
+        }).Select(r => $"{r.Method.ToUpperInvariant()} /{r.Route} ({r.Handler})").ToList();
         Assert.True(uncovered.Count == 0, "Routes without a row in the authorization matrix:\n" + string.Join('\n', uncovered));
     }
 
