@@ -49,6 +49,9 @@ public sealed class FunctionsAdapterTests(TestStorage storage) : IAsyncLifetime
         collection.Configure<EngineOptions>(o => o.WorkerId = "functions-adapter-tests");
         collection.AddSingleton(new StorageConnection(storage.ConnectionString));
         collection.AddSingleton<DurableEngine>();
+        // Here the self-host's engine runs the activities, outside any trigger invocation, so an activity that publishes
+        // events (CommitDecision) takes the engine's client; in Azure its activity trigger binds [DurableClient] into the scope.
+        collection.AddScoped(sp => new DurableClientScope { Client = sp.GetRequiredService<DurableEngine>().Client });
         services = collection.BuildServiceProvider();
         await services.GetRequiredService<PulangStorage>().EnsureCreatedAsync(Ct);
         engine = services.GetRequiredService<DurableEngine>();
