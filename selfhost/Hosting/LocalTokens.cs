@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Http;
+using Pulang.Workflows.Storage;
 
 namespace Pulang.SelfHost.Hosting;
 
@@ -77,7 +78,7 @@ public sealed class LocalTokens(SymmetricSecurityKey key, string audience)
 
     /// <summary>
     /// Writes <c>{dataDirectory}/demo-users.json</c>: <c>{"issuer","audience","users":{id:[roles]}}</c>, no secret. The staff
-    /// CLI on the same machine reads it with the key file (<c>dev-signing-key</c>) to mint a demo user's token itself,
+    /// CLI on the same machine reads it with the key file (<c>keys/signing-key</c>) to mint a demo user's token itself,
     /// so the service needs no route that hands out tokens.
     /// </summary>
     public void WriteDemoUsers(string dataDirectory)

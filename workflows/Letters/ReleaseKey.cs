@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
+using Pulang.Workflows.Storage;
 
 namespace Pulang.Workflows.Letters;
 
@@ -10,8 +11,8 @@ namespace Pulang.Workflows.Letters;
 /// <remarks>
 /// From the setting <c>Pulang:ReleaseKey</c> (a PKCS#8 PEM, or its base64 DER body), which in Azure is an app setting
 /// holding a Key Vault reference (<c>@Microsoft.KeyVault(SecretUri=...)</c>), so the key lives in Key Vault; else, in the
-/// self-host, from (created on first use) <c>{dataDirectory}/release-key.pem</c>, readable by the owner only, as the local
-/// token-signing key is.
+/// self-host, from (created on first use) <c>{dataDirectory}/keys/release-key.pem</c>, written owner-only from its first byte
+/// by <see cref="LocalSecrets"/>, as the local token-signing key is.
 /// </remarks>
 public sealed class ReleaseKey : IDisposable
 {
@@ -79,31 +80,31 @@ public sealed class ReleaseKey : IDisposable
             throw new InvalidOperationException($"{Setting} is not set: give the release key (a P-256 PKCS#8 PEM; in Azure an app setting with a Key Vault reference). Generate one with: openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256");
         }
 
-        Directory.CreateDirectory(dataDirectory);
-        var file = Path.Combine(dataDirectory, FileName);
-        if (!File.Exists(file))
+        // A key file from before the keys folder (in the data directory itself) is taken over, so letters stay verifiable.
+        var legacy = Path.Combine(dataDirectory, FileName);
+        var pem = LocalSecrets.LoadOrCreate(dataDirectory, FileName, stream =>
         {
-            using var created = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var temp = file + ".tmp-" + Environment.ProcessId;
-            File.WriteAllText(temp, created.ExportPkcs8PrivateKeyPem());
-            if (!OperatingSystem.IsWindows())
+            if (File.Exists(legacy))
             {
-                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                using var old = File.OpenRead(legacy);
+                old.CopyTo(stream);
+                return;
             }
 
-            try
-            {
-                // Two processes starting at once on one data directory: the first key written stays.
-                File.Move(temp, file, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(file))
-            {
-                File.Delete(temp);
-            }
+            using var created = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            stream.Write(System.Text.Encoding.ASCII.GetBytes(created.ExportPkcs8PrivateKeyPem()));
+        });
+        var key = Import(pem, PathIn(dataDirectory));
+        if (File.Exists(legacy) && File.ReadAllText(legacy) == pem)
+        {
+            File.Delete(legacy);
         }
 
-        return new ReleaseKey(Import(File.ReadAllText(file), file));
+        return new ReleaseKey(key);
     }
+
+    /// <summary>The key file in a self-host's data directory: <c>{dataDirectory}/keys/release-key.pem</c> (<see cref="LocalSecrets"/>).</summary>
+    public static string PathIn(string dataDirectory) => LocalSecrets.PathOf(dataDirectory, FileName);
 
     /// <summary>A key from a PEM or base64 PKCS#8 text (for tests and tools).</summary>
     public static ReleaseKey FromPem(string pem) => new(Import(pem, "key"));

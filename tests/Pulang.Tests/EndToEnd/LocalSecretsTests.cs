@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Pulang.SelfHost.Hosting;
 using Pulang.Workflows.Http;
+using Pulang.Workflows.Letters;
+using Pulang.Workflows.Storage;
 
 namespace Pulang.Tests.EndToEnd;
 
@@ -35,6 +37,41 @@ public sealed class LocalSecretsTests : IDisposable
         Assert.Equal(key, LocalSecrets.LoadOrCreateKey(data, "download-link-key"));
         Assert.Equal(LocalSecrets.FileMode, File.GetUnixFileMode(file));
         Assert.Equal(LocalSecrets.DirectoryMode, File.GetUnixFileMode(LocalSecrets.Folder(data)));
+    }
+
+    [Fact]
+    public void A_secret_file_is_owner_only_from_its_first_byte_and_the_release_key_is_written_that_way()
+    {
+        // While the content is written, the only file in the keys folder is the temporary one, already 0600: there is no
+        // moment in which another local user could open it (the mode is not set after writing).
+        var seen = new List<(string Name, UnixFileMode Mode, long Length)>();
+        var text = LocalSecrets.LoadOrCreate(data, "probe", stream =>
+        {
+            foreach (var f in Directory.GetFiles(LocalSecrets.Folder(data)))
+            {
+                seen.Add((Path.GetFileName(f), File.GetUnixFileMode(f), new FileInfo(f).Length));
+            }
+
+            stream.Write("secret"u8);
+        });
+        Assert.Equal("secret", text);
+        var (name, mode, length) = Assert.Single(seen);
+        Assert.EndsWith(".tmp", name);
+        Assert.Equal(LocalSecrets.FileMode, mode);
+        Assert.Equal(0, length);
+        Assert.Equal(LocalSecrets.FileMode, File.GetUnixFileMode(LocalSecrets.PathOf(data, "probe")));
+
+        // The release key goes the same way: into the keys folder, 0600, no temporary file left.
+        using var key = ReleaseKey.Load(new ConfigurationBuilder().Build(), data);
+        Assert.Equal(LocalSecrets.PathOf(data, ReleaseKey.FileName), ReleaseKey.PathIn(data));
+        Assert.Equal(LocalSecrets.FileMode, File.GetUnixFileMode(ReleaseKey.PathIn(data)));
+        Assert.Empty(Directory.GetFiles(LocalSecrets.Folder(data), "*.tmp"));
+        Assert.Equal(key.KeyId, ReleaseKey.FromPem(File.ReadAllText(ReleaseKey.PathIn(data))).KeyId);
+
+        // A content writer that fails leaves no file behind, and the next call creates the secret.
+        Assert.Throws<IOException>(() => LocalSecrets.LoadOrCreate(data, "broken", _ => throw new IOException("disk full")));
+        Assert.False(File.Exists(LocalSecrets.PathOf(data, "broken")));
+        Assert.Empty(Directory.GetFiles(LocalSecrets.Folder(data), "*.tmp"));
     }
 
     [Fact]

@@ -151,7 +151,7 @@ public sealed class ReleaseLetterTests(TestStorage storage)
         Assert.Equal("not-checked", check.GetProperty("auditTrail").GetString());
 
         // Signed by the deployment's own key but naming an audit head the trail does not hold: the online check fails.
-        using var releaseKey = ReleaseKey.FromPem(await File.ReadAllTextAsync(Path.Combine(host.DataDirectory, ReleaseKey.FileName), Ct));
+        using var releaseKey = ReleaseKey.FromPem(await File.ReadAllTextAsync(ReleaseKey.PathIn(host.DataDirectory), Ct));
         var wrongHead = releaseKey.Sign(a.CaseId, a.Record.ReleasedAt, a.Record.AuditHead.Sequence, b.Record.AuditHead!.Hash).ToString();
         var offline = await Verify(wrongHead, "--offline");
         Assert.True(offline.ExitCode == 0, offline.ToString());

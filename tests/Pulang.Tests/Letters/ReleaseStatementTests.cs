@@ -53,10 +53,30 @@ public sealed class ReleaseStatementTests
         using var created = ReleaseKey.Load(empty, dir);
         using var again = ReleaseKey.Load(empty, dir);
         Assert.Equal(created.KeyId, again.KeyId);
+        Assert.Equal(Path.Combine(dir, "keys", ReleaseKey.FileName), ReleaseKey.PathIn(dir));
         if (!OperatingSystem.IsWindows())
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dir, ReleaseKey.FileName)));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(ReleaseKey.PathIn(dir)));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(dir, "keys")));
         }
+
+        // A key file where the self-host kept it before (the data directory itself) is taken over, not replaced.
+        var earlier = Path.Combine(Path.GetTempPath(), "pulang-release-key-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(earlier);
+        using var old = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        File.WriteAllText(Path.Combine(earlier, ReleaseKey.FileName), old.ExportPkcs8PrivateKeyPem());
+        using (var adopted = ReleaseKey.Load(empty, earlier))
+        {
+            Assert.Equal(ReleaseStatement.KeyIdOf(old), adopted.KeyId);
+        }
+
+        Assert.False(File.Exists(Path.Combine(earlier, ReleaseKey.FileName)));
+        using (var adoptedAgain = ReleaseKey.Load(empty, earlier))
+        {
+            Assert.Equal(ReleaseStatement.KeyIdOf(old), adoptedAgain.KeyId);
+        }
+
+        Directory.Delete(earlier, true);
 
         using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var configured = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [ReleaseKey.Setting] = ec.ExportPkcs8PrivateKeyPem() }).Build();

@@ -1,13 +1,13 @@
 using System.Security.Cryptography;
 
-namespace Pulang.SelfHost.Hosting;
+namespace Pulang.Workflows.Storage;
 
 /// <summary>
-/// The self-host's local secrets (the local issuer's signing key, the download-link key) in
-/// <c>{dataDirectory}/keys/</c>: the folder is created owner-only (0700) and kept so, each key file is written
+/// The self-host's local secrets (the local issuer's signing key, the download-link key, the release key) in
+/// <c>{dataDirectory}/keys/</c>: the folder is created owner-only (0700) and kept so, each secret file is written
 /// owner-only (0600) from its first byte (a temporary file created with that mode, then renamed into place, so a
-/// replica starting at the same moment reads either no file or the whole key) and a key file found readable by
-/// others is made owner-only again.
+/// replica starting at the same moment reads either no file or the whole secret) and a secret file found readable by
+/// others is made owner-only again. The one way Pulang writes a local secret.
 /// </summary>
 public static class LocalSecrets
 {
@@ -20,13 +20,40 @@ public static class LocalSecrets
     /// <summary>The folder of the local secrets under <paramref name="dataDirectory"/>.</summary>
     public static string Folder(string dataDirectory) => Path.Combine(dataDirectory, "keys");
 
+    /// <summary>The file of the secret <paramref name="name"/> under <paramref name="dataDirectory"/>.</summary>
+    public static string PathOf(string dataDirectory, string name) => Path.Combine(Folder(dataDirectory), name);
+
     /// <summary>
     /// The 32-byte key <paramref name="name"/> (stored base64 in <c>{dataDirectory}/keys/{name}</c>), created at random when
-    /// missing. Creates the data directory (0700 when it is new) and the keys folder (always 0700).
+    /// missing (see <see cref="LoadOrCreate"/>).
     /// </summary>
     /// <exception cref="InvalidOperationException">The stored key is not base64 of at least 32 bytes.</exception>
     public static byte[] LoadOrCreateKey(string dataDirectory, string name)
     {
+        var text = LoadOrCreate(dataDirectory, name, s => s.Write(System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)))));
+        var file = PathOf(dataDirectory, name);
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(text.Trim());
+        }
+        catch (FormatException)
+        {
+            throw new InvalidOperationException($"{file} is not base64; delete it to have a new key made.");
+        }
+
+        return bytes.Length >= 32 ? bytes : throw new InvalidOperationException($"{file} holds fewer than 32 bytes; delete it to have a new key made.");
+    }
+
+    /// <summary>
+    /// The text (UTF-8) of the secret <paramref name="name"/> in <c>{dataDirectory}/keys/{name}</c>. When the file is missing,
+    /// <paramref name="write"/> writes its content into a temporary file that was created owner-only (0600), which is then
+    /// renamed into place; if another process created the file first, theirs is kept and returned. Creates the data directory
+    /// (0700 when it is new) and the keys folder (always 0700); a file found readable by others is made 0600.
+    /// </summary>
+    public static string LoadOrCreate(string dataDirectory, string name, Action<Stream> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
         var folder = Folder(dataDirectory);
         if (OperatingSystem.IsWindows())
         {
@@ -49,18 +76,23 @@ public static class LocalSecrets
                 options.UnixCreateMode = FileMode;
             }
 
-            using (var writer = new StreamWriter(temporary, System.Text.Encoding.ASCII, options))
-            {
-                writer.Write(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-            }
-
             try
             {
+                using (var stream = new FileStream(temporary, options))
+                {
+                    write(stream);
+                }
+
                 File.Move(temporary, file, overwrite: false);
             }
             catch (IOException) when (File.Exists(file))
             {
                 File.Delete(temporary); // another process created it first: use theirs
+            }
+            catch
+            {
+                File.Delete(temporary);
+                throw;
             }
         }
 
@@ -69,16 +101,6 @@ public static class LocalSecrets
             File.SetUnixFileMode(file, FileMode);
         }
 
-        byte[] bytes;
-        try
-        {
-            bytes = Convert.FromBase64String(File.ReadAllText(file).Trim());
-        }
-        catch (FormatException)
-        {
-            throw new InvalidOperationException($"{file} is not base64; delete it to have a new key made.");
-        }
-
-        return bytes.Length >= 32 ? bytes : throw new InvalidOperationException($"{file} holds fewer than 32 bytes; delete it to have a new key made.");
+        return File.ReadAllText(file);
     }
 }
