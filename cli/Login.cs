@@ -1,3 +1,4 @@
+using Pulang.Workflows.Storage;
 using System.IdentityModel.Tokens.Jwt;
 using System.Security.Claims;
 using System.Text.Json;
@@ -12,7 +13,7 @@ namespace Pulang.Cli;
 /// <c>pulang login</c>: gets a bearer token and keeps it in the <see cref="Session"/>, with the service's release key.
 /// </summary>
 /// <remarks>
-/// Local (the self-host's local issuer): the CLI reads the issuer's key file (<c>dev-signing-key</c>) and the demo users
+/// Local (the self-host's local issuer): the CLI reads the issuer's key file (<c>keys/signing-key</c>, see <see cref="LocalSecrets"/>) and the demo users
 /// (<c>demo-users.json</c>, roles per user, written by the self-host) from the service's data directory and mints the
 /// demo user's token itself, as <c>pulang token</c> does. Chosen over a token route on the service: a route that hands
 /// out tokens would give any role to anyone who reaches the port (a service bound beyond loopback by mistake, another
@@ -28,11 +29,11 @@ public static class Login
     {
         var directory = dataDirectory ?? FindDataDirectory()
             ?? throw new CliException(ExitCodes.BadInput, "Folder data layanan tidak ditemukan (no data directory): beri --data-dir (Pulang__DataDirectory layanan, bawaan .pulang/ di repositori).");
-        var keyFile = Path.Combine(directory, "dev-signing-key");
+        var keyFile = KeyFileIn(directory);
         var usersFile = Path.Combine(directory, "demo-users.json");
         if (!File.Exists(keyFile) || !File.Exists(usersFile))
         {
-            throw new CliException(ExitCodes.BadInput, $"{directory} tidak berisi dev-signing-key dan demo-users.json: jalankan layanan (penerbit token lokal) sekali, atau beri --data-dir yang benar. Dengan Entra ID: pulang login --entra.");
+            throw new CliException(ExitCodes.BadInput, $"{directory} tidak berisi keys/{SigningKeyName} dan demo-users.json: jalankan layanan (penerbit token lokal) sekali, atau beri --data-dir yang benar. Dengan Entra ID: pulang login --entra.");
         }
 
         byte[] key;
@@ -130,6 +131,12 @@ public static class Login
         return session;
     }
 
+    /// <summary>The local issuer's key file name in the keys folder (the self-host's <c>LocalTokens</c>).</summary>
+    public const string SigningKeyName = "signing-key";
+
+    /// <summary>The local issuer's key file in a data directory: <c>keys/signing-key</c> (<see cref="LocalSecrets.PathOf"/>).</summary>
+    public static string KeyFileIn(string dataDirectory) => LocalSecrets.PathOf(dataDirectory, SigningKeyName);
+
     /// <summary>The data directory: <c>Pulang__DataDirectory</c>, else the nearest <c>.pulang</c> with a key file above the current folder.</summary>
     public static string? FindDataDirectory()
     {
@@ -140,7 +147,7 @@ public static class Login
 
         for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, ".pulang", "dev-signing-key")))
+            if (File.Exists(KeyFileIn(Path.Combine(dir.FullName, ".pulang"))))
             {
                 return Path.Combine(dir.FullName, ".pulang");
             }

@@ -77,7 +77,9 @@ public sealed class CliProcess(string sessionFile)
     {
         // The test host takes its key from a setting (Pulang__Auth__SigningKey); put it where a local self-host keeps it.
         var dataDirectory = host.DataDirectory;
-        await File.WriteAllTextAsync(Path.Combine(dataDirectory, "dev-signing-key"), Convert.ToBase64String(host.Tokens.Key.Key), ct);
+        var keyFile = Pulang.Workflows.Storage.LocalSecrets.PathOf(dataDirectory, "signing-key");
+        Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!);
+        await File.WriteAllTextAsync(keyFile, Convert.ToBase64String(host.Tokens.Key.Key), ct);
         var run = await RunAsync(["login", "--server", $"http://127.0.0.1:{host.Port}", "--user", user, "--data-dir", dataDirectory], ct: ct);
         Assert.True(run.ExitCode == 0, run.ToString());
     }
