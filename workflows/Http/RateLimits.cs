@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -31,8 +30,8 @@ public sealed class RateLimitOptions
 /// <summary>
 /// The one rate limiter of both hosts: the self-host's ASP.NET Core rate limiting (<c>UseRateLimiter</c>) and the Function
 /// App's worker middleware take the same <see cref="Create"/> limiter and answer with the same <see cref="Rejected"/>.
-/// A fixed window of one minute per partition <c>{caller}|{group}</c>: the caller is the token's subject
-/// (<c>sub</c>, else the name claim) or, before authentication succeeds, <c>ip:{remote address}</c>; the group is
+/// A fixed window of one minute per partition <c>{caller}|{group}</c>: the caller is the actor the audit trail records
+/// (<c>oid</c>, else <c>sub</c>) or, before authentication succeeds, <c>ip:{remote address}</c>; the group is
 /// <c>read</c>, <c>write</c> or <c>upload</c> (<see cref="GroupOf"/>). <c>/healthz</c> is never limited.
 /// </summary>
 public static class RateLimits
@@ -50,10 +49,13 @@ public static class RateLimits
         return HttpMethods.IsPut(request.Method) && path.Contains("/documents/", StringComparison.OrdinalIgnoreCase) ? "upload" : "write";
     }
 
-    /// <summary>The caller's partition name: <c>user:{sub}</c> when authenticated, else <c>ip:{remote address}</c>.</summary>
+    /// <summary>
+    /// The caller's partition name: <c>user:{actor ID}</c> when authenticated (the same ID the audit trail records,
+    /// <see cref="CaseEndpoints.ActorOf"/>: <c>oid</c>, else <c>sub</c>), else <c>ip:{remote address}</c>.
+    /// </summary>
     public static string CallerOf(HttpContext http) =>
-        http.User.Identity?.IsAuthenticated == true && (http.User.FindFirstValue("sub") ?? http.User.Identity.Name) is { Length: > 0 } id
-            ? "user:" + id
+        CaseEndpoints.ActorOf(http.User) is { } actor
+            ? "user:" + actor.Id
             : "ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
     /// <summary>The limiter: one fixed one-minute window per caller and group, no queue.</summary>

@@ -28,7 +28,7 @@ namespace Pulang.Tests.Functions;
 /// extension, the self-host's engine runs the orchestrations on a fresh task hub and its client is what the
 /// <c>[DurableClient]</c> binding would pass: so these show the triggers reach the same workflow as the self-host.
 /// </summary>
-public sealed class FunctionsAdapterTests(TestStorage storage) : IAsyncLifetime
+public sealed partial class FunctionsAdapterTests(TestStorage storage) : IAsyncLifetime
 {
     ServiceProvider services = null!;
     DurableEngine engine = null!;
