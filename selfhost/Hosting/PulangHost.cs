@@ -69,6 +69,11 @@ public static class PulangHost
 
         using var bootLogging = LoggerFactory.Create(l => l.AddConsole());
         var bootLogger = bootLogging.CreateLogger("Pulang");
+        if (ReplicaSecrets.Warning(config, dataDirectory) is { } secretsWarning)
+        {
+            bootLogger.LogWarning("{Warning}", secretsWarning);
+        }
+
         Azurite? azurite = null;
         var connection = pulang.StorageConnectionString;
         if (string.IsNullOrWhiteSpace(connection))

@@ -22,10 +22,13 @@ public sealed class SelfHostProcess : IAsyncDisposable
     Process? process;
     int starts;
 
-    /// <summary>Prepares (does not start) a self-host; <paramref name="settings"/> are extra <c>Pulang__...</c> variables.</summary>
-    public SelfHostProcess(string storageConnectionString, string taskHub, IDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Prepares (does not start) a self-host; <paramref name="settings"/> are extra <c>Pulang__...</c> variables;
+    /// <paramref name="signingKey"/> (32 bytes; default: new at random) is the local issuer's key, the same for every replica of one deployment.
+    /// </summary>
+    public SelfHostProcess(string storageConnectionString, string taskHub, IDictionary<string, string>? settings = null, byte[]? signingKey = null)
     {
-        var key = RandomNumberGenerator.GetBytes(32);
+        var key = signingKey ?? RandomNumberGenerator.GetBytes(32);
         Tokens = new LocalTokens(new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(key), "pulang");
         Port = FreePort();
         TaskHub = taskHub;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using Pulang.SelfHost;
 using Pulang.Tests.Infrastructure;
 using Pulang.Workflows;
 using Pulang.Workflows.Activities;
@@ -34,10 +35,24 @@ public sealed class CrashTests(TestStorage storage)
     static int Setting(string name, int fallback) => int.TryParse(Environment.GetEnvironmentVariable(name), out var v) && v > 0 ? v : fallback;
 
     [Fact]
-    public async Task Every_case_is_released_exactly_once_while_the_self_host_is_killed_again_and_again()
+    public Task Every_case_is_released_exactly_once_while_the_self_host_is_killed_again_and_again() => RunAsync(replicas: 1, defaultCases: 30, defaultKills: 10);
+
+    /// <summary>
+    /// Two replicas of the self-host on one task hub and one storage account, each with its own HTTP port, data directory
+    /// and worker ID, and the same local secrets (token-signing key, download-link key, release key: set in configuration,
+    /// as a real deployment of several replicas must). The clients reach them as through a load balancer that skips a
+    /// replica while it is down. The kills alternate between the two, so one keeps working while the other is dead, and
+    /// a killed replica stays down for up to 20 s (longer than a partition lease, 15 s), so the survivor must take over
+    /// its control-queue partitions before the dead one comes back as a new worker. Full run: <c>PULANG_CRASH_REPLICAS=2
+    /// scripts/crash-test.sh</c>.
+    /// </summary>
+    [Fact]
+    public Task Every_case_is_released_exactly_once_by_two_replicas_on_one_task_hub_while_one_is_killed_again_and_again() => RunAsync(replicas: 2, defaultCases: 20, defaultKills: 6);
+
+    async Task RunAsync(int replicas, int defaultCases, int defaultKills)
     {
-        var cases = Setting("PULANG_CRASH_CASES", 30);
-        var kills = Setting("PULANG_CRASH_KILLS", 10);
+        var cases = Setting("PULANG_CRASH_CASES", defaultCases);
+        var kills = Setting("PULANG_CRASH_KILLS", defaultKills);
         var minutes = Setting("PULANG_CRASH_MINUTES", 15 + cases / 5 + kills / 2);
         var parallel = Setting("PULANG_CRASH_PARALLEL", 50);
         var seed = Setting("PULANG_CRASH_SEED", Environment.TickCount & 0x7fffffff);
@@ -45,21 +60,37 @@ public sealed class CrashTests(TestStorage storage)
         var hub = TestStorage.NewTaskHub("crash");
         var prefix = $"CRASH-{hub}-";
         var watch = Stopwatch.StartNew();
-        var report = new List<string> { $"seed {seed}, {cases} cases ({parallel} at once), {kills} kills, at most {minutes} min" };
+        var report = new List<string> { $"seed {seed}, {replicas} replica(s), {cases} cases ({parallel} at once), {kills} kills, at most {minutes} min" };
 
         // The embedded-text engine (no Tesseract): this test is about the engine surviving kills, and OCR under the CPU load
         // of a whole test run made each blank page take 20-40 s, so the cases could not finish in time. OCR has its own tests.
         // At CI size the provider's informational log (every message received, processed, abandoned or deleted, with its
         // queue) goes into the host log, so a case that stops can be traced message by message (about 1 MB a minute; too
         // much load and memory for the full run).
-        await using var host = new SelfHostProcess(storage.ConnectionString, hub, new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["Pulang__Ocr__Engine"] = "embedded-text",
             ["Logging__LogLevel__DurableTask.AzureStorage"] = cases <= 50 ? "Information" : "Warning",
-        });
-        await host.StartAsync();
-        var driver = new CaseDriver(() => host.Client, host.Tokens);
+        };
+        var signingKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        if (replicas > 1)
+        {
+            // The secrets every replica must share, from configuration (each replica's data directory would make its own).
+            using var releaseKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+            settings[Pulang.Workflows.Letters.ReleaseKey.Setting.Replace(":", "__", StringComparison.Ordinal)] = Convert.ToBase64String(releaseKey.ExportPkcs8PrivateKey());
+            settings["Pulang__DownloadLinkKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        }
 
+        var hosts = Enumerable.Range(0, replicas).Select(r => new SelfHostProcess(storage.ConnectionString, hub, replicas == 1 ? settings : new Dictionary<string, string>(settings)
+        {
+            ["Pulang__DataDirectory"] = Path.Combine(Path.GetTempPath(), $"pulang-test-{hub}-{(char)('a' + r)}"),
+            ["Pulang__Engine__WorkerId"] = $"test-{hub}-{(char)('a' + r)}",
+        }, signingKey)).ToList();
+        await using var cleanup = new AsyncDisposables(hosts);
+        await Task.WhenAll(hosts.Select(h => h.StartAsync()));
+        var host = hosts[0];
+        var balancer = new Balancer(hosts);
+        var driver = new CaseDriver(balancer.Next, host.Tokens);
         using var run = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         run.CancelAfter(TimeSpan.FromMinutes(minutes));
         var killed = 0;
@@ -113,9 +144,19 @@ public sealed class CrashTests(TestStorage storage)
                     killsInFlight++;
                 }
 
-                await host.KillAsync();
+                // With two replicas the kills alternate, and the dead one stays down for up to 20 s while the other works on.
+                var victim = killed % replicas;
+                balancer.Down(victim);
+                await hosts[victim].KillAsync();
                 Interlocked.Increment(ref killed);
-                await host.StartAsync();
+                if (replicas > 1)
+                {
+                    await Task.WhenAny(all, Task.Delay(TimeSpan.FromMilliseconds(random.Next(0, 20_000)), run.Token));
+                    run.Token.ThrowIfCancellationRequested();
+                }
+
+                await hosts[victim].StartAsync();
+                balancer.Up(victim);
             }
 
             await all;
@@ -125,10 +166,11 @@ public sealed class CrashTests(TestStorage storage)
             var stuck = results.Count(r => r is null);
             var forensics = await TaskHubForensics.DescribeAsync(storage.ConnectionString, host.TaskHub, driver.UnfinishedCaseIds, ct: Ct);
             Assert.Fail($"Not every case was released within {minutes} min ({killed} kills): {stuck} stuck:\n{driver.DescribeUnfinished()}\n{string.Join('\n', report)}\n" +
-                $"--- task hub ---\n{forensics}--- host (last lines; whole log in {host.LogFile}) ---\n{Tail(host.Log)}");
+                $"--- task hub ---\n{forensics}" + string.Concat(hosts.Select((h, r) => $"--- replica {(char)('a' + r)} (last lines; whole log in {h.LogFile}) ---\n{Tail(h.Log)}\n")));
         }
 
-        report.Add($"driving: {watch.Elapsed.TotalSeconds:F0} s, {killed} kills ({killsInFlight} with cases in flight), {driver.FailedCalls} calls failed and were retried, statuses {string.Join(' ', driver.Statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}x{p.Value}"))}");
+        report.Add($"driving: {watch.Elapsed.TotalSeconds:F0} s, {killed} kills ({killsInFlight} with cases in flight), {driver.FailedCalls} calls failed and were retried, " +
+            (replicas > 1 ? $"calls per replica {string.Join('/', balancer.Calls)}, " : "") + $"statuses {string.Join(' ', driver.Statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}x{p.Value}"))}");
         Assert.Equal(kills, killed);
         var ids = results.Select(r => r!.Value.CaseId).ToList();
         Assert.Equal(cases, ids.Distinct().Count());
@@ -138,16 +180,30 @@ public sealed class CrashTests(TestStorage storage)
         check.CancelAfter(TimeSpan.FromMinutes(5));
         var reader = host.Tokens.MintDemo("bp3mi-reader");
         var admin = host.Tokens.MintDemo("pulang-admin");
-        foreach (var id in ids)
+        foreach (var (id, n) in ids.Select((id, n) => (id, n)))
         {
+            // With two replicas, each case is checked on both: the records are the task hub's and the storage's, not a replica's.
             var state = await driver.ReadAsync(id, check.Token);
             Assert.Equal(Stage.Released, state.Stage);
             Assert.Single(state.History, h => h.Detail.EndsWith("; released", StringComparison.Ordinal));
-            var release = (await host.Client.GetAsync($"/api/cases/{id}/release", reader, check.Token)).EnsureSuccess().Json;
+            var release = (await hosts[n % replicas].Client.GetAsync($"/api/cases/{id}/release", reader, check.Token)).EnsureSuccess().Json;
             Assert.Equal(id, release.GetProperty("caseId").GetString());
             Assert.Equal(state.DossierDigest, release.GetProperty("dossierDigest").GetString());
-            var audit = (await host.Client.GetAsync($"/api/cases/{id}/audit", admin, check.Token)).EnsureSuccess().Json;
+            var audit = (await hosts[(n + 1) % replicas].Client.GetAsync($"/api/cases/{id}/audit", admin, check.Token)).EnsureSuccess().Json;
             Assert.True(audit.GetProperty("verification").GetProperty("valid").GetBoolean(), $"audit trail of {id}: {audit.GetProperty("verification")}");
+        }
+
+        if (replicas > 1)
+        {
+            // Both replicas answered for the cases, and publish the same release key (a letter fetched from one checks on the other).
+            Assert.All(balancer.Calls, c => Assert.True(c > 0, $"calls per replica: {string.Join('/', balancer.Calls)}"));
+            var keys = new List<string>();
+            foreach (var h in hosts)
+            {
+                keys.Add((await h.Client.Http.GetStringAsync(Pulang.Workflows.Http.CaseEndpoints.ReleaseKeyRoute, check.Token)));
+            }
+
+            Assert.Single(keys.Distinct());
         }
 
         var releases = new BlobContainerClient(storage.ConnectionString, PulangStorage.ReleasesContainer);
@@ -210,6 +266,50 @@ public sealed class CrashTests(TestStorage storage)
             }
 
             all.AddRange(batch.Select(m => ReceivedEvent.Decode(m.Body)));
+        }
+    }
+
+    /// <summary>
+    /// What a load balancer in front of the replicas does: each call goes to the next replica in turn, skipping one while it
+    /// is known to be down (as a health probe would); a replica killed without notice still gets calls until then, which fail
+    /// and are retried by the driver.
+    /// </summary>
+    sealed class Balancer(IReadOnlyList<SelfHostProcess> hosts)
+    {
+        readonly bool[] down = new bool[hosts.Count];
+        readonly int[] calls = new int[hosts.Count];
+        int next;
+
+        /// <summary>Calls handed to each replica so far.</summary>
+        public IReadOnlyList<int> Calls => calls;
+
+        public void Down(int replica) => Volatile.Write(ref down[replica], true);
+
+        public void Up(int replica) => Volatile.Write(ref down[replica], false);
+
+        public PulangClient Next()
+        {
+            for (var tries = 0; ; tries++)
+            {
+                var r = (int)((uint)Interlocked.Increment(ref next) % (uint)hosts.Count);
+                if (!Volatile.Read(ref down[r]) || tries >= hosts.Count)
+                {
+                    Interlocked.Increment(ref calls[r]);
+                    return hosts[r].Client;
+                }
+            }
+        }
+    }
+
+    /// <summary>Disposes every host (kills it and writes its log).</summary>
+    sealed class AsyncDisposables(IEnumerable<IAsyncDisposable> items) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var item in items)
+            {
+                await item.DisposeAsync();
+            }
         }
     }
 
