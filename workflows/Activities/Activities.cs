@@ -76,9 +76,9 @@ public sealed class CommitDecisionActivity(PulangStorage storage, CaseIndex inde
         return input.Effects.Count;
     }
 
-    /// <summary>A <c>case.released</c> event with the audit head added to its data (<c>auditSequence</c>, <c>auditHead</c>); other events as they are.</summary>
+    /// <summary>An event that asks for it (<see cref="PublishCaseEvent.WithAuditHead"/>: a release's) with the audit head added to its data (<c>auditSequence</c>, <c>auditHead</c>); other events as they are.</summary>
     static PublishCaseEvent WithAuditHead(PublishCaseEvent e, AuditHead? head) =>
-        e.EventType == "case.released" && head is not null
+        e.WithAuditHead && head is not null
             ? e with { Data = new Dictionary<string, string>(e.Data) { ["auditSequence"] = head.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), ["auditHead"] = head.Hash } }
             : e;
 }

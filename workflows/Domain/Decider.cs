@@ -45,11 +45,17 @@ public sealed record Refusal(RefusalKind Kind, string Code, string Message, IRea
 /// <param name="Actual">What the corrected document says, if any.</param>
 public sealed record RefusalError(string Code, string? Field, string Message, string? Expected = null, string? Actual = null);
 
-/// <summary>The decider's answer: the new state, what to do, and the refusal if the command was refused (state then only gains a history entry).</summary>
-public sealed record Decision(CaseState State, ImmutableList<Effect> Effects, Refusal? Refusal)
+/// <summary>
+/// The decider's answer: the new state, what happened (<see cref="DomainEvent"/>s, in order; none for a repeat or a refusal), and
+/// the refusal if the command was refused (state then only gains a history entry).
+/// </summary>
+public sealed record Decision(CaseState State, ImmutableList<DomainEvent> Events, Refusal? Refusal)
 {
     /// <summary>True when the command took effect (or was a harmless repeat).</summary>
     public bool Accepted => Refusal is null;
+
+    /// <summary>The outgoing effects of <see cref="Events"/> (<see cref="CaseEffects.Of"/>; audit entries come from <see cref="CaseEffects.For"/>).</summary>
+    public ImmutableList<Effect> Effects => CaseEffects.Of(State, Events);
 }
 
 // The case's policy. Every command is checked in this order: a repeat (same command ID) gets its first answer; a finished case
@@ -84,7 +90,7 @@ public sealed record Decision(CaseState State, ImmutableList<Effect> Effects, Re
 // ReminderDue          the case's own timers      the timer's stage   a stage already left: nothing                           (stays)
 
 /// <summary>
-/// The one place that holds the case rules: <c>(CaseState, Command) -> (CaseState, Effects)</c>; the table above this class is the
+/// The one place that holds the case rules: <c>(CaseState, Command) -> (CaseState, what happened)</c> (<see cref="DomainEvent"/>s; <see cref="CaseEffects"/> turns them into effects); the table above this class is the
 /// policy at a glance. Pure: no I/O, no clock (time is passed in), deterministic, so it runs inside the orchestration and, as a
 /// pre-check, in the HTTP handlers and the web app.
 /// </summary>
@@ -179,7 +185,16 @@ public static class Decider
         }
 
         var next = result.State!;
-        var effects = result.Effects;
+        var events = result.Events;
+        if (next.Stage != state.Stage)
+        {
+            events = events.Add(new StageEntered(state.Stage, next.Stage));
+        }
+
+        if (next.DossierDigest != state.DossierDigest)
+        {
+            events = events.Add(new DossierChanged(next.DossierDigest));
+        }
 
         next = next with
         {
@@ -188,7 +203,7 @@ public static class Decider
             History = Append(next.History, new(now, command.CommandId, command.Name, command.Actor.Id, result.Detail)),
             ProcessedCommands = Remember(next.ProcessedCommands, key),
         };
-        return new(next, effects, null);
+        return new(next, events, null);
     }
 
     /// <summary>
@@ -221,7 +236,7 @@ public static class Decider
 
         if (state.Documents.FirstOrDefault(d => d.Sha256 == c.Sha256 && d.Kind == c.Kind && d.Status != DocumentStatus.Rejected) is { } twin)
         {
-            return Outcome.Ok(state, $"duplicate of {twin.DocumentId}: same bytes, not added again");
+            return Outcome.Ok(state, $"duplicate of {twin.DocumentId}: same bytes, not added again", new DocumentDuplicateIgnored(c.DocumentId, twin.DocumentId));
         }
 
         // The same person across documents: a disagreement with a document that already counts needs a person too.
@@ -236,7 +251,8 @@ public static class Decider
         var status = findings.Count == 0 || c.Kind.IsRestricted() ? DocumentStatus.Accepted : DocumentStatus.NeedsReview;
         var doc = read with { Status = status, Findings = findings };
         var next = state with { Documents = state.Documents.Add(doc) };
-        return Advance(next, $"{c.Kind.ToRoute()} {c.DocumentId}: {status}" + (findings.Count > 0 ? $" ({string.Join(", ", findings.Select(f => f.Code).Distinct())})" : ""));
+        return Advance(next, $"{c.Kind.ToRoute()} {c.DocumentId}: {status}" + (findings.Count > 0 ? $" ({string.Join(", ", findings.Select(f => f.Code).Distinct())})" : ""))
+            .After(new DocumentAdded(c.DocumentId, c.Kind, status));
     }
 
     static Outcome OnDocumentVerified(CaseState state, VerifyDocument c, DateTimeOffset now)
@@ -269,7 +285,8 @@ public static class Decider
         return Advance(next, $"{doc.Kind.ToRoute()} {doc.DocumentId}: verified"
             + (verified!.Corrections is { Count: > 0 } corrected ? $", corrected {string.Join(", ", corrected.Keys.Order(StringComparer.Ordinal))}" : "")
             + (verified.AcknowledgedFindings is { Count: > 0 } acknowledged ? $", acknowledged {string.Join(", ", acknowledged.Select(f => f.Code).Distinct())}" : "")
-            + (verified.VerificationNote is not null ? ", with a note" : ""));
+            + (verified.VerificationNote is not null ? ", with a note" : ""))
+            .After(new DocumentVerified(doc.DocumentId));
     }
 
     static Outcome OnDocumentRejected(CaseState state, RejectDocument c, DateTimeOffset now)
@@ -281,7 +298,8 @@ public static class Decider
 
         var doc = state.Documents.First(d => d.DocumentId == c.DocumentId);
         var next = TakeOut(state, doc, new DocumentRejection(c.Reason!.Value, Trimmed(c.Note), c.Actor.Id, now));
-        return Advance(next, $"{doc.Kind.ToRoute()} {doc.DocumentId}: rejected ({c.Reason.Value.ToName()})");
+        return Advance(next, $"{doc.Kind.ToRoute()} {doc.DocumentId}: rejected ({c.Reason.Value.ToName()})")
+            .After(new DocumentRejected(doc.DocumentId, c.Reason.Value));
     }
 
     static Outcome OnDocumentClassified(CaseState state, ClassifyDocument c, DateTimeOffset now)
@@ -302,7 +320,8 @@ public static class Decider
 
         var newId = ClassifyDocument.NewDocumentId(state.CaseId, doc.DocumentId, kind);
         var next = TakeOut(state, doc, new DocumentRejection(RejectionReason.WrongKind, Trimmed(c.Note), c.Actor.Id, now, newId, kind));
-        return Advance(next, $"{doc.Kind.ToRoute()} {doc.DocumentId}: re-classified as {kind.ToRoute()}, read again as {newId}");
+        return Advance(next, $"{doc.Kind.ToRoute()} {doc.DocumentId}: re-classified as {kind.ToRoute()}, read again as {newId}")
+            .After(new DocumentReclassified(doc.DocumentId, newId, kind));
     }
 
     /// <summary>The document <paramref name="documentId"/> if <paramref name="actor"/> may see it and it is not rejected yet, else the refusal.</summary>
@@ -346,7 +365,7 @@ public static class Decider
         }
 
         var next = state with { Assessment = new Assessment(c.Summary, c.Recommendation, c.Actor.Id, now, AssessmentStatus.Submitted) };
-        return Outcome.Ok(next, "asesmen submitted");
+        return Outcome.Ok(next, "asesmen submitted", new AssessmentSubmitted(c.Actor.Id));
     }
 
     static Outcome OnAssessmentDecided(CaseState state, DecideAssessment c, DateTimeOffset now)
@@ -371,12 +390,12 @@ public static class Decider
         var next = state with { Assessment = decided };
         if (c.Approve != true)
         {
-            return Outcome.Ok(next, $"asesmen sent back: {c.Reason}");
+            return Outcome.Ok(next, $"asesmen sent back: {c.Reason}", new AssessmentDecided(false));
         }
 
         var revision = state.DossierRevision + 1;
         next = WithStage(next with { DossierRevision = revision, DossierDigest = DossierDigest(next.CaseId, next.Documents, decided, revision) }, Stage.SignOffPending);
-        return Outcome.Ok(next, $"asesmen approved; dossier {next.DossierDigest![..12]}");
+        return Outcome.Ok(next, $"asesmen approved; dossier {next.DossierDigest![..12]}", new AssessmentDecided(true));
     }
 
     static Outcome OnSignOff(CaseState state, SignOff c, DateTimeOffset now)
@@ -411,10 +430,10 @@ public static class Decider
                 Assessment = next.Assessment! with { Status = AssessmentStatus.SentBack, Reason = $"{c.Ministry} rejected the dossier: {c.Reason}" },
                 DossierDigest = null,
             };
-            return Outcome.Ok(WithStage(next, Stage.AssessmentPending), $"{c.Ministry} rejected: {c.Reason}; back to assessment");
+            return Outcome.Ok(WithStage(next, Stage.AssessmentPending), $"{c.Ministry} rejected: {c.Reason}; back to assessment", new SignedOff(c.Ministry, false, c.DossierDigest));
         }
 
-        return TryRelease(next, now, $"{c.Ministry} approved");
+        return TryRelease(next, now, $"{c.Ministry} approved").After(new SignedOff(c.Ministry, true, c.DossierDigest));
     }
 
     static Outcome OnHoldPlaced(CaseState state, PlaceHold c, DateTimeOffset now)
@@ -425,15 +444,13 @@ public static class Decider
         }
 
         var next = state with { Holds = state.Holds.Add(new Hold(c.HoldId, c.Reason, c.Actor.Id, now)) };
-        var effects = ImmutableList<Effect>.Empty;
-        if (state.Stage != Stage.OnHold)
+        var first = state.Stage != Stage.OnHold;
+        if (first)
         {
             next = next with { Stage = Stage.OnHold, StageBeforeHold = state.Stage };
-            effects = effects.Add(new PublishCaseEvent($"{state.CaseId}:on-hold:{c.HoldId}", "case.on-hold", state.CaseId,
-                new Dictionary<string, string> { ["holdId"] = c.HoldId }));
         }
 
-        return new Outcome(next, effects, null, $"hold {c.HoldId} placed");
+        return Outcome.Ok(next, $"hold {c.HoldId} placed", new HoldPlaced(c.HoldId, first));
     }
 
     static Outcome OnHoldLifted(CaseState state, LiftHold c, DateTimeOffset now)
@@ -452,15 +469,14 @@ public static class Decider
         var next = state with { Holds = state.Holds.Replace(hold, hold with { LiftedBy = c.Actor.Id, LiftedAt = now, LiftReason = c.Reason }) };
         if (next.OpenHolds.Any())
         {
-            return Outcome.Ok(next, $"hold {c.HoldId} lifted; other holds remain");
+            return Outcome.Ok(next, $"hold {c.HoldId} lifted; other holds remain", new HoldLifted(c.HoldId, false));
         }
 
         next = next with { Stage = state.StageBeforeHold ?? Stage.DocumentsPending, StageBeforeHold = null };
-        var lifted = new PublishCaseEvent($"{state.CaseId}:hold-lifted:{c.HoldId}", "case.hold-lifted", state.CaseId, new Dictionary<string, string> { ["holdId"] = c.HoldId });
         var outcome = next.Stage == Stage.SignOffPending
             ? TryRelease(next, now, $"hold {c.HoldId} lifted")
             : Advance(next, $"hold {c.HoldId} lifted");
-        return outcome with { Effects = outcome.Effects.Insert(0, lifted) };
+        return outcome.After(new HoldLifted(c.HoldId, true));
     }
 
     static Outcome OnWithdraw(CaseState state, Withdraw c, DateTimeOffset now)
@@ -468,7 +484,7 @@ public static class Decider
         // The reason is kept in the state for investigators and admins only (CaseView), like a hold's: never in the history
         // every role reads, nor in the event.
         var next = state with { Stage = Stage.Withdrawn, StageBeforeHold = null, Withdrawal = new Withdrawal(c.Reason.Trim(), c.Actor.Id, now) };
-        return new Outcome(next, [new PublishCaseEvent($"{state.CaseId}:withdrawn", "case.withdrawn", state.CaseId, new Dictionary<string, string> { ["stage"] = state.WorkingStage.ToString() })], null, "withdrawn");
+        return Outcome.Ok(next, "withdrawn", new CaseWithdrawn(state.WorkingStage));
     }
 
     static Outcome OnReminderDue(CaseState state, ReminderDue c)
@@ -479,8 +495,7 @@ public static class Decider
         }
 
         var n = state.RemindersSent + 1;
-        return new Outcome(state with { RemindersSent = n }, [new PublishCaseEvent($"{state.CaseId}:reminder:{c.Stage}:{n}", "case.reminder", state.CaseId,
-            new Dictionary<string, string> { ["stage"] = c.Stage.ToString(), ["missing"] = string.Join(",", state.Checklist.Missing) })], null, $"reminder: {c.Stage}");
+        return Outcome.Ok(state with { RemindersSent = n }, $"reminder: {c.Stage}", new ReminderSent(c.Stage, n, state.Checklist.Missing));
     }
 
     /// <summary>DocumentsPending moves on when the checklist completes; a changed dossier in SignOffPending gets a new digest.</summary>
@@ -525,26 +540,7 @@ public static class Decider
         }
 
         var released = next with { Stage = Stage.Released, ReleasedAt = now };
-        var record = new ReleaseRecord(
-            next.CaseId,
-            next.Intake.ExternalReference,
-            next.Intake.Subject,
-            now,
-            next.DossierDigest!,
-            [.. next.ComparableDocuments.Select(d => new DossierDocument(d.DocumentId, d.Kind, d.Sha256, d.VerifiedBy))],
-            next.Assessment!,
-            next.SignOffs,
-            [.. next.Holds.Select(h => h.WithoutReasons())]);
-        return new Outcome(released,
-        [
-            new WriteReleaseRecord(record),
-            new PublishCaseEvent($"{next.CaseId}:released", "case.released", next.CaseId, new Dictionary<string, string>
-            {
-                ["dossierDigest"] = next.DossierDigest!,
-                ["releaseRecord"] = $"releases/{next.CaseId}.json",
-                ["originRegion"] = next.Intake.OriginRegion,
-            }),
-        ], null, detail + "; released");
+        return Outcome.Ok(released, detail + "; released", new CaseReleased(next.DossierDigest!));
     }
 
     static CaseState WithStage(CaseState s, Stage stage) =>
@@ -577,9 +573,12 @@ public static class Decider
 
     static string Short(string? digest) => digest is { Length: >= 12 } ? digest[..12] : digest ?? "(none)";
 
-    readonly record struct Outcome(CaseState? State, ImmutableList<Effect> Effects, Refusal? Refusal, string Detail)
+    readonly record struct Outcome(CaseState? State, ImmutableList<DomainEvent> Events, Refusal? Refusal, string Detail)
     {
-        public static Outcome Ok(CaseState state, string detail) => new(state, [], null, detail);
+        public static Outcome Ok(CaseState state, string detail, params DomainEvent[] events) => new(state, [.. events], null, detail);
+
+        /// <summary>This outcome with <paramref name="e"/> as what happened first.</summary>
+        public Outcome After(DomainEvent e) => this with { Events = Events.Insert(0, e) };
 
         public static Outcome Refused(RefusalKind kind, string code, string message) => new(null, [], new Refusal(kind, code, message), "");
 

@@ -24,7 +24,15 @@ public sealed record IndexCase(string CaseId, Stage Stage) : Effect;
 /// <param name="EventType">e.g. <c>case.released</c>, <c>case.on-hold</c>, <c>case.reminder</c>, <c>case.withdrawn</c>.</param>
 /// <param name="CaseId">The case.</param>
 /// <param name="Data">Small event data without personal data (stage, reasons, digests).</param>
-public sealed record PublishCaseEvent(string EventId, string EventType, string CaseId, IReadOnlyDictionary<string, string> Data) : Effect;
+public sealed record PublishCaseEvent(string EventId, string EventType, string CaseId, IReadOnlyDictionary<string, string> Data) : Effect
+{
+    /// <summary>
+    /// True for the event of a release (<see cref="CaseEffects"/>): the commit adds the head of the audit trail after the
+    /// <c>release</c> entry to its data (<c>auditSequence</c>, <c>auditHead</c>). Written only when true.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool WithAuditHead { get; init; }
+}
 
 /// <summary>Write the release record JSON to the <c>releases</c> container as <c>{caseId}.json</c>.</summary>
 public sealed record WriteReleaseRecord(ReleaseRecord Record) : Effect;

@@ -83,6 +83,7 @@ public class DeciderTests
 
         var d = Ok(s, Scanned(DocumentKind.Passport, "doc-p", findings: [Finding("mrz.check-digit"), Finding("name.mismatch")]));
 
+        Assert.Equal([new DocumentAdded("doc-p", DocumentKind.Passport, DocumentStatus.NeedsReview)], d.Events);
         Assert.Empty(d.Effects);
         Assert.Equal(Stage.DocumentsPending, d.State.Stage);
         var doc = d.State.Documents.Single(x => x.DocumentId == "doc-p");
@@ -741,7 +742,8 @@ public class DeciderTests
         Assert.Empty(record.Holds);
 
         AssertEffects([Event($"{CaseId}:released", "case.released",
-            ("dossierDigest", digest), ("releaseRecord", $"releases/{CaseId}.json"), ("originRegion", Intake.OriginRegion))], [d.Effects[1]]);
+            ("dossierDigest", digest), ("releaseRecord", $"releases/{CaseId}.json"), ("originRegion", Intake.OriginRegion)) with { WithAuditHead = true }], [d.Effects[1]]);
+        Assert.Equal([new SignedOff(Ministry.KemenP2MI, true, digest), new CaseReleased(digest), new StageEntered(Stage.SignOffPending, Stage.Released)], d.Events);
     }
 
     [Fact]
@@ -840,6 +842,7 @@ public class DeciderTests
         Assert.Equal(Stage.AssessmentPending, d.State.WorkingStage);
         Assert.Equal(new Hold("h1", "TPPO report (fictional)", Investigator.Id, now), Assert.Single(d.State.Holds));
         AssertEffects([Event($"{CaseId}:on-hold:h1", "case.on-hold", ("holdId", "h1"))], d.Effects);
+        Assert.Equal(new HoldPlaced("h1", First: true), d.Events[0]);
     }
 
     [Fact]
@@ -862,6 +865,7 @@ public class DeciderTests
         Assert.Equal(Stage.OnHold, d.State.Stage);
         Assert.Equal(Stage.AssessmentPending, d.State.StageBeforeHold);
         Assert.Equal(["h1", "h2"], d.State.OpenHolds.Select(h => h.HoldId));
+        Assert.Equal([new HoldPlaced("h2", First: false)], d.Events);
         Assert.Empty(d.Effects);
     }
 
@@ -876,6 +880,7 @@ public class DeciderTests
         Assert.True(d.Accepted);
         Assert.Equal(Stage.OnHold, d.State.Stage);
         Assert.Equal(Stage.AssessmentPending, d.State.StageBeforeHold);
+        Assert.Equal([new HoldLifted("h1", Last: false)], d.Events);
         Assert.Empty(d.Effects);
         var h1 = d.State.Holds.Single(h => h.HoldId == "h1");
         Assert.False(h1.IsOpen);
@@ -992,6 +997,7 @@ public class DeciderTests
         Assert.Equal(Stage.Released, d.State.Stage);
         Assert.Null(d.State.StageBeforeHold);
         Assert.Equal(now, d.State.ReleasedAt);
+        Assert.Equal([new HoldLifted("h1", Last: true), new CaseReleased(digest)], d.Events.Take(2));
         Assert.Equal(3, d.Effects.Count);
         Assert.Equal("case.hold-lifted", Assert.IsType<PublishCaseEvent>(d.Effects[0]).EventType);
         var record = Assert.IsType<WriteReleaseRecord>(d.Effects[1]).Record;
@@ -1048,6 +1054,7 @@ public class DeciderTests
         Assert.Null(d.State.ReleasedAt);
         // The reason stays with the case for investigators and admins; the event and the history do not carry it.
         AssertEffects([Event($"{CaseId}:withdrawn", "case.withdrawn", ("stage", stage == Stage.OnHold ? Stage.AssessmentPending.ToString() : stage.ToString()))], d.Effects);
+        Assert.Equal(new CaseWithdrawn(stage == Stage.OnHold ? Stage.AssessmentPending : stage), d.Events[0]);
         Assert.Equal(new Withdrawal("person left the centre", Admin.Id, d.State.UpdatedAt), d.State.Withdrawal);
         Assert.DoesNotContain("left the centre", d.State.History[^1].Detail);
     }
@@ -1113,6 +1120,8 @@ public class DeciderTests
 
         AssertEffects([Event($"{CaseId}:reminder:DocumentsPending:1", "case.reminder", ("stage", "DocumentsPending"), ("missing", "passport-or-splp,assessment-form"))], first.Effects);
         AssertEffects([Event($"{CaseId}:reminder:DocumentsPending:2", "case.reminder", ("stage", "DocumentsPending"), ("missing", "passport-or-splp,assessment-form"))], second.Effects);
+        var reminded = Assert.IsType<ReminderSent>(Assert.Single(second.Events));
+        Assert.Equal((Stage.DocumentsPending, 2, "passport-or-splp,assessment-form"), (reminded.Stage, reminded.Number, string.Join(",", reminded.Missing)));
         AssertSameCase(s with { RemindersSent = 2 }, second.State);
         Assert.Equal(Stage.DocumentsPending, second.State.Stage);
     }
