@@ -140,10 +140,10 @@ public sealed class Demo(Uri service, LocalTokens tokens, DirectoryInfo samples,
 
         var hold = (await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/holds", T("police-liaison"), new { reason = "Witness statement pending (TPPO investigation)" }, ct: ct)).EnsureSuccess().Case;
         var holdId = hold.Holds.Last().HoldId;
-        Say($"Investigator placed hold {holdId}: {hold.Stage}");
+        Say($"Investigator placed hold {holdId}: {hold.ShownStage}");
         var digest = state.DossierDigest;
         state = (await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/signoffs/kemenp2mi", T("p2mi-official"), new { approve = true, dossierDigest = digest }, ct: ct)).EnsureSuccess().Case;
-        Say($"KemenP2MI signed off during the hold: {state.Stage}");
+        Say($"KemenP2MI signed off during the hold: {state.ShownStage}");
         state = (await api.SendAsync(HttpMethod.Delete, $"/api/cases/{caseId}/holds/{holdId}", T("police-liaison"), ct: ct)).EnsureSuccess().Case;
         Say($"Investigator lifted the hold: {state.Stage}");
         var both = await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/signoffs/kemensos", T("p2mi-official"), new { approve = true, dossierDigest = digest }, ct: ct);

@@ -60,10 +60,11 @@ public sealed record Decision(CaseState State, ImmutableList<DomainEvent> Events
 
 // The case's policy. Every command is checked in this order: a repeat (same command ID) gets its first answer; a finished case
 // (Released, Withdrawn) refuses everything (case.finished); the sender's roles (CommandPolicy, role.required, 403); the command's
-// fields (CommandFields, 400 request.invalid with errors by field); then the row below. "Working stage" looks through a hold:
-// a case on hold keeps working (documents, asesmen, sign-offs); only its release waits.
+// fields (CommandFields, 400 request.invalid with errors by field); then the row below. A hold is not a stage: the case keeps
+// a set of holds beside its stage, keeps working while one is open (documents, asesmen, sign-offs), and only its release waits
+// until every hold is lifted. What happened comes back as typed events (DomainEvents.cs); CaseEffects turns them into effects.
 //
-// command              who (CommandPolicy)        working stage       guard (refusal code)                                     next stage
+// command              who (CommandPolicy)        stage               guard (refusal code)                                     next stage
 // -------------------  -------------------------  ------------------  -------------------------------------------------------  ------------------------------------------
 // DocumentScanned      Pulang's scan workflow     any open            same document: repeat; same bytes and kind: duplicate   DocumentsPending -> AssessmentPending when the
 //                                                                     (not added); disagrees with a counting one: review       checklist completes (SignOffPending if the
@@ -83,11 +84,12 @@ public sealed record Decision(CaseState State, ImmutableList<DomainEvent> Events
 //                                                                     (duty.both-ministries); current digest                   hold: Released; a rejection: AssessmentPending
 //                                                                     (signoff.stale-digest); once per ministry and digest
 //                                                                     (signoff.already-decided)
-// PlaceHold            investigator               any open            new hold ID (hold.exists)                                OnHold (remembering the working stage)
-// LiftHold             investigator               any open            known (hold.unknown), open (hold.lifted)                 last hold: back to the working stage, and
-//                                                                                                                              Released if both ministries had approved
+// PlaceHold            investigator               any open            new hold ID (hold.exists)                                (stays); the hold joins the open holds
+// LiftHold             investigator               any open            known (hold.unknown), open (hold.lifted)                 (stays); the last open hold: Released if
+//                                                                                                                              both ministries had approved
 // Withdraw             admin                      any open            a reason                                                 Withdrawn (final)
-// ReminderDue          the case's own timers      the timer's stage   a stage already left: nothing                           (stays)
+// ReminderDue          the case's own timers      the timer's stage   a stage already left: nothing (a held case's timer is    (stays)
+//                                                                     the OnHold one: CaseState.ShownStage)
 
 /// <summary>
 /// The one place that holds the case rules: <c>(CaseState, Command) -> (CaseState, what happened)</c> (<see cref="DomainEvent"/>s; <see cref="CaseEffects"/> turns them into effects); the table above this class is the
@@ -354,7 +356,7 @@ public static class Decider
 
     static Outcome OnAssessmentSubmitted(CaseState state, SubmitAssessment c, DateTimeOffset now)
     {
-        if (state.WorkingStage != Stage.AssessmentPending)
+        if (state.Stage != Stage.AssessmentPending)
         {
             return Outcome.Refused(RefusalKind.Conflict, "stage.not-assessment", $"The case is {StageText(state)}; the asesmen is submitted in AssessmentPending.");
         }
@@ -370,7 +372,7 @@ public static class Decider
 
     static Outcome OnAssessmentDecided(CaseState state, DecideAssessment c, DateTimeOffset now)
     {
-        if (state.Assessment is not { Status: AssessmentStatus.Submitted } assessment || state.WorkingStage != Stage.AssessmentPending)
+        if (state.Assessment is not { Status: AssessmentStatus.Submitted } assessment || state.Stage != Stage.AssessmentPending)
         {
             return Outcome.Refused(RefusalKind.Conflict, "assessment.not-submitted", "There is no submitted asesmen waiting for a decision.");
         }
@@ -406,7 +408,7 @@ public static class Decider
             return Outcome.Refused(RefusalKind.Forbidden, "duty.both-ministries", "One person cannot sign for both ministries.");
         }
 
-        if (state.WorkingStage != Stage.SignOffPending || state.DossierDigest is null)
+        if (state.Stage != Stage.SignOffPending || state.DossierDigest is null)
         {
             return Outcome.Refused(RefusalKind.Conflict, "stage.not-signoff", $"The case is {StageText(state)}; sign-off happens in SignOffPending.");
         }
@@ -444,12 +446,7 @@ public static class Decider
         }
 
         var next = state with { Holds = state.Holds.Add(new Hold(c.HoldId, c.Reason, c.Actor.Id, now)) };
-        var first = state.Stage != Stage.OnHold;
-        if (first)
-        {
-            next = next with { Stage = Stage.OnHold, StageBeforeHold = state.Stage };
-        }
-
+        var first = !state.OnHold;
         return Outcome.Ok(next, $"hold {c.HoldId} placed", new HoldPlaced(c.HoldId, first));
     }
 
@@ -472,7 +469,6 @@ public static class Decider
             return Outcome.Ok(next, $"hold {c.HoldId} lifted; other holds remain", new HoldLifted(c.HoldId, false));
         }
 
-        next = next with { Stage = state.StageBeforeHold ?? Stage.DocumentsPending, StageBeforeHold = null };
         var outcome = next.Stage == Stage.SignOffPending
             ? TryRelease(next, now, $"hold {c.HoldId} lifted")
             : Advance(next, $"hold {c.HoldId} lifted");
@@ -483,13 +479,13 @@ public static class Decider
     {
         // The reason is kept in the state for investigators and admins only (CaseView), like a hold's: never in the history
         // every role reads, nor in the event.
-        var next = state with { Stage = Stage.Withdrawn, StageBeforeHold = null, Withdrawal = new Withdrawal(c.Reason.Trim(), c.Actor.Id, now) };
-        return Outcome.Ok(next, "withdrawn", new CaseWithdrawn(state.WorkingStage));
+        var next = state with { Stage = Stage.Withdrawn, Withdrawal = new Withdrawal(c.Reason.Trim(), c.Actor.Id, now) };
+        return Outcome.Ok(next, "withdrawn", new CaseWithdrawn(state.Stage));
     }
 
     static Outcome OnReminderDue(CaseState state, ReminderDue c)
     {
-        if (state.Stage != c.Stage)
+        if (state.ShownStage != c.Stage)
         {
             return Outcome.Ok(state, "reminder for a stage already left");
         }
@@ -501,13 +497,13 @@ public static class Decider
     /// <summary>DocumentsPending moves on when the checklist completes; a changed dossier in SignOffPending gets a new digest.</summary>
     static Outcome Advance(CaseState next, string detail)
     {
-        if (next.WorkingStage is Stage.AssessmentPending or Stage.SignOffPending && !next.Checklist.Complete)
+        if (next.Stage is Stage.AssessmentPending or Stage.SignOffPending && !next.Checklist.Complete)
         {
             // A required document was taken out: the case waits for its replacement.
             return Outcome.Ok(WithStage(next with { DossierDigest = null }, Stage.DocumentsPending), detail + $"; documents incomplete again ({string.Join(", ", next.Checklist.Missing)})");
         }
 
-        if (next.WorkingStage == Stage.DocumentsPending && next.Checklist.Complete)
+        if (next.Stage == Stage.DocumentsPending && next.Checklist.Complete)
         {
             if (next.Assessment is { Status: AssessmentStatus.Approved } approved)
             {
@@ -519,7 +515,7 @@ public static class Decider
             return Outcome.Ok(WithStage(next, Stage.AssessmentPending), detail + "; documents complete");
         }
 
-        if (next.WorkingStage == Stage.SignOffPending && next.Assessment is { Status: AssessmentStatus.Approved } a)
+        if (next.Stage == Stage.SignOffPending && next.Assessment is { Status: AssessmentStatus.Approved } a)
         {
             var digest = DossierDigest(next.CaseId, next.Documents, a, next.DossierRevision);
             if (digest != next.DossierDigest)
@@ -536,15 +532,19 @@ public static class Decider
         bool Approved(Ministry m) => next.SignOffs.Any(s => s.Ministry == m && s.Approve && s.DossierDigest == next.DossierDigest);
         if (next.Stage != Stage.SignOffPending || !Approved(Ministry.KemenP2MI) || !Approved(Ministry.Kemensos))
         {
-            return Outcome.Ok(next, detail + (next.Stage == Stage.OnHold ? "; release waits for the hold" : ""));
+            return Outcome.Ok(next, detail);
+        }
+
+        if (next.OnHold)
+        {
+            return Outcome.Ok(next, detail + "; release waits for the hold");
         }
 
         var released = next with { Stage = Stage.Released, ReleasedAt = now };
         return Outcome.Ok(released, detail + "; released", new CaseReleased(next.DossierDigest!));
     }
 
-    static CaseState WithStage(CaseState s, Stage stage) =>
-        s.Stage == Stage.OnHold ? s with { StageBeforeHold = stage } : s with { Stage = stage };
+    static CaseState WithStage(CaseState s, Stage stage) => s with { Stage = stage };
 
     static Decision Refuse(CaseState state, CaseCommand command, DateTimeOffset now, Refusal refusal)
     {
@@ -569,7 +569,7 @@ public static class Decider
         return history.Count > CaseState.HistoryLimit ? history.RemoveRange(0, history.Count - CaseState.HistoryLimit) : history;
     }
 
-    static string StageText(CaseState s) => s.Stage == Stage.OnHold ? $"OnHold (in {s.StageBeforeHold})" : s.Stage.ToString();
+    static string StageText(CaseState s) => s.OnHold ? $"{s.Stage} (on hold)" : s.Stage.ToString();
 
     static string Short(string? digest) => digest is { Length: >= 12 } ? digest[..12] : digest ?? "(none)";
 

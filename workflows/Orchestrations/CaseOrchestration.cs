@@ -68,14 +68,14 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
         {
             waiting ??= context.WaitForExternalEvent<CaseCommand>(CaseEvents.Command);
             CaseCommand command;
-            if (input.Reminders.For(state.Stage) is { } interval)
+            if (input.Reminders.For(state.ShownStage) is { } interval)
             {
                 using var cancel = new CancellationTokenSource();
                 var timer = context.CreateTimer(context.CurrentUtcDateTime.Add(interval), cancel.Token);
                 var first = await Task.WhenAny(waiting, timer);
                 if (first == timer)
                 {
-                    command = new ReminderDue(state.Stage) { CommandId = $"reminder:{context.NewGuid():N}", Actor = Actor.System };
+                    command = new ReminderDue(state.ShownStage) { CommandId = $"reminder:{context.NewGuid():N}", Actor = Actor.System };
                 }
                 else
                 {

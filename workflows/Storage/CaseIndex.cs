@@ -68,7 +68,7 @@ public sealed class CaseIndex(PulangStorage storage)
         storage.Cases.UpsertEntityAsync(new TableEntity(Partition, caseId) { ["Stage"] = stage.ToString(), ["UpdatedAt"] = now }, TableUpdateMode.Merge, ct);
 
     /// <summary>
-    /// Records the case's stage, whom it waits for (<see cref="Inbox.AwaitingRoles"/>: one boolean column per role,
+    /// Records the case's stage as lists show it (<see cref="CaseState.ShownStage"/>: OnHold while a hold is open), whom it waits for (<see cref="Inbox.AwaitingRoles"/>: one boolean column per role,
     /// <c>Awaits{Role}</c>, so the inbox query filters in the table), the dossier digest and the state version
     /// (<c>ViewVersion</c>), unless the row already holds this version or a newer one. Activities run at least once,
     /// and a repeated run can come late (its work-item message reappears after a crash or a failed delete, when the
@@ -80,7 +80,7 @@ public sealed class CaseIndex(PulangStorage storage)
         var awaiting = Inbox.AwaitingRoles(state);
         var e = new TableEntity(Partition, state.CaseId)
         {
-            ["Stage"] = state.Stage.ToString(),
+            ["Stage"] = state.ShownStage.ToString(),
             ["DossierDigest"] = state.DossierDigest ?? "",
             ["ViewVersion"] = state.Version,
             ["UpdatedAt"] = state.UpdatedAt,

@@ -31,7 +31,7 @@ public class DeciderTests
         Assert.Equal(Intake, d.State.Intake);
         Assert.Equal(T0, d.State.OpenedAt);
         Assert.Equal(T0, d.State.UpdatedAt);
-        Assert.Null(d.State.StageBeforeHold);
+        Assert.False(d.State.OnHold);
         Assert.Null(d.State.Assessment);
         Assert.Null(d.State.DossierDigest);
         Assert.Empty(d.State.Documents);
@@ -837,9 +837,10 @@ public class DeciderTests
         var d = Decider.Decide(s, Hold("h1", "TPPO report (fictional)"), now);
 
         Assert.True(d.Accepted);
-        Assert.Equal(Stage.OnHold, d.State.Stage);
-        Assert.Equal(Stage.AssessmentPending, d.State.StageBeforeHold);
-        Assert.Equal(Stage.AssessmentPending, d.State.WorkingStage);
+        Assert.True(d.State.OnHold);
+        Assert.Equal(Stage.AssessmentPending, d.State.Stage);
+        Assert.Equal(Stage.OnHold, d.State.ShownStage);
+        
         Assert.Equal(new Hold("h1", "TPPO report (fictional)", Investigator.Id, now), Assert.Single(d.State.Holds));
         AssertEffects([Event($"{CaseId}:on-hold:h1", "case.on-hold", ("holdId", "h1"))], d.Effects);
         Assert.Equal(new HoldPlaced("h1", First: true), d.Events[0]);
@@ -862,8 +863,9 @@ public class DeciderTests
 
         var d = Ok(s, Hold("h2", actor: Investigator2));
 
-        Assert.Equal(Stage.OnHold, d.State.Stage);
-        Assert.Equal(Stage.AssessmentPending, d.State.StageBeforeHold);
+        Assert.True(d.State.OnHold);
+        Assert.Equal(Stage.AssessmentPending, d.State.Stage);
+        Assert.Equal(Stage.OnHold, d.State.ShownStage);
         Assert.Equal(["h1", "h2"], d.State.OpenHolds.Select(h => h.HoldId));
         Assert.Equal([new HoldPlaced("h2", First: false)], d.Events);
         Assert.Empty(d.Effects);
@@ -878,8 +880,9 @@ public class DeciderTests
         var d = Decider.Decide(s, Lift("h1", "cleared by police", Investigator2), now);
 
         Assert.True(d.Accepted);
-        Assert.Equal(Stage.OnHold, d.State.Stage);
-        Assert.Equal(Stage.AssessmentPending, d.State.StageBeforeHold);
+        Assert.True(d.State.OnHold);
+        Assert.Equal(Stage.AssessmentPending, d.State.Stage);
+        Assert.Equal(Stage.OnHold, d.State.ShownStage);
         Assert.Equal([new HoldLifted("h1", Last: false)], d.Events);
         Assert.Empty(d.Effects);
         var h1 = d.State.Holds.Single(h => h.HoldId == "h1");
@@ -908,7 +911,7 @@ public class DeciderTests
         var d = Ok(s, Lift("h1", reason: null));
 
         Assert.Equal(stage, d.State.Stage);
-        Assert.Null(d.State.StageBeforeHold);
+        Assert.False(d.State.OnHold);
         Assert.Empty(d.State.OpenHolds);
         Assert.Equal(2, d.State.Holds.Count);
         Assert.Equal("case.hold-lifted", Assert.IsType<PublishCaseEvent>(Assert.Single(d.Effects)).EventType);
@@ -937,14 +940,16 @@ public class DeciderTests
         var s = Apply(Opened(), Hold("h1"), Scanned(DocumentKind.Passport), Scanned(DocumentKind.Ktp));
 
         var docs = Ok(s, Scanned(DocumentKind.AssessmentForm));
-        Assert.Equal(Stage.OnHold, docs.State.Stage);
-        Assert.Equal(Stage.AssessmentPending, docs.State.StageBeforeHold);
+        Assert.True(docs.State.OnHold);
+        Assert.Equal(Stage.AssessmentPending, docs.State.Stage);
+        Assert.Equal(Stage.OnHold, docs.State.ShownStage);
         Assert.Empty(docs.Effects);
 
         var submitted = Ok(docs.State, Submitted());
         var approved = Ok(submitted.State, Decided(true));
-        Assert.Equal(Stage.OnHold, approved.State.Stage);
-        Assert.Equal(Stage.SignOffPending, approved.State.StageBeforeHold);
+        Assert.True(approved.State.OnHold);
+        Assert.Equal(Stage.SignOffPending, approved.State.Stage);
+        Assert.Equal(Stage.OnHold, approved.State.ShownStage);
         Assert.Equal(Decider.DossierDigest(CaseId, approved.State.Documents, approved.State.Assessment!, approved.State.DossierRevision), approved.State.DossierDigest);
         Assert.Empty(approved.Effects);
     }
@@ -955,8 +960,9 @@ public class DeciderTests
         var s = Apply(WithApproved(), Hold("h1"));
 
         var d = Ok(s, Sign(Ministry.Kemensos, s.DossierDigest!, false, "needs home visit"));
-        Assert.Equal(Stage.OnHold, d.State.Stage);
-        Assert.Equal(Stage.AssessmentPending, d.State.StageBeforeHold);
+        Assert.True(d.State.OnHold);
+        Assert.Equal(Stage.AssessmentPending, d.State.Stage);
+        Assert.Equal(Stage.OnHold, d.State.ShownStage);
         Assert.Null(d.State.DossierDigest);
         Assert.Empty(d.Effects);
 
@@ -973,8 +979,9 @@ public class DeciderTests
         var p = Ok(s, Sign(Ministry.KemenP2MI, digest));
         var k = Ok(p.State, Sign(Ministry.Kemensos, digest));
 
-        Assert.Equal(Stage.OnHold, k.State.Stage);
-        Assert.Equal(Stage.SignOffPending, k.State.StageBeforeHold);
+        Assert.True(k.State.OnHold);
+        Assert.Equal(Stage.SignOffPending, k.State.Stage);
+        Assert.Equal(Stage.OnHold, k.State.ShownStage);
         Assert.Equal(2, k.State.SignOffs.Count);
         Assert.Null(k.State.ReleasedAt);
         Assert.Empty(p.Effects);
@@ -988,14 +995,14 @@ public class DeciderTests
         var s = Apply(WithApproved(), Hold("h1"), Hold("h2"));
         var digest = s.DossierDigest!;
         s = Apply(s, Sign(Ministry.KemenP2MI, digest), Sign(Ministry.Kemensos, digest), Lift("h2"));
-        Assert.Equal(Stage.OnHold, s.Stage);
+        Assert.Equal(Stage.OnHold, s.ShownStage);
         var now = T0.AddDays(9);
 
         var d = Decider.Decide(s, Lift("h1"), now);
 
         Assert.True(d.Accepted);
         Assert.Equal(Stage.Released, d.State.Stage);
-        Assert.Null(d.State.StageBeforeHold);
+        Assert.False(d.State.OnHold);
         Assert.Equal(now, d.State.ReleasedAt);
         Assert.Equal([new HoldLifted("h1", Last: true), new CaseReleased(digest)], d.Events.Take(2));
         Assert.Equal(3, d.Effects.Count);
@@ -1044,12 +1051,12 @@ public class DeciderTests
             Stage.SignOffPending => WithApproved(),
             _ => Apply(WithDocuments(), Hold("h1")),
         };
-        Assert.Equal(stage, s.Stage);
+        Assert.Equal(stage, s.ShownStage);
 
         var d = Ok(s, Withdraw("person left the centre"));
 
         Assert.Equal(Stage.Withdrawn, d.State.Stage);
-        Assert.Null(d.State.StageBeforeHold);
+        Assert.False(d.State.OnHold);
         Assert.True(d.State.IsFinished);
         Assert.Null(d.State.ReleasedAt);
         // The reason stays with the case for investigators and admins; the event and the history do not carry it.
@@ -1164,7 +1171,7 @@ public class DeciderTests
         var e = Assert.IsType<PublishCaseEvent>(Assert.Single(held.Effects));
         Assert.Equal("case.reminder", e.EventType);
         Assert.Equal("OnHold", e.Data["stage"]);
-        Assert.Equal(Stage.OnHold, held.State.Stage);
+        Assert.Equal(Stage.OnHold, held.State.ShownStage);
     }
 
     [Fact]
@@ -1250,7 +1257,7 @@ public class DeciderTests
         Assert.Equal("command.id-reused", reused.Refusal?.Code);
         Assert.Equal(RefusalKind.Invalid, reused.Refusal?.Kind);
         Assert.Same(first.State, reused.State);
-        Assert.Equal(Stage.OnHold, reused.State.Stage);
+        Assert.Equal(Stage.OnHold, reused.State.ShownStage);
     }
 
     [Fact]
