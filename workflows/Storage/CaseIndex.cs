@@ -23,7 +23,7 @@ public sealed record InboxEntry(string CaseId, string ExternalReference, Stage S
 
 /// <summary>
 /// The case index table (<c>PulangCases</c>, partition <c>case</c>, row key = case ID). Written by intake and by
-/// the <c>IndexCase</c> activity; read by <c>GET /api/cases?stage=</c>.
+/// each committed decision (<see cref="SetStateAsync"/>); read by <c>GET /api/cases?stage=</c>.
 /// </summary>
 public sealed class CaseIndex(PulangStorage storage)
 {
@@ -62,10 +62,6 @@ public sealed class CaseIndex(PulangStorage storage)
         var intake = e.GetString("Intake") is { } json ? System.Text.Json.JsonSerializer.Deserialize<CaseIntake>(json, PulangJson.Options) : null;
         return (ToEntry(e), intake);
     }
-
-    /// <summary>Sets the stage of a case (merge; idempotent).</summary>
-    public Task SetStageAsync(string caseId, Stage stage, DateTimeOffset now, CancellationToken ct) =>
-        storage.Cases.UpsertEntityAsync(new TableEntity(Partition, caseId) { ["Stage"] = stage.ToString(), ["UpdatedAt"] = now }, TableUpdateMode.Merge, ct);
 
     /// <summary>
     /// Records the case's stage as lists show it (<see cref="CaseState.ShownStage"/>: OnHold while a hold is open), whom it waits for (<see cref="Inbox.AwaitingRoles"/>: one boolean column per role,
