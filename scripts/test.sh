@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test (unit, integration on real Azurite and Tesseract, end-to-end over HTTP) and prints
-# "N passed, N failed". Starts its own Azurite on 127.0.0.1:20100-20102 unless PULANG_TEST_STORAGE is set.
+# Runs every test (tests/Pulang.UnitTests, then tests/Pulang.Tests: integration on real Azurite and Tesseract, end-to-end
+# over HTTP) and prints one "N passed, N failed" line summing both. Starts its own Azurite on 127.0.0.1:20100-20102 unless PULANG_TEST_STORAGE is set.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/prerequisites.sh || { echo "0 passed, 1 failed"; exit 1; }
@@ -31,14 +31,24 @@ if ! dotnet build Pulang.slnx -nologo -v quiet; then
   echo "0 passed, 1 failed"
   exit 1
 fi
+# Two projects: the fast unit tests (pure code, seconds) and the integration/end-to-end tests. Their counts are summed into
+# the one line below. Exit code 8 is "no test ran" (a filter in "$@" that matches nothing in one project): not a failure.
+unit_log=$(mktemp)
+dotnet test --no-build --project tests/Pulang.UnitTests "$@" 2>&1 | tee "$unit_log"
+unit_status=${PIPESTATUS[0]}
 dotnet test --no-build --project tests/Pulang.Tests "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+[ "$unit_status" = 8 ] && unit_status=0
+[ "$status" = 8 ] && status=0
+[ "$unit_status" != 0 ] && status=$unit_status
 if [ "$bicep_failed" = 1 ] || [ "$audit_failed" = 1 ]; then status=1; fi
 
-total=$(grep -E '^\s*total:' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
-failed=$(grep -E '^\s*failed:' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
-passed=$(grep -E '^\s*succeeded:' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
-skipped=$(grep -E '^\s*skipped:' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
+# The last summary of a log: "total:", "failed:", "succeeded:", "skipped:" lines; 0 when the run printed none.
+count() { grep -E "^\s*$1:" "$2" | tail -1 | grep -oE '[0-9]+' || echo 0; }
+failed=$(( $(count failed "$unit_log") + $(count failed "$log") ))
+passed=$(( $(count succeeded "$unit_log") + $(count succeeded "$log") ))
+skipped=$(( $(count skipped "$unit_log") + $(count skipped "$log") ))
+rm -f "$unit_log"
 passed=$((passed + bicep_passed + audit_passed))
 failed=$((failed + bicep_failed + audit_failed))
 if [ "$status" -ne 0 ] && [ "$failed" = 0 ]; then failed=1; fi

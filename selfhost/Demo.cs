@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Pulang.SelfHost.Hosting;
 using Pulang.Workflows.Domain;
+using Pulang.Workflows.Cases;
 
 namespace Pulang.SelfHost;
 
@@ -64,7 +65,7 @@ public sealed class Demo(Uri service, LocalTokens tokens, DirectoryInfo samples,
         Say($"Pulang demo against {service} with the fictional sample person (samples: {samples.FullName})");
         // The embassy's manifest: the sample person first, then four more fictional persons (ManifestSample), as CSV.
         var run = $"{DateTime.UtcNow:yyyyMMddHHmmss}";
-        var intake = new Pulang.Workflows.Http.IntakeRequest($"DEMO-KBRI-KL/2025/0457/{run}", "SRI RAHAYU WULANDARI", "F", "1992-08-14",
+        var intake = new Pulang.Workflows.Cases.IntakeRequest($"DEMO-KBRI-KL/2025/0457/{run}", "SRI RAHAYU WULANDARI", "F", "1992-08-14",
             "Kabupaten Malang, Jawa Timur", "Malaysia", "2025-10-02", null);
         var manifest = ManifestSample.ToCsv([intake, .. ManifestSample.Persons(4, seed: 1, $"DEMO-KBRI-KL/{run}", DateOnly.FromDateTime(DateTime.UtcNow))]);
         var posted = (await api.SendAsync(HttpMethod.Post, "/api/manifests", T("embassy-kl-manifest"), new StringContent(manifest, System.Text.Encoding.UTF8, "text/csv"), ct: ct)).EnsureSuccess();
@@ -140,10 +141,10 @@ public sealed class Demo(Uri service, LocalTokens tokens, DirectoryInfo samples,
 
         var hold = (await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/holds", T("police-liaison"), new { reason = "Witness statement pending (TPPO investigation)" }, ct: ct)).EnsureSuccess().Case;
         var holdId = hold.Holds.Last().HoldId;
-        Say($"Investigator placed hold {holdId}: {hold.Stage}");
+        Say($"Investigator placed hold {holdId}: {hold.ShownStage}");
         var digest = state.DossierDigest;
         state = (await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/signoffs/kemenp2mi", T("p2mi-official"), new { approve = true, dossierDigest = digest }, ct: ct)).EnsureSuccess().Case;
-        Say($"KemenP2MI signed off during the hold: {state.Stage}");
+        Say($"KemenP2MI signed off during the hold: {state.ShownStage}");
         state = (await api.SendAsync(HttpMethod.Delete, $"/api/cases/{caseId}/holds/{holdId}", T("police-liaison"), ct: ct)).EnsureSuccess().Case;
         Say($"Investigator lifted the hold: {state.Stage}");
         var both = await api.JsonAsync(HttpMethod.Post, $"/api/cases/{caseId}/signoffs/kemensos", T("p2mi-official"), new { approve = true, dossierDigest = digest }, ct: ct);

@@ -3,6 +3,7 @@ using nietras.SeparatedValues;
 using Pulang.Workflows;
 using Pulang.Workflows.Http;
 using Pulang.Workflows.Manifests;
+using Pulang.Workflows.Cases;
 
 namespace Pulang.SelfHost;
 

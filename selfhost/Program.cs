@@ -4,7 +4,8 @@ using Pulang.SelfHost.Hosting;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Http;
 
-// pulang [serve] | demo | token | users | accuracy | synth-passports | synth-papers | manifest-sample | audit-verify — see docs/configuration.md.
+// pulang [serve] | demo | token | users | manifest-sample | audit-verify — see docs/configuration.md. The developer tools (accuracy,
+// synth-passports, synth-papers) are tools/Pulang.DevTools.
 var root = new RootCommand("Pulang self-host: the case workflow service on Durable Task + Azure Storage (Azurite by default).");
 
 var serve = new Command("serve", "Run the service (default). Listens on " + PulangHost.DefaultUrl + " unless --urls is given.");
@@ -104,50 +105,6 @@ users.SetAction(_ =>
     }
 });
 
-var accuracyFolder = new Argument<DirectoryInfo>("folder") { Description = "Folder the ground truth's file paths are relative to." };
-var accuracyTruth = new Argument<FileInfo>("ground_truth") { Description = "Ground truth in the format of shared/samples/ground_truth.json." };
-accuracyFolder.AcceptExistingOnly();
-accuracyTruth.AcceptExistingOnly();
-var accuracyJson = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
-var accuracyEngine = new Option<string?>("--engine") { Description = "OCR engine (tesseract or documentintelligence); default Pulang:Ocr:Engine, else tesseract." };
-var accuracyParallel = new Option<int>("--parallel") { Description = "Scans read at once (default 1, so seconds per page is latency).", DefaultValueFactory = _ => 1 };
-var accuracy = new Command("accuracy", "Measure OCR + document reading against a ground truth: per-field exact rates, MRZ exact rate, false accepts, seconds per page.")
-{
-    accuracyFolder, accuracyTruth, accuracyJson, accuracyEngine, accuracyParallel,
-};
-accuracy.TreatUnmatchedTokensAsErrors = false;
-accuracy.SetAction(async (parse, ct) =>
-{
-    var overrides = new Dictionary<string, string?>();
-    if (parse.GetValue(accuracyEngine) is { Length: > 0 } e) overrides["Pulang:Ocr:Engine"] = e;
-    var config = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine([.. parse.UnmatchedTokens]).AddInMemoryCollection(overrides).Build();
-    var engine = Pulang.Workflows.PulangServices.CreateOcrEngine(config);
-    try
-    {
-        var result = await new AccuracyReport(engine, parse.GetValue(accuracyParallel)).MeasureAsync(parse.GetValue(accuracyFolder)!.FullName, parse.GetValue(accuracyTruth)!.FullName, ct);
-        Console.Write(parse.GetValue(accuracyJson) ? AccuracyReport.ToJson(result) + Environment.NewLine : AccuracyReport.ToText(result));
-        return result.FalseAccepts == 0 ? 0 : 1;
-    }
-    finally
-    {
-        (engine as IDisposable)?.Dispose();
-    }
-});
-
-var synthFolder = new Argument<DirectoryInfo>("folder") { Description = "Where to write the scans and ground_truth.json." };
-var synthCount = new Option<int>("--count") { Description = "How many passports (default 120).", DefaultValueFactory = _ => 120 };
-var synthSeed = new Option<int>("--seed") { Description = "Seed (default 1): the same seed gives the same set.", DefaultValueFactory = _ => 1 };
-var synthCorrupt = new Option<int>("--corrupt-every") { Description = "Every N-th passport gets one MRZ character changed in the image (default 4; 0: none).", DefaultValueFactory = _ => 4 };
-var synth = new Command("synth-passports", "Development: render fictional passport scans (TD3, OCR-B MRZ, 200/300 dpi, rotation, noise, JPEG) with a ground truth for 'accuracy'.")
-{
-    synthFolder, synthCount, synthSeed, synthCorrupt,
-};
-synth.SetAction(parse =>
-{
-    var truth = SyntheticPassports.WriteSet(parse.GetValue(synthFolder)!.FullName, parse.GetValue(synthCount), parse.GetValue(synthSeed), parse.GetValue(synthCorrupt));
-    Console.WriteLine(truth);
-});
-
 var manifestFile = new Argument<FileInfo>("file") { Description = "Where to write the manifest (.csv or .json; the extension picks the format)." };
 var manifestCount = new Option<int>("--count") { Description = "How many persons (default 101).", DefaultValueFactory = _ => 101 };
 var manifestSeed = new Option<int>("--seed") { Description = "Seed (default 1): the same seed gives the same persons.", DefaultValueFactory = _ => 1 };
@@ -162,30 +119,6 @@ manifestSample.SetAction(parse =>
     var persons = ManifestSample.Persons(parse.GetValue(manifestCount), parse.GetValue(manifestSeed), parse.GetValue(manifestPrefix)!, DateOnly.FromDateTime(DateTime.UtcNow));
     File.WriteAllText(file.FullName, file.Extension.Equals(".json", StringComparison.OrdinalIgnoreCase) ? ManifestSample.ToJson(persons) : ManifestSample.ToCsv(persons));
     Console.WriteLine($"{persons.Count} fictional persons written to {file.FullName}");
-});
-
-var papersFolder = new Argument<DirectoryInfo>("folder") { Description = "Where to write the scans and ground_truth.json." };
-var papersCount = new Option<int>("--count") { Description = "How many papers of each kind (default 100).", DefaultValueFactory = _ => 100 };
-var papersSeed = new Option<int>("--seed") { Description = "Seed (default 1): the same seed gives the same set.", DefaultValueFactory = _ => 1 };
-var papersKinds = new Option<string>("--kinds") { Description = "Comma-separated kinds among ktp, splp, kk (default all three).", DefaultValueFactory = _ => "ktp,splp,kk" };
-var papers = new Command("synth-papers", "Development: render fictional KTP, SPLP and KK scans (every province, 200/300 dpi, rotation up to 3 degrees either way, blur, noise, JPEG 50-90, every 4th with one field altered) with a ground truth for 'accuracy'.")
-{
-    papersFolder, papersCount, papersSeed, papersKinds,
-};
-papers.SetAction(parse =>
-{
-    var kinds = new List<DocumentKind>();
-    foreach (var name in parse.GetValue(papersKinds)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-    {
-        if (!DocumentKinds.TryParse(name, out var kind) || kind is not (DocumentKind.Ktp or DocumentKind.Splp or DocumentKind.Kk))
-        {
-            Console.Error.WriteLine($"--kinds: '{name}' is not one of ktp, splp, kk.");
-            return 2;
-        }
-        kinds.Add(kind);
-    }
-    Console.WriteLine(SyntheticIdentityPapers.WriteSet(parse.GetValue(papersFolder)!.FullName, kinds, parse.GetValue(papersCount), parse.GetValue(papersSeed)));
-    return 0;
 });
 
 var connection = new Option<string?>("--connection") { Description = "Storage connection string (default: Pulang__StorageConnectionString, else the local Azurite)." };
@@ -209,9 +142,6 @@ auditVerify.SetAction(async (parse, ct) =>
 
 root.Subcommands.Add(serve);
 root.Subcommands.Add(manifestSample);
-root.Subcommands.Add(accuracy);
-root.Subcommands.Add(synth);
-root.Subcommands.Add(papers);
 root.Subcommands.Add(auditVerify);
 root.Subcommands.Add(demo);
 root.Subcommands.Add(token);

@@ -6,6 +6,7 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
+using Pulang.Workflows.Ocr;
 
 namespace Pulang.Bench;
 

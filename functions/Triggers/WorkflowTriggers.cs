@@ -37,39 +37,10 @@ public static class WorkflowTriggers
     public static Task<WebhookAttemptResult> RunDeliverWebhook([ActivityTrigger] WebhookAttempt input, FunctionContext context) =>
         RunActivityAsync<DeliverWebhookActivity, WebhookAttempt, WebhookAttemptResult>(WebhookDeliveryOrchestration.DeliverActivity, input, context);
 
-    /// <summary><see cref="IndexCaseActivity"/>.</summary>
-    [Function(ActivityNames.IndexCase)]
-    public static Task<bool> RunIndexCase([ActivityTrigger] IndexCase input, FunctionContext context) =>
-        RunActivityAsync<IndexCaseActivity, IndexCase, bool>(ActivityNames.IndexCase, input, context);
-
-    /// <summary><see cref="PublishCaseEventActivity"/>.</summary>
-    /// <remarks>The invocation's <c>[DurableClient]</c> goes where the event publisher finds it (it schedules webhook deliveries).</remarks>
-    [Function(ActivityNames.PublishCaseEvent)]
-    public static Task<bool> RunPublishCaseEvent([ActivityTrigger] PublishCaseEvent input, [DurableClient] DurableTaskClient client, FunctionContext context)
-    {
-        DurableClientScope.Use(context.InstanceServices, client);
-        return RunActivityAsync<PublishCaseEventActivity, PublishCaseEvent, bool>(ActivityNames.PublishCaseEvent, input, context);
-    }
-
-    /// <summary><see cref="WriteReleaseRecordActivity"/>.</summary>
-    [Function(ActivityNames.WriteReleaseRecord)]
-    public static Task<string> RunWriteReleaseRecord([ActivityTrigger] ReleaseRecord input, FunctionContext context) =>
-        RunActivityAsync<WriteReleaseRecordActivity, ReleaseRecord, string>(ActivityNames.WriteReleaseRecord, input, context);
-
     /// <summary><see cref="AnalyzeDocumentActivity"/>.</summary>
     [Function(ActivityNames.AnalyzeDocument)]
     public static Task<ScanResult> RunAnalyzeDocument([ActivityTrigger] ScanRequest input, FunctionContext context) =>
         RunActivityAsync<AnalyzeDocumentActivity, ScanRequest, ScanResult>(ActivityNames.AnalyzeDocument, input, context);
-
-    /// <summary><see cref="AppendAuditActivity"/>.</summary>
-    [Function(ActivityNames.AppendAudit)]
-    public static Task<long> RunAppendAudit([ActivityTrigger] AppendAudit input, FunctionContext context) =>
-        RunActivityAsync<AppendAuditActivity, AppendAudit, long>(ActivityNames.AppendAudit, input, context);
-
-    /// <summary><see cref="SaveCaseViewActivity"/>.</summary>
-    [Function(ActivityNames.SaveCaseView)]
-    public static Task<int> RunSaveCaseView([ActivityTrigger] CaseState input, FunctionContext context) =>
-        RunActivityAsync<SaveCaseViewActivity, CaseState, int>(ActivityNames.SaveCaseView, input, context);
 
     /// <summary><see cref="CommitDecisionActivity"/>.</summary>
     /// <remarks>The invocation's <c>[DurableClient]</c> goes where the event publisher finds it (it schedules webhook deliveries).</remarks>

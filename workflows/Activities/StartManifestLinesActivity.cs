@@ -11,7 +11,7 @@ namespace Pulang.Workflows.Activities;
 /// <summary>
 /// Starts the cases of one batch of manifest lines (<see cref="ManifestOrchestration"/>) and saves each line's result in one
 /// table transaction. Per line: a line that could not be read, a reference already on an earlier line, or one that
-/// <see cref="Http.IntakeRequest.Validate"/> refuses is <c>refused</c> (codes per field, <see cref="ManifestLineResult.ErrorsOf"/>);
+/// <see cref="Cases.IntakeRequest.Validate"/> refuses is <c>refused</c> (codes per field, <see cref="ManifestLineResult.ErrorsOf"/>);
 /// otherwise <see cref="CaseService.StartAsync"/> with origin <c>{manifestId}#{line}</c> gives <c>created</c>, <c>existing</c> or
 /// <c>conflict</c>. Idempotent: a re-run (activities run at least once) finds the intake rows its origin wrote and reports
 /// <c>created</c> again, and replaces the same result rows. Built from the host's services (the self-host's root provider; in

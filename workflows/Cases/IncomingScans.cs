@@ -35,7 +35,7 @@ public sealed class IncomingScans(CaseService cases, DocumentUploads uploads)
     {
         if (!DocumentKinds.TryParse(kind, out var documentKind))
         {
-            return new(null, $"'{Http.Problems.Shorten(kind)}' is not a document kind; use one of {string.Join(", ", DocumentKinds.RouteNames)}.");
+            return new(null, $"'{InputText.Shorten(kind)}' is not a document kind; use one of {string.Join(", ", DocumentKinds.RouteNames)}.");
         }
 
         if (!documentKind.VisibleTo(Importer))
@@ -45,7 +45,7 @@ public sealed class IncomingScans(CaseService cases, DocumentUploads uploads)
         }
 
         var state = await cases.GetAsync(caseId, ct);
-        if (state is null) return new(null, $"There is no case '{Http.Problems.Shorten(caseId)}'.");
+        if (state is null) return new(null, $"There is no case '{InputText.Shorten(caseId)}'.");
         if (state.IsFinished) return new(null, $"The case is {state.Stage}; it takes no more documents.");
 
         BlobProperties properties;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Pulang.Workflows.Domain;
-using Pulang.Workflows.Http;
 using Pulang.Workflows.Storage;
 
 namespace Pulang.Workflows.Cases;

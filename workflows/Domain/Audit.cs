@@ -47,7 +47,7 @@ public static class AuditTrail
     /// <summary>
     /// The audit effects for <paramref name="command"/> decided on <paramref name="before"/> with result
     /// <paramref name="decision"/>: empty for a repeat (the first outcome's entry stands), else the command's entry,
-    /// plus a <c>release</c> entry when the case was released by it.
+    /// plus a <c>release</c> entry when it released the case (<see cref="CaseReleased"/>).
     /// </summary>
     public static IReadOnlyList<AppendAudit> For(CaseState before, CaseCommand command, Decision decision, DateTimeOffset now)
     {
@@ -62,9 +62,9 @@ public static class AuditTrail
             new(caseId, new AuditRecord($"{caseId}:{command.CommandId}:{command.Name}", now, command.Actor.Id, [.. command.Actor.Roles], command.Name,
                 decision.Accepted ? AuditRecord.Accepted : AuditRecord.Refused, decision.Refusal?.PublicCode, TargetOf(command))),
         };
-        if (before.Stage != Stage.Released && decision.State.Stage == Stage.Released)
+        foreach (var released in decision.Events.OfType<CaseReleased>())
         {
-            entries.Add(new(caseId, new AuditRecord($"{caseId}:released", now, Actor.System.Id, [], "release", AuditRecord.Accepted, null, decision.State.DossierDigest)));
+            entries.Add(new(caseId, new AuditRecord($"{caseId}:released", now, Actor.System.Id, [], "release", AuditRecord.Accepted, null, released.DossierDigest)));
         }
 
         return entries;

@@ -205,10 +205,28 @@ public sealed record CaseState
     public required string CaseId { get; init; }
     /// <summary>What intake declared.</summary>
     public required CaseIntake Intake { get; init; }
-    /// <summary>Current stage.</summary>
-    public required Stage Stage { get; init; }
-    /// <summary>The stage to return to when the last hold is lifted (only while <see cref="Stage"/> is OnHold).</summary>
-    public Stage? StageBeforeHold { get; init; }
+    readonly Stage stage;
+    readonly Stage? legacyStageBeforeHold;
+
+    /// <summary>
+    /// The stage the case works in. Never <see cref="Stage.OnHold"/>: holds are a set beside the stage (<see cref="OpenHolds"/>,
+    /// <see cref="OnHold"/>). State written before that (stage <c>OnHold</c> with <c>stageBeforeHold</c>) reads as the stage it
+    /// worked in.
+    /// </summary>
+    public required Stage Stage
+    {
+        get => stage == Stage.OnHold ? legacyStageBeforeHold ?? Stage.DocumentsPending : stage;
+        init => stage = value;
+    }
+
+    /// <summary>Read only from state written while a hold was a stage (with the stage OnHold, the stage it worked in); never written.</summary>
+    [JsonInclude]
+    [JsonPropertyName("stageBeforeHold")]
+    Stage? LegacyStageBeforeHold
+    {
+        get => null;
+        init => legacyStageBeforeHold = value;
+    }
     /// <summary>When intake was accepted.</summary>
     public required DateTimeOffset OpenedAt { get; init; }
     /// <summary>When the last command changed anything.</summary>
@@ -246,13 +264,19 @@ public sealed record CaseState
     /// <summary>Released or Withdrawn: no command changes it any more.</summary>
     public bool IsFinished => Stage is Stage.Released or Stage.Withdrawn;
 
-    /// <summary>The stage the case works in, looking through a hold.</summary>
-    [JsonIgnore]
-    public Stage WorkingStage => Stage == Stage.OnHold ? StageBeforeHold ?? Stage.DocumentsPending : Stage;
-
     /// <summary>Open holds.</summary>
     [JsonIgnore]
     public IEnumerable<Hold> OpenHolds => Holds.Where(h => h.IsOpen);
+
+    /// <summary>True while the case is open and at least one hold is open: its release waits (written in the view as <c>onHold</c>).</summary>
+    public bool OnHold => !IsFinished && Holds.Any(h => h.IsOpen);
+
+    /// <summary>
+    /// The stage lists show (the case index, the custom status, a stage filter): <see cref="Stage.OnHold"/> while <see cref="OnHold"/>,
+    /// else <see cref="Stage"/>. Also the stage whose reminder interval runs (a held case is reminded as on hold).
+    /// </summary>
+    [JsonIgnore]
+    public Stage ShownStage => OnHold ? Stage.OnHold : Stage;
 
     /// <summary>
     /// The checklist's items by name (<see cref="DocumentRequirement"/>), fixed when the case opened from the deployment's

@@ -7,7 +7,7 @@ namespace Pulang.Workflows.Domain;
 /// one table property, at most 64 KiB, and does not spill it to a blob). The whole state is the case view blob
 /// (<c>cases/{caseId}.json</c>), written before this status is set.
 /// </summary>
-/// <param name="Stage">Current stage.</param>
+/// <param name="Stage">The stage lists show (<see cref="CaseState.ShownStage"/>: OnHold while a hold is open).</param>
 /// <param name="Version">Number of commands the case has decided (the view blob has at least this version).</param>
 /// <param name="DossierDigest">Current dossier digest, if any.</param>
 /// <param name="Recent">The last <see cref="RecentLimit"/> decided commands: ID and refusal (null when accepted), without the
@@ -19,7 +19,7 @@ public sealed record CaseStatus(Stage Stage, int Version, string? DossierDigest,
 
     /// <summary>The status of <paramref name="state"/>.</summary>
     public static CaseStatus Of(CaseState state) => new(
-        state.Stage,
+        state.ShownStage,
         state.Version,
         state.DossierDigest,
         [.. state.History.TakeLast(RecentLimit).Select(h => new RecentCommand(h.CommandId, h.Refusal is { Errors: not null } r ? r with { Errors = null } : h.Refusal))]);

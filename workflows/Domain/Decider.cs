@@ -45,19 +45,26 @@ public sealed record Refusal(RefusalKind Kind, string Code, string Message, IRea
 /// <param name="Actual">What the corrected document says, if any.</param>
 public sealed record RefusalError(string Code, string? Field, string Message, string? Expected = null, string? Actual = null);
 
-/// <summary>The decider's answer: the new state, what to do, and the refusal if the command was refused (state then only gains a history entry).</summary>
-public sealed record Decision(CaseState State, ImmutableList<Effect> Effects, Refusal? Refusal)
+/// <summary>
+/// The decider's answer: the new state, what happened (<see cref="DomainEvent"/>s, in order; none for a repeat or a refusal), and
+/// the refusal if the command was refused (state then only gains a history entry).
+/// </summary>
+public sealed record Decision(CaseState State, ImmutableList<DomainEvent> Events, Refusal? Refusal)
 {
     /// <summary>True when the command took effect (or was a harmless repeat).</summary>
     public bool Accepted => Refusal is null;
+
+    /// <summary>The outgoing effects of <see cref="Events"/> (<see cref="CaseEffects.Of"/>; audit entries come from <see cref="CaseEffects.For"/>).</summary>
+    public ImmutableList<Effect> Effects => CaseEffects.Of(State, Events);
 }
 
 // The case's policy. Every command is checked in this order: a repeat (same command ID) gets its first answer; a finished case
 // (Released, Withdrawn) refuses everything (case.finished); the sender's roles (CommandPolicy, role.required, 403); the command's
-// fields (CommandFields, 400 request.invalid with errors by field); then the row below. "Working stage" looks through a hold:
-// a case on hold keeps working (documents, asesmen, sign-offs); only its release waits.
+// fields (CommandFields, 400 request.invalid with errors by field); then the row below. A hold is not a stage: the case keeps
+// a set of holds beside its stage, keeps working while one is open (documents, asesmen, sign-offs), and only its release waits
+// until every hold is lifted. What happened comes back as typed events (DomainEvents.cs); CaseEffects turns them into effects.
 //
-// command              who (CommandPolicy)        working stage       guard (refusal code)                                     next stage
+// command              who (CommandPolicy)        stage               guard (refusal code)                                     next stage
 // -------------------  -------------------------  ------------------  -------------------------------------------------------  ------------------------------------------
 // DocumentScanned      Pulang's scan workflow     any open            same document: repeat; same bytes and kind: duplicate   DocumentsPending -> AssessmentPending when the
 //                                                                     (not added); disagrees with a counting one: review       checklist completes (SignOffPending if the
@@ -77,14 +84,15 @@ public sealed record Decision(CaseState State, ImmutableList<Effect> Effects, Re
 //                                                                     (duty.both-ministries); current digest                   hold: Released; a rejection: AssessmentPending
 //                                                                     (signoff.stale-digest); once per ministry and digest
 //                                                                     (signoff.already-decided)
-// PlaceHold            investigator               any open            new hold ID (hold.exists)                                OnHold (remembering the working stage)
-// LiftHold             investigator               any open            known (hold.unknown), open (hold.lifted)                 last hold: back to the working stage, and
-//                                                                                                                              Released if both ministries had approved
+// PlaceHold            investigator               any open            new hold ID (hold.exists)                                (stays); the hold joins the open holds
+// LiftHold             investigator               any open            known (hold.unknown), open (hold.lifted)                 (stays); the last open hold: Released if
+//                                                                                                                              both ministries had approved
 // Withdraw             admin                      any open            a reason                                                 Withdrawn (final)
-// ReminderDue          the case's own timers      the timer's stage   a stage already left: nothing                           (stays)
+// ReminderDue          the case's own timers      the timer's stage   a stage already left: nothing (a held case's timer is    (stays)
+//                                                                     the OnHold one: CaseState.ShownStage)
 
 /// <summary>
-/// The one place that holds the case rules: <c>(CaseState, Command) -> (CaseState, Effects)</c>; the table above this class is the
+/// The one place that holds the case rules: <c>(CaseState, Command) -> (CaseState, what happened)</c> (<see cref="DomainEvent"/>s; <see cref="CaseEffects"/> turns them into effects); the table above this class is the
 /// policy at a glance. Pure: no I/O, no clock (time is passed in), deterministic, so it runs inside the orchestration and, as a
 /// pre-check, in the HTTP handlers and the web app.
 /// </summary>
@@ -179,7 +187,16 @@ public static class Decider
         }
 
         var next = result.State!;
-        var effects = result.Effects;
+        var events = result.Events;
+        if (next.Stage != state.Stage)
+        {
+            events = events.Add(new StageEntered(state.Stage, next.Stage));
+        }
+
+        if (next.DossierDigest != state.DossierDigest)
+        {
+            events = events.Add(new DossierChanged(next.DossierDigest));
+        }
 
         next = next with
         {
@@ -188,7 +205,7 @@ public static class Decider
             History = Append(next.History, new(now, command.CommandId, command.Name, command.Actor.Id, result.Detail)),
             ProcessedCommands = Remember(next.ProcessedCommands, key),
         };
-        return new(next, effects, null);
+        return new(next, events, null);
     }
 
     /// <summary>
@@ -221,7 +238,7 @@ public static class Decider
 
         if (state.Documents.FirstOrDefault(d => d.Sha256 == c.Sha256 && d.Kind == c.Kind && d.Status != DocumentStatus.Rejected) is { } twin)
         {
-            return Outcome.Ok(state, $"duplicate of {twin.DocumentId}: same bytes, not added again");
+            return Outcome.Ok(state, $"duplicate of {twin.DocumentId}: same bytes, not added again", new DocumentDuplicateIgnored(c.DocumentId, twin.DocumentId));
         }
 
         // The same person across documents: a disagreement with a document that already counts needs a person too.
@@ -236,7 +253,8 @@ public static class Decider
         var status = findings.Count == 0 || c.Kind.IsRestricted() ? DocumentStatus.Accepted : DocumentStatus.NeedsReview;
         var doc = read with { Status = status, Findings = findings };
         var next = state with { Documents = state.Documents.Add(doc) };
-        return Advance(next, $"{c.Kind.ToRoute()} {c.DocumentId}: {status}" + (findings.Count > 0 ? $" ({string.Join(", ", findings.Select(f => f.Code).Distinct())})" : ""));
+        return Advance(next, $"{c.Kind.ToRoute()} {c.DocumentId}: {status}" + (findings.Count > 0 ? $" ({string.Join(", ", findings.Select(f => f.Code).Distinct())})" : ""))
+            .After(new DocumentAdded(c.DocumentId, c.Kind, status));
     }
 
     static Outcome OnDocumentVerified(CaseState state, VerifyDocument c, DateTimeOffset now)
@@ -269,7 +287,8 @@ public static class Decider
         return Advance(next, $"{doc.Kind.ToRoute()} {doc.DocumentId}: verified"
             + (verified!.Corrections is { Count: > 0 } corrected ? $", corrected {string.Join(", ", corrected.Keys.Order(StringComparer.Ordinal))}" : "")
             + (verified.AcknowledgedFindings is { Count: > 0 } acknowledged ? $", acknowledged {string.Join(", ", acknowledged.Select(f => f.Code).Distinct())}" : "")
-            + (verified.VerificationNote is not null ? ", with a note" : ""));
+            + (verified.VerificationNote is not null ? ", with a note" : ""))
+            .After(new DocumentVerified(doc.DocumentId));
     }
 
     static Outcome OnDocumentRejected(CaseState state, RejectDocument c, DateTimeOffset now)
@@ -281,7 +300,8 @@ public static class Decider
 
         var doc = state.Documents.First(d => d.DocumentId == c.DocumentId);
         var next = TakeOut(state, doc, new DocumentRejection(c.Reason!.Value, Trimmed(c.Note), c.Actor.Id, now));
-        return Advance(next, $"{doc.Kind.ToRoute()} {doc.DocumentId}: rejected ({c.Reason.Value.ToName()})");
+        return Advance(next, $"{doc.Kind.ToRoute()} {doc.DocumentId}: rejected ({c.Reason.Value.ToName()})")
+            .After(new DocumentRejected(doc.DocumentId, c.Reason.Value));
     }
 
     static Outcome OnDocumentClassified(CaseState state, ClassifyDocument c, DateTimeOffset now)
@@ -302,7 +322,8 @@ public static class Decider
 
         var newId = ClassifyDocument.NewDocumentId(state.CaseId, doc.DocumentId, kind);
         var next = TakeOut(state, doc, new DocumentRejection(RejectionReason.WrongKind, Trimmed(c.Note), c.Actor.Id, now, newId, kind));
-        return Advance(next, $"{doc.Kind.ToRoute()} {doc.DocumentId}: re-classified as {kind.ToRoute()}, read again as {newId}");
+        return Advance(next, $"{doc.Kind.ToRoute()} {doc.DocumentId}: re-classified as {kind.ToRoute()}, read again as {newId}")
+            .After(new DocumentReclassified(doc.DocumentId, newId, kind));
     }
 
     /// <summary>The document <paramref name="documentId"/> if <paramref name="actor"/> may see it and it is not rejected yet, else the refusal.</summary>
@@ -335,7 +356,7 @@ public static class Decider
 
     static Outcome OnAssessmentSubmitted(CaseState state, SubmitAssessment c, DateTimeOffset now)
     {
-        if (state.WorkingStage != Stage.AssessmentPending)
+        if (state.Stage != Stage.AssessmentPending)
         {
             return Outcome.Refused(RefusalKind.Conflict, "stage.not-assessment", $"The case is {StageText(state)}; the asesmen is submitted in AssessmentPending.");
         }
@@ -346,12 +367,12 @@ public static class Decider
         }
 
         var next = state with { Assessment = new Assessment(c.Summary, c.Recommendation, c.Actor.Id, now, AssessmentStatus.Submitted) };
-        return Outcome.Ok(next, "asesmen submitted");
+        return Outcome.Ok(next, "asesmen submitted", new AssessmentSubmitted(c.Actor.Id));
     }
 
     static Outcome OnAssessmentDecided(CaseState state, DecideAssessment c, DateTimeOffset now)
     {
-        if (state.Assessment is not { Status: AssessmentStatus.Submitted } assessment || state.WorkingStage != Stage.AssessmentPending)
+        if (state.Assessment is not { Status: AssessmentStatus.Submitted } assessment || state.Stage != Stage.AssessmentPending)
         {
             return Outcome.Refused(RefusalKind.Conflict, "assessment.not-submitted", "There is no submitted asesmen waiting for a decision.");
         }
@@ -371,12 +392,12 @@ public static class Decider
         var next = state with { Assessment = decided };
         if (c.Approve != true)
         {
-            return Outcome.Ok(next, $"asesmen sent back: {c.Reason}");
+            return Outcome.Ok(next, $"asesmen sent back: {c.Reason}", new AssessmentDecided(false));
         }
 
         var revision = state.DossierRevision + 1;
         next = WithStage(next with { DossierRevision = revision, DossierDigest = DossierDigest(next.CaseId, next.Documents, decided, revision) }, Stage.SignOffPending);
-        return Outcome.Ok(next, $"asesmen approved; dossier {next.DossierDigest![..12]}");
+        return Outcome.Ok(next, $"asesmen approved; dossier {next.DossierDigest![..12]}", new AssessmentDecided(true));
     }
 
     static Outcome OnSignOff(CaseState state, SignOff c, DateTimeOffset now)
@@ -387,7 +408,7 @@ public static class Decider
             return Outcome.Refused(RefusalKind.Forbidden, "duty.both-ministries", "One person cannot sign for both ministries.");
         }
 
-        if (state.WorkingStage != Stage.SignOffPending || state.DossierDigest is null)
+        if (state.Stage != Stage.SignOffPending || state.DossierDigest is null)
         {
             return Outcome.Refused(RefusalKind.Conflict, "stage.not-signoff", $"The case is {StageText(state)}; sign-off happens in SignOffPending.");
         }
@@ -411,10 +432,10 @@ public static class Decider
                 Assessment = next.Assessment! with { Status = AssessmentStatus.SentBack, Reason = $"{c.Ministry} rejected the dossier: {c.Reason}" },
                 DossierDigest = null,
             };
-            return Outcome.Ok(WithStage(next, Stage.AssessmentPending), $"{c.Ministry} rejected: {c.Reason}; back to assessment");
+            return Outcome.Ok(WithStage(next, Stage.AssessmentPending), $"{c.Ministry} rejected: {c.Reason}; back to assessment", new SignedOff(c.Ministry, false, c.DossierDigest));
         }
 
-        return TryRelease(next, now, $"{c.Ministry} approved");
+        return TryRelease(next, now, $"{c.Ministry} approved").After(new SignedOff(c.Ministry, true, c.DossierDigest));
     }
 
     static Outcome OnHoldPlaced(CaseState state, PlaceHold c, DateTimeOffset now)
@@ -425,15 +446,8 @@ public static class Decider
         }
 
         var next = state with { Holds = state.Holds.Add(new Hold(c.HoldId, c.Reason, c.Actor.Id, now)) };
-        var effects = ImmutableList<Effect>.Empty;
-        if (state.Stage != Stage.OnHold)
-        {
-            next = next with { Stage = Stage.OnHold, StageBeforeHold = state.Stage };
-            effects = effects.Add(new PublishCaseEvent($"{state.CaseId}:on-hold:{c.HoldId}", "case.on-hold", state.CaseId,
-                new Dictionary<string, string> { ["holdId"] = c.HoldId }));
-        }
-
-        return new Outcome(next, effects, null, $"hold {c.HoldId} placed");
+        var first = !state.OnHold;
+        return Outcome.Ok(next, $"hold {c.HoldId} placed", new HoldPlaced(c.HoldId, first));
     }
 
     static Outcome OnHoldLifted(CaseState state, LiftHold c, DateTimeOffset now)
@@ -452,47 +466,44 @@ public static class Decider
         var next = state with { Holds = state.Holds.Replace(hold, hold with { LiftedBy = c.Actor.Id, LiftedAt = now, LiftReason = c.Reason }) };
         if (next.OpenHolds.Any())
         {
-            return Outcome.Ok(next, $"hold {c.HoldId} lifted; other holds remain");
+            return Outcome.Ok(next, $"hold {c.HoldId} lifted; other holds remain", new HoldLifted(c.HoldId, false));
         }
 
-        next = next with { Stage = state.StageBeforeHold ?? Stage.DocumentsPending, StageBeforeHold = null };
-        var lifted = new PublishCaseEvent($"{state.CaseId}:hold-lifted:{c.HoldId}", "case.hold-lifted", state.CaseId, new Dictionary<string, string> { ["holdId"] = c.HoldId });
         var outcome = next.Stage == Stage.SignOffPending
             ? TryRelease(next, now, $"hold {c.HoldId} lifted")
             : Advance(next, $"hold {c.HoldId} lifted");
-        return outcome with { Effects = outcome.Effects.Insert(0, lifted) };
+        return outcome.After(new HoldLifted(c.HoldId, true));
     }
 
     static Outcome OnWithdraw(CaseState state, Withdraw c, DateTimeOffset now)
     {
         // The reason is kept in the state for investigators and admins only (CaseView), like a hold's: never in the history
         // every role reads, nor in the event.
-        var next = state with { Stage = Stage.Withdrawn, StageBeforeHold = null, Withdrawal = new Withdrawal(c.Reason.Trim(), c.Actor.Id, now) };
-        return new Outcome(next, [new PublishCaseEvent($"{state.CaseId}:withdrawn", "case.withdrawn", state.CaseId, new Dictionary<string, string> { ["stage"] = state.WorkingStage.ToString() })], null, "withdrawn");
+        var next = state with { Stage = Stage.Withdrawn, Withdrawal = new Withdrawal(c.Reason.Trim(), c.Actor.Id, now) };
+        return Outcome.Ok(next, "withdrawn", new CaseWithdrawn(state.Stage));
     }
 
     static Outcome OnReminderDue(CaseState state, ReminderDue c)
     {
-        if (state.Stage != c.Stage)
+        if (state.ShownStage != c.Stage)
         {
             return Outcome.Ok(state, "reminder for a stage already left");
         }
 
         var n = state.RemindersSent + 1;
-        return new Outcome(state with { RemindersSent = n }, [new PublishCaseEvent($"{state.CaseId}:reminder:{c.Stage}:{n}", "case.reminder", state.CaseId,
-            new Dictionary<string, string> { ["stage"] = c.Stage.ToString(), ["missing"] = string.Join(",", state.Checklist.Missing) })], null, $"reminder: {c.Stage}");
+        return Outcome.Ok(state with { RemindersSent = n }, $"reminder: {c.Stage}", new ReminderSent(c.Stage, n, state.Checklist.Missing));
     }
 
     /// <summary>DocumentsPending moves on when the checklist completes; a changed dossier in SignOffPending gets a new digest.</summary>
     static Outcome Advance(CaseState next, string detail)
     {
-        if (next.WorkingStage is Stage.AssessmentPending or Stage.SignOffPending && !next.Checklist.Complete)
+        if (next.Stage is Stage.AssessmentPending or Stage.SignOffPending && !next.Checklist.Complete)
         {
             // A required document was taken out: the case waits for its replacement.
             return Outcome.Ok(WithStage(next with { DossierDigest = null }, Stage.DocumentsPending), detail + $"; documents incomplete again ({string.Join(", ", next.Checklist.Missing)})");
         }
 
-        if (next.WorkingStage == Stage.DocumentsPending && next.Checklist.Complete)
+        if (next.Stage == Stage.DocumentsPending && next.Checklist.Complete)
         {
             if (next.Assessment is { Status: AssessmentStatus.Approved } approved)
             {
@@ -504,7 +515,7 @@ public static class Decider
             return Outcome.Ok(WithStage(next, Stage.AssessmentPending), detail + "; documents complete");
         }
 
-        if (next.WorkingStage == Stage.SignOffPending && next.Assessment is { Status: AssessmentStatus.Approved } a)
+        if (next.Stage == Stage.SignOffPending && next.Assessment is { Status: AssessmentStatus.Approved } a)
         {
             var digest = DossierDigest(next.CaseId, next.Documents, a, next.DossierRevision);
             if (digest != next.DossierDigest)
@@ -521,34 +532,19 @@ public static class Decider
         bool Approved(Ministry m) => next.SignOffs.Any(s => s.Ministry == m && s.Approve && s.DossierDigest == next.DossierDigest);
         if (next.Stage != Stage.SignOffPending || !Approved(Ministry.KemenP2MI) || !Approved(Ministry.Kemensos))
         {
-            return Outcome.Ok(next, detail + (next.Stage == Stage.OnHold ? "; release waits for the hold" : ""));
+            return Outcome.Ok(next, detail);
+        }
+
+        if (next.OnHold)
+        {
+            return Outcome.Ok(next, detail + "; release waits for the hold");
         }
 
         var released = next with { Stage = Stage.Released, ReleasedAt = now };
-        var record = new ReleaseRecord(
-            next.CaseId,
-            next.Intake.ExternalReference,
-            next.Intake.Subject,
-            now,
-            next.DossierDigest!,
-            [.. next.ComparableDocuments.Select(d => new DossierDocument(d.DocumentId, d.Kind, d.Sha256, d.VerifiedBy))],
-            next.Assessment!,
-            next.SignOffs,
-            [.. next.Holds.Select(h => h.WithoutReasons())]);
-        return new Outcome(released,
-        [
-            new WriteReleaseRecord(record),
-            new PublishCaseEvent($"{next.CaseId}:released", "case.released", next.CaseId, new Dictionary<string, string>
-            {
-                ["dossierDigest"] = next.DossierDigest!,
-                ["releaseRecord"] = $"releases/{next.CaseId}.json",
-                ["originRegion"] = next.Intake.OriginRegion,
-            }),
-        ], null, detail + "; released");
+        return Outcome.Ok(released, detail + "; released", new CaseReleased(next.DossierDigest!));
     }
 
-    static CaseState WithStage(CaseState s, Stage stage) =>
-        s.Stage == Stage.OnHold ? s with { StageBeforeHold = stage } : s with { Stage = stage };
+    static CaseState WithStage(CaseState s, Stage stage) => s with { Stage = stage };
 
     static Decision Refuse(CaseState state, CaseCommand command, DateTimeOffset now, Refusal refusal)
     {
@@ -573,13 +569,16 @@ public static class Decider
         return history.Count > CaseState.HistoryLimit ? history.RemoveRange(0, history.Count - CaseState.HistoryLimit) : history;
     }
 
-    static string StageText(CaseState s) => s.Stage == Stage.OnHold ? $"OnHold (in {s.StageBeforeHold})" : s.Stage.ToString();
+    static string StageText(CaseState s) => s.OnHold ? $"{s.Stage} (on hold)" : s.Stage.ToString();
 
     static string Short(string? digest) => digest is { Length: >= 12 } ? digest[..12] : digest ?? "(none)";
 
-    readonly record struct Outcome(CaseState? State, ImmutableList<Effect> Effects, Refusal? Refusal, string Detail)
+    readonly record struct Outcome(CaseState? State, ImmutableList<DomainEvent> Events, Refusal? Refusal, string Detail)
     {
-        public static Outcome Ok(CaseState state, string detail) => new(state, [], null, detail);
+        public static Outcome Ok(CaseState state, string detail, params DomainEvent[] events) => new(state, [.. events], null, detail);
+
+        /// <summary>This outcome with <paramref name="e"/> as what happened first.</summary>
+        public Outcome After(DomainEvent e) => this with { Events = Events.Insert(0, e) };
 
         public static Outcome Refused(RefusalKind kind, string code, string message) => new(null, [], new Refusal(kind, code, message), "");
 

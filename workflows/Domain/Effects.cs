@@ -2,19 +2,12 @@ using System.Text.Json.Serialization;
 
 namespace Pulang.Workflows.Domain;
 
-/// <summary>What the decider asks the world to do; the case orchestration runs each as an activity.</summary>
+/// <summary>What the world must do for a decision (<see cref="CaseEffects"/>); the case orchestration commits them in order in one activity.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
-[JsonDerivedType(typeof(IndexCase), "indexCase")]
 [JsonDerivedType(typeof(PublishCaseEvent), "publishCaseEvent")]
 [JsonDerivedType(typeof(WriteReleaseRecord), "writeReleaseRecord")]
 [JsonDerivedType(typeof(AppendAudit), "appendAudit")]
 public abstract record Effect;
-
-/// <summary>
-/// Update the case's row in the case index table. No longer decided: the case view's own guarded index write records the stage
-/// (<c>SaveCaseViewActivity</c>). Kept so a commit scheduled by an older version, still queued, reads and runs (it is skipped).
-/// </summary>
-public sealed record IndexCase(string CaseId, Stage Stage) : Effect;
 
 /// <summary>
 /// Put an outgoing event on the <c>case-events</c> queue. <paramref name="EventId"/> is stable for the same
@@ -24,7 +17,15 @@ public sealed record IndexCase(string CaseId, Stage Stage) : Effect;
 /// <param name="EventType">e.g. <c>case.released</c>, <c>case.on-hold</c>, <c>case.reminder</c>, <c>case.withdrawn</c>.</param>
 /// <param name="CaseId">The case.</param>
 /// <param name="Data">Small event data without personal data (stage, reasons, digests).</param>
-public sealed record PublishCaseEvent(string EventId, string EventType, string CaseId, IReadOnlyDictionary<string, string> Data) : Effect;
+public sealed record PublishCaseEvent(string EventId, string EventType, string CaseId, IReadOnlyDictionary<string, string> Data) : Effect
+{
+    /// <summary>
+    /// True for the event of a release (<see cref="CaseEffects"/>): the commit adds the head of the audit trail after the
+    /// <c>release</c> entry to its data (<c>auditSequence</c>, <c>auditHead</c>). Written only when true.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool WithAuditHead { get; init; }
+}
 
 /// <summary>Write the release record JSON to the <c>releases</c> container as <c>{caseId}.json</c>.</summary>
 public sealed record WriteReleaseRecord(ReleaseRecord Record) : Effect;

@@ -15,9 +15,9 @@ public static class Inbox
     /// <item><see cref="Roles.Assessor"/>: AssessmentPending with no asesmen, or one sent back;</item>
     /// <item><see cref="Roles.AssessmentApprover"/>: AssessmentPending with a submitted asesmen;</item>
     /// <item><see cref="Roles.P2miSigner"/>, <see cref="Roles.KemensosSigner"/>: SignOffPending and that ministry has not decided on the current dossier;</item>
-    /// <item><see cref="Roles.Investigator"/>: OnHold (an open hold to lift).</item>
+    /// <item><see cref="Roles.Investigator"/>: an open hold to lift (<see cref="CaseState.OnHold"/>).</item>
     /// </list>
-    /// Stages are looked at through a hold (sign-off may happen during one). Finished cases wait for nobody.
+    /// A hold stands beside the stage (sign-off may happen during one). Finished cases wait for nobody.
     /// </summary>
     public static IReadOnlyList<string> AwaitingRoles(CaseState state)
     {
@@ -33,7 +33,7 @@ public static class Inbox
             roles.Add(Roles.Verifier);
         }
 
-        switch (state.WorkingStage)
+        switch (state.Stage)
         {
             case Stage.AssessmentPending when state.Assessment is null || state.Assessment.Status == AssessmentStatus.SentBack:
                 roles.Add(Roles.Assessor);
@@ -53,7 +53,7 @@ public static class Inbox
                 break;
         }
 
-        if (state.Stage == Stage.OnHold)
+        if (state.OnHold)
         {
             roles.Add(Roles.Investigator);
         }

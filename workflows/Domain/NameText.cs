@@ -5,7 +5,7 @@ namespace Pulang.Workflows.Domain;
 
 /// <summary>
 /// What a person's name or a place name typed by a person may hold: the one rule for intake
-/// (<see cref="Http.IntakeRequest"/>) and for a verifier's corrections (<see cref="Verification"/>, run by the decider).
+/// (the intake request, <c>Cases.IntakeRequest</c>) and for a verifier's corrections (<see cref="Verification"/>, run by the decider).
 /// A person's name: letters of any script (Unicode categories L*), combining marks (M*), spaces, apostrophes
 /// (<c>'</c>, <c>’</c>, <c>ʼ</c>), hyphens (<c>-</c>, <c>‐</c>) and periods, at least one letter, at most
 /// <see cref="MaxLength"/> characters. A place name also takes digits, commas, parentheses and slashes

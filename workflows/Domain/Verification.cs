@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Pulang.Workflows.Documents;
+using Pulang.Workflows.Ocr;
 
 namespace Pulang.Workflows.Domain;
 

@@ -117,10 +117,6 @@ public static class Problems
         _ => IsStorageUnavailable(error.InnerException),
     };
 
-    /// <summary>Cuts user input echoed in a message to 64 printable characters.</summary>
-    public static string Shorten(string? value)
-    {
-        var s = new string((value ?? "").Where(c => !char.IsControl(c)).Take(64).ToArray());
-        return (value?.Length ?? 0) > 64 ? s + "..." : s;
-    }
+    /// <summary>Cuts user input echoed in a message to 64 printable characters (<see cref="InputText.Shorten"/>).</summary>
+    public static string Shorten(string? value) => InputText.Shorten(value);
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using nietras.SeparatedValues;
 using Pulang.Workflows.Http;
+using Pulang.Workflows.Cases;
 
 namespace Pulang.Workflows.Manifests;
 

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Pulang.Workflows.Documents;
 using Pulang.Workflows.Http;
 using Pulang.Workflows.Storage;
+using Pulang.Workflows.Cases;
 
 namespace Pulang.Workflows.Manifests;
 

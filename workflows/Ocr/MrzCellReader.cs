@@ -71,7 +71,7 @@ public sealed class MrzCellReader
     /// </summary>
     /// <param name="page">The decoded page (any Skia colour type), pixels.</param>
     /// <param name="pattern">One string per MRZ line, one code per cell: <c>9</c> digit, <c>8</c> digit or '&lt;', <c>A</c> letter or '&lt;',
-    /// <c>a</c> any MRZ character, <c>s</c> F, M or '&lt;' (e.g. <see cref="Documents.Mrz.Td3Pattern"/>).</param>
+    /// <c>a</c> any MRZ character, <c>s</c> F, M or '&lt;' (e.g. <see cref="Mrz.Td3Pattern"/>).</param>
     /// <returns>The reading, or null when no group of lines of that shape is found on the page.</returns>
     public MrzCellReading? Read(SKBitmap page, IReadOnlyList<string> pattern)
     {

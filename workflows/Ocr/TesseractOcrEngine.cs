@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using SkiaSharp;
 
@@ -550,7 +549,7 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
 
 /// <summary>
 /// Fields of the offline engine's <c>mrz.td3</c> document besides <c>MachineReadableZone</c>: one per part of a TD3 MRZ that no check
-/// digit covers, present (content null, confidence 0.25, below <see cref="Documents.DocumentReader.MrzNamesUnclear"/>) only when a
+/// digit covers, present (content null, confidence 0.25, below <c>DocumentReader.MrzNamesUnclear</c> (Documents)) only when a
 /// cell of that part was read unclearly (<see cref="TesseractOcrEngine.UnclearUncheckedFields"/>).
 /// </summary>
 public static class MrzFields

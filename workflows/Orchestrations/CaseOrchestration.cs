@@ -54,7 +54,7 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
         {
             var opened = Decider.Open(input.CaseId, input.Intake, context.CurrentUtcDateTime, input.RequiredDocuments);
             state = opened.State;
-            await CommitAsync(context, input.Audited ? opened with { Effects = opened.Effects.Add(AuditTrail.Opened(input.CaseId, context.CurrentUtcDateTime)) } : opened, changed: true, input.Checkpointed);
+            await CommitAsync(context, state, CaseEffects.ForOpened(opened, context.CurrentUtcDateTime, input.Audited), changed: true, input.Checkpointed);
         }
         else
         {
@@ -68,14 +68,14 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
         {
             waiting ??= context.WaitForExternalEvent<CaseCommand>(CaseEvents.Command);
             CaseCommand command;
-            if (input.Reminders.For(state.Stage) is { } interval)
+            if (input.Reminders.For(state.ShownStage) is { } interval)
             {
                 using var cancel = new CancellationTokenSource();
                 var timer = context.CreateTimer(context.CurrentUtcDateTime.Add(interval), cancel.Token);
                 var first = await Task.WhenAny(waiting, timer);
                 if (first == timer)
                 {
-                    command = new ReminderDue(state.Stage) { CommandId = $"reminder:{context.NewGuid():N}", Actor = Actor.System };
+                    command = new ReminderDue(state.ShownStage) { CommandId = $"reminder:{context.NewGuid():N}", Actor = Actor.System };
                 }
                 else
                 {
@@ -93,16 +93,12 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
             var decision = Decider.Decide(state, command, context.CurrentUtcDateTime);
 
             // Every decided command (accepted or refused) gets its audit entry, written before the other effects.
-            if (input.Audited)
-            {
-                decision = decision with { Effects = decision.Effects.InsertRange(0, AuditTrail.For(state, command, decision, context.CurrentUtcDateTime)) };
-            }
-
+            var effects = CaseEffects.For(state, command, decision, context.CurrentUtcDateTime, input.Audited);
             var changed = decision.State.Version != state.Version;
             state = decision.State;
 
             // Effects first, then the new state: whoever reads "Released" finds the release record.
-            await CommitAsync(context, decision, changed, input.Checkpointed);
+            await CommitAsync(context, state, effects, changed, input.Checkpointed);
 
             if (++handled >= CommandsPerGeneration && waiting is null && !state.IsFinished)
             {
@@ -122,9 +118,9 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
     /// is most of a command's latency. With <paramref name="checkpoint"/>, a durable timer that is already due comes first,
     /// so the activity is scheduled only after the decision is in the committed history (see the class remarks).
     /// </summary>
-    static async Task CommitAsync(TaskOrchestrationContext context, Decision decision, bool changed, bool checkpoint)
+    static async Task CommitAsync(TaskOrchestrationContext context, CaseState state, IReadOnlyList<Effect> effects, bool changed, bool checkpoint)
     {
-        if (decision.Effects.Count == 0 && !changed)
+        if (effects.Count == 0 && !changed)
         {
             return;
         }
@@ -134,10 +130,10 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
             await context.CreateTimer(context.CurrentUtcDateTime, CancellationToken.None);
         }
 
-        await CallUntilDoneAsync(context, ActivityNames.CommitDecision, new CommitDecision(decision.State.CaseId, decision.Effects, changed ? decision.State : null));
+        await CallUntilDoneAsync(context, ActivityNames.CommitDecision, new CommitDecision(state.CaseId, effects, changed ? state : null));
         if (changed)
         {
-            context.SetCustomStatus(CaseStatus.Of(decision.State));
+            context.SetCustomStatus(CaseStatus.Of(state));
         }
     }
 

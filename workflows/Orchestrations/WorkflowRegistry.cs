@@ -20,18 +20,9 @@ public static class WorkflowRegistry
     };
 
     /// <summary>Activity name → type (each a <see cref="ITaskActivity"/> built from DI).</summary>
-    /// <remarks>
-    /// The case orchestration now runs its effects through <see cref="CommitDecisionActivity"/>; the single-effect
-    /// activities stay registered so that an instance whose history scheduled them still finds them.
-    /// </remarks>
     public static IReadOnlyDictionary<string, Type> Activities { get; } = new Dictionary<string, Type>
     {
-        [ActivityNames.IndexCase] = typeof(IndexCaseActivity),
-        [ActivityNames.PublishCaseEvent] = typeof(PublishCaseEventActivity),
-        [ActivityNames.WriteReleaseRecord] = typeof(WriteReleaseRecordActivity),
-        [ActivityNames.AppendAudit] = typeof(AppendAuditActivity),
         [ActivityNames.AnalyzeDocument] = typeof(AnalyzeDocumentActivity),
-        [ActivityNames.SaveCaseView] = typeof(SaveCaseViewActivity),
         [ActivityNames.CommitDecision] = typeof(CommitDecisionActivity),
         [StartManifestLinesActivity.Name] = typeof(StartManifestLinesActivity),
         [WebhookDeliveryOrchestration.DeliverActivity] = typeof(DeliverWebhookActivity),

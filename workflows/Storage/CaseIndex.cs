@@ -23,7 +23,7 @@ public sealed record InboxEntry(string CaseId, string ExternalReference, Stage S
 
 /// <summary>
 /// The case index table (<c>PulangCases</c>, partition <c>case</c>, row key = case ID). Written by intake and by
-/// the <c>IndexCase</c> activity; read by <c>GET /api/cases?stage=</c>.
+/// each committed decision (<see cref="SetStateAsync"/>); read by <c>GET /api/cases?stage=</c>.
 /// </summary>
 public sealed class CaseIndex(PulangStorage storage)
 {
@@ -63,12 +63,8 @@ public sealed class CaseIndex(PulangStorage storage)
         return (ToEntry(e), intake);
     }
 
-    /// <summary>Sets the stage of a case (merge; idempotent).</summary>
-    public Task SetStageAsync(string caseId, Stage stage, DateTimeOffset now, CancellationToken ct) =>
-        storage.Cases.UpsertEntityAsync(new TableEntity(Partition, caseId) { ["Stage"] = stage.ToString(), ["UpdatedAt"] = now }, TableUpdateMode.Merge, ct);
-
     /// <summary>
-    /// Records the case's stage, whom it waits for (<see cref="Inbox.AwaitingRoles"/>: one boolean column per role,
+    /// Records the case's stage as lists show it (<see cref="CaseState.ShownStage"/>: OnHold while a hold is open), whom it waits for (<see cref="Inbox.AwaitingRoles"/>: one boolean column per role,
     /// <c>Awaits{Role}</c>, so the inbox query filters in the table), the dossier digest and the state version
     /// (<c>ViewVersion</c>), unless the row already holds this version or a newer one. Activities run at least once,
     /// and a repeated run can come late (its work-item message reappears after a crash or a failed delete, when the
@@ -80,7 +76,7 @@ public sealed class CaseIndex(PulangStorage storage)
         var awaiting = Inbox.AwaitingRoles(state);
         var e = new TableEntity(Partition, state.CaseId)
         {
-            ["Stage"] = state.Stage.ToString(),
+            ["Stage"] = state.ShownStage.ToString(),
             ["DossierDigest"] = state.DossierDigest ?? "",
             ["ViewVersion"] = state.Version,
             ["UpdatedAt"] = state.UpdatedAt,

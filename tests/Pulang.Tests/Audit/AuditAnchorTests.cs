@@ -230,7 +230,7 @@ public sealed class AuditAnchorTests(TestStorage storage)
         var now = DateTimeOffset.UtcNow;
         var decision = Decider.Decide(signedOnce, sign, now);
         Assert.Equal(Stage.Released, decision.State.Stage);
-        var effects = decision.Effects.InsertRange(0, AuditTrail.For(signedOnce, sign, decision, now));
+        var effects = CaseEffects.For(signedOnce, sign, decision, now, audited: true);
         var commit = new CommitDecisionActivity(s, index, log, TestEventPublisher.Create(s));
         for (var run = 0; run < 2; run++)
         {

@@ -53,7 +53,7 @@ public sealed class RefusalAndVisibilityBrowserTests(BrowserHost web)
         var paper = (await web.Host.Client.UploadAsync(caseId, "investigation", Path.Combine(TestPaths.RepositoryRoot, "tests", "Pulang.Tests", "BadInput", "files", "valid-1-page.pdf"), T("police-liaison"), Ct))
             .EnsureSuccess().Json.GetProperty("documentId").GetString()!;
         await web.Host.Client.WaitForAsync(caseId, T("pulang-admin"), s => s.Documents.Any(d => d.DocumentId == paper), TimeSpan.FromMinutes(5), Ct);
-        Assert.Equal(Stage.OnHold, hold.Stage);
+        Assert.Equal(Stage.OnHold, hold.ShownStage);
 
         await using (var investigator = await Person.SignInAsync(web, "police-liaison"))
         {

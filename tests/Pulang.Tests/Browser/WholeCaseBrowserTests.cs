@@ -155,7 +155,7 @@ public sealed class WholeCaseBrowserTests(BrowserHost web)
             await investigator.OpenAsync(casePath, "case");
             await investigator.Page.Locator("#hold-reason").FillAsync("Keterangan saksi belum diambil (TPPO).");
             Assert.Equal(200, await investigator.SubmitAsync(investigator.Page.Locator("form[action$='/holds'] button[type=submit]"), "case (on hold)"));
-            await WaitAsync(caseId, s => s.Stage == Stage.OnHold);
+            await WaitAsync(caseId, s => s.ShownStage == Stage.OnHold);
             Assert.Contains("Keterangan saksi belum diambil (TPPO).", await investigator.Page.Locator("#investigator").InnerTextAsync());
             await investigator.Page.Locator("form[action$='/lift'] input[name=reason]").FillAsync("Keterangan sudah diambil.");
             Assert.Equal(200, await investigator.SubmitAsync(investigator.Page.Locator("form[action$='/lift'] button[type=submit]"), "case (hold lifted)"));

@@ -236,7 +236,7 @@ public sealed class RaceAndTimerTests(TestStorage storage)
             {
                 // The hold won: the sign-off is recorded, but the case waits, with no release record.
                 heldFirst++;
-                Assert.Equal(Stage.OnHold, after.Stage);
+                Assert.Equal(Stage.OnHold, after.ShownStage);
                 Assert.Null(after.ReleasedAt);
                 Assert.Equal(HttpStatusCode.NotFound, release.Status);
 

@@ -160,7 +160,7 @@ public sealed class RestrictedSideRouteTests(SideRouteHost fixture) : IClassFixt
         Assert.Equal(holdId, seen.HoldId);
         Assert.True(seen.IsOpen);
         Assert.Null(seen.Reason);
-        Assert.Equal(Stage.OnHold, signed.Case.Stage);
+        Assert.Equal(Stage.OnHold, signed.Case.ShownStage);
 
         using (var lift = new HttpRequestMessage(HttpMethod.Delete, $"/api/cases/{caseId}/holds/{holdId}") { Content = System.Net.Http.Json.JsonContent.Create(new { reason = liftReason }) })
         {

@@ -241,12 +241,12 @@ public sealed partial class FunctionsAdapterTests(TestStorage storage) : IAsyncL
 
         // Effects are polymorphic: the self-host's converter writes the "type" discriminator, the worker's serializer
         // does not; each host reads what either writes.
-        var effect = new IndexCase("PLG-0000000001", Stage.OnHold);
+        var effect = new AppendAudit("PLG-0000000001", new AuditRecord("PLG-0000000001:h1:holdPlaced", DateTimeOffset.UnixEpoch, "inv-1", [], "holdPlaced", AuditRecord.Accepted, null, "h1"));
         var fromSelfHost = PulangJson.DataConverter.Serialize(effect)!;
         var fromFunctions = serializer.Serialize(effect, cancellationToken: Ct).ToString();
-        Assert.Contains("\"onHold\"", fromFunctions);
-        Assert.Equal(effect, (IndexCase?)serializer.Deserialize(new MemoryStream(Encoding.UTF8.GetBytes(fromSelfHost)), typeof(IndexCase), Ct));
-        Assert.Equal(effect, PulangJson.DataConverter.Deserialize<IndexCase>(fromFunctions));
+        Assert.Contains("\"entryId\"", fromFunctions);
+        Assert.Equal(fromSelfHost, PulangJson.DataConverter.Serialize(serializer.Deserialize(new MemoryStream(Encoding.UTF8.GetBytes(fromSelfHost)), typeof(AppendAudit), Ct)));
+        Assert.Equal(fromSelfHost, PulangJson.DataConverter.Serialize(PulangJson.DataConverter.Deserialize<AppendAudit>(fromFunctions)));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pulang.DevTools;
 using Pulang.SelfHost;
 using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;

@@ -200,7 +200,7 @@ public sealed class DuplicateTests(TestStorage storage)
         await Task.Delay(TimeSpan.FromSeconds(3), Ct);
         state = (await host.Client.GetAsync($"/api/cases/{caseId}", host.Tokens.MintDemo("bp3mi-reader"), Ct)).EnsureSuccess().Case;
         var hold = Assert.Single(state.Holds);
-        Assert.Equal(Stage.OnHold, state.Stage);
+        Assert.Equal(Stage.OnHold, state.ShownStage);
         Assert.Single(state.History, h => h.Command == "holdPlaced");
         Assert.Equal(1, state.Version);
 

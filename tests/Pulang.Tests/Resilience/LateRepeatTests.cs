@@ -50,11 +50,11 @@ public sealed class LateRepeatTests(TestStorage storage)
         var id = released.CaseId;
         var context = new Context(id);
 
-        await commit.RunAsync(context, new CommitDecision(id, [new IndexCase(id, signedOnce.Stage)], signedOnce));
-        await commit.RunAsync(context, new CommitDecision(id, [new IndexCase(id, released.Stage)], released));
+        await commit.RunAsync(context, new CommitDecision(id, [], signedOnce));
+        await commit.RunAsync(context, new CommitDecision(id, [], released));
 
         // The first sign-off's commit runs again, late.
-        await commit.RunAsync(context, new CommitDecision(id, [new IndexCase(id, signedOnce.Stage)], signedOnce));
+        await commit.RunAsync(context, new CommitDecision(id, [], signedOnce));
 
         var view = await ViewAsync(s, id);
         Assert.Equal(Stage.Released, view.Stage);

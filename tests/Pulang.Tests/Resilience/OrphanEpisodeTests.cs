@@ -134,7 +134,7 @@ public sealed class OrphanEpisodeTests(TestStorage storage)
         var after = await client.WaitForAsync(caseId, reader, s => s.SignOffs.Count == 2 && s.Holds.Count == 1, TimeSpan.FromMinutes(2), Ct);
         await UntilIdleAsync(hub);
         after = (await client.GetAsync($"/api/cases/{caseId}", reader, Ct)).EnsureSuccess().Case;
-        Assert.Equal(Stage.OnHold, after.Stage);
+        Assert.Equal(Stage.OnHold, after.ShownStage);
         Assert.Null(after.ReleasedAt);
         Assert.DoesNotContain(after.History, h => h.Detail.EndsWith("; released", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/cases/{caseId}/release", reader, Ct)).Status);

@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace Pulang.SelfHost;
+namespace Pulang.DevTools;
 
 /// <summary>
 /// Clean renderings of fictional KTP, SPLP and KK pages (labels and layout as on the real papers, every page marked SPESIMEN),

@@ -1,6 +1,7 @@
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Http;
 using Xunit;
+using Pulang.Workflows.Cases;
 using static Pulang.Tests.Domain.Fx;
 
 namespace Pulang.Tests.Domain;

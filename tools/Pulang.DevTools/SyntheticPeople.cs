@@ -1,7 +1,7 @@
 using System.Globalization;
 using Pulang.Workflows.Documents;
 
-namespace Pulang.SelfHost;
+namespace Pulang.DevTools;
 
 /// <summary>A fictional Indonesian resident for generated identity papers (never a real person).</summary>
 /// <param name="Nik">16 digits: province · regency · district · DDMMYY (DD+40 for women) · serial.</param>

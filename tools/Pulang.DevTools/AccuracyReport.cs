@@ -7,7 +7,7 @@ using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Ocr;
 
-namespace Pulang.SelfHost;
+namespace Pulang.DevTools;
 
 /// <summary>Exact rate of one extracted field over the documents whose ground truth has it.</summary>
 /// <param name="Exact">Documents where the field was read exactly (names compared after <see cref="PersonNames.Normalize"/>).</param>

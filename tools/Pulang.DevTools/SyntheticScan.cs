@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace Pulang.SelfHost;
+namespace Pulang.DevTools;
 
 /// <summary>How a generated page was "scanned" (<see cref="SyntheticScan.Scan"/>).</summary>
 /// <param name="Dpi">Scan resolution, 200 or 300.</param>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Pulang.Workflows.Domain;
 
-namespace Pulang.SelfHost;
+namespace Pulang.DevTools;
 
 /// <summary>One generated fictional identity paper scan.</summary>
 /// <param name="Kind">KTP, SPLP or KK.</param>

@@ -23,7 +23,8 @@ public class CaseJsonTests
         s = Apply(s, Submitted(), Decided(true), Hold("h1"), Hold("h2"), Lift("h1", reason: null));
         s = Apply(s, Sign(Ministry.KemenP2MI, s.DossierDigest!));
         s = Decider.Decide(s, Sign(Ministry.Kemensos, Sha("stale"), actor: Kemensos), Now()).State; // a refusal in the history
-        Assert.Equal(Stage.OnHold, s.Stage);
+        Assert.True(s.OnHold);
+        Assert.Equal(Stage.SignOffPending, s.Stage);
         return s;
     }
 
@@ -38,8 +39,9 @@ public class CaseJsonTests
         Assert.Equal(json, Fx.Json(back));
         Assert.Equal(s.CaseId, back.CaseId);
         Assert.Equal(s.Intake, back.Intake);
-        Assert.Equal(Stage.OnHold, back.Stage);
-        Assert.Equal(Stage.SignOffPending, back.StageBeforeHold);
+        Assert.Equal(Stage.SignOffPending, back.Stage);
+        Assert.True(back.OnHold);
+        Assert.Equal(Stage.OnHold, back.ShownStage);
         Assert.Equal(s.DossierDigest, back.DossierDigest);
         Assert.Equal(s.Assessment, back.Assessment);
         Assert.Equal(s.SignOffs, back.SignOffs);
@@ -59,8 +61,9 @@ public class CaseJsonTests
     {
         var node = JsonNode.Parse(Fx.Json(RichState()))!;
 
-        Assert.Equal("onHold", node["stage"]!.GetValue<string>());
-        Assert.Equal("signOffPending", node["stageBeforeHold"]!.GetValue<string>());
+        Assert.Equal("signOffPending", node["stage"]!.GetValue<string>());
+        Assert.True(node["onHold"]!.GetValue<bool>()); // the set of open holds, for readers of the view
+        Assert.Null(node["stageBeforeHold"]); // holds are beside the stage; nothing to come back to
         Assert.Equal("passport", node["documents"]![0]!["kind"]!.GetValue<string>());
         Assert.Equal("verified", node["documents"]![0]!["status"]!.GetValue<string>());
         Assert.Equal("kemenP2MI", node["signOffs"]![0]!["ministry"]!.GetValue<string>());
@@ -83,6 +86,63 @@ public class CaseJsonTests
         // and the case can still be released
         var released = Apply(back, Sign(Ministry.Kemensos, back.DossierDigest!), Lift("h2"));
         Assert.Equal(Stage.Released, released.Stage);
+    }
+
+    /// <summary>
+    /// State as written while a hold was a stage (stage <c>onHold</c>, <c>stageBeforeHold</c>, no <c>onHold</c> flag): in case views,
+    /// orchestration inputs after continue-as-new and the commit activity's inputs of running cases.
+    /// </summary>
+    static string OldShape(CaseState s, string stageBeforeHold)
+    {
+        var node = JsonNode.Parse(Fx.Json(s))!.AsObject();
+        node.Remove("onHold");
+        node["stage"] = "onHold";
+        node["stageBeforeHold"] = stageBeforeHold;
+        return node.ToJsonString();
+    }
+
+    [Fact]
+    public void State_written_while_a_hold_was_a_stage_reads_as_its_working_stage_with_the_holds_beside_it()
+    {
+        var s = RichState();
+        var old = OldShape(s, "signOffPending");
+
+        var back = JsonSerializer.Deserialize<CaseState>(old, PulangJson.Options)!;
+
+        Assert.Equal(Stage.SignOffPending, back.Stage);
+        Assert.True(back.OnHold);
+        Assert.Equal(Stage.OnHold, back.ShownStage);
+        Assert.Equal(["h2"], back.OpenHolds.Select(h => h.HoldId));
+        Assert.Equal(Fx.Json(s), Fx.Json(back)); // written again in today's shape
+        Assert.Contains(Roles.Investigator, Inbox.AwaitingRoles(back));
+        Assert.Equal(Inbox.AwaitingRoles(s), Inbox.AwaitingRoles(back));
+
+        // it decides as before: Kemensos signs during the hold, lifting the last hold releases
+        var released = Apply(back, Sign(Ministry.Kemensos, back.DossierDigest!), Lift("h2"));
+        Assert.Equal(Stage.Released, released.Stage);
+        Assert.False(released.OnHold);
+
+        // the custom status of the old orchestration and the input of an old generation read too
+        var status = JsonSerializer.Deserialize<CaseStatus>("{\"stage\":\"onHold\",\"version\":3,\"recent\":[]}", PulangJson.Options)!;
+        Assert.Equal(Stage.OnHold, status.Stage);
+        var input = JsonSerializer.Deserialize<Pulang.Workflows.Orchestrations.CaseOrchestrationInput>(
+            $"{{\"caseId\":\"{CaseId}\",\"intake\":{Fx.Json(s.Intake)},\"reminders\":{{}},\"state\":{old},\"audited\":true,\"checkpointed\":true}}", PulangJson.Options)!;
+        Assert.Equal(Stage.SignOffPending, input.State!.Stage);
+        Assert.Equal(Stage.OnHold, input.State.ShownStage);
+    }
+
+    [Fact]
+    public void State_written_while_a_hold_was_a_stage_in_documents_returns_to_documents_work()
+    {
+        var s = Apply(Opened(), Scanned(DocumentKind.Passport), Hold("h1"));
+        var back = JsonSerializer.Deserialize<CaseState>(OldShape(s, "documentsPending"), PulangJson.Options)!;
+
+        Assert.Equal(Stage.DocumentsPending, back.Stage);
+        var lifted = Decider.Decide(back, Lift("h1"), Now());
+        Assert.True(lifted.Accepted);
+        Assert.Equal(Stage.DocumentsPending, lifted.State.Stage);
+        Assert.False(lifted.State.OnHold);
+        Assert.Contains(lifted.Effects, e => e is PublishCaseEvent { EventType: "case.hold-lifted" });
     }
 
     static CaseCommand Sample(string type) => type switch
@@ -175,8 +235,6 @@ public class CaseJsonTests
         Assert.Equal(["writeReleaseRecord", "publishCaseEvent"], JsonNode.Parse(json)!.AsArray().Select(e => e!["type"]!.GetValue<string>()));
         Assert.Equal([typeof(WriteReleaseRecord), typeof(PublishCaseEvent)], back.Select(e => e.GetType()));
 
-        // an indexCase effect of a decision committed by an older version still reads (in-flight CommitDecision inputs)
-        Assert.IsType<IndexCase>(JsonSerializer.Deserialize<Effect>("{\"type\":\"indexCase\",\"caseId\":\"c\",\"stage\":\"onHold\"}", PulangJson.Options));
         Assert.Equal(json, JsonSerializer.Serialize(back, PulangJson.Options));
     }
 }

@@ -1,5 +1,6 @@
 using Xunit;
 using Pulang.Workflows.Documents;
+using Pulang.Workflows.Ocr;
 
 namespace Pulang.Tests.Documents;
 

@@ -1,5 +1,6 @@
 using Pulang.Workflows.Documents;
 using Xunit;
+using Pulang.Workflows.Ocr;
 
 namespace Pulang.Tests.Documents;
 

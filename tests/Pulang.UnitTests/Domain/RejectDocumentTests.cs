@@ -64,6 +64,7 @@ public class RejectDocumentTests
     {
         var s = WithApproved();
         var d = Ok(s, Reject("doc-passport"));
+        Assert.Equal([new DocumentRejected("doc-passport", RejectionReason.WrongPerson), new StageEntered(Stage.SignOffPending, Stage.DocumentsPending), new DossierChanged(null)], d.Events);
         Assert.Equal(Stage.DocumentsPending, d.State.Stage);
         Assert.Null(d.State.DossierDigest);
         Assert.Equal(["passport-or-splp"], d.State.Checklist.Missing);
@@ -71,6 +72,7 @@ public class RejectDocumentTests
 
         // the same bytes uploaded again are a new document, not a duplicate of the rejected one
         var again = Ok(d.State, Scanned(DocumentKind.Passport, "doc-passport-2", sha: Sha("doc-passport")));
+        Assert.Equal([new DocumentAdded("doc-passport-2", DocumentKind.Passport, DocumentStatus.Accepted), new StageEntered(Stage.DocumentsPending, Stage.SignOffPending), new DossierChanged(again.State.DossierDigest)], again.Events);
         Assert.Equal(Stage.SignOffPending, again.State.Stage);
         Assert.NotNull(again.State.DossierDigest);
         Assert.NotEqual(s.DossierDigest, again.State.DossierDigest);
@@ -116,6 +118,7 @@ public class RejectDocumentTests
         Assert.Equal((RejectionReason.WrongKind, newId, DocumentKind.Kk, Verifier.Id), (doc.Rejection!.Reason, doc.Rejection.ReclassifiedAs, doc.Rejection.ReclassifiedKind, doc.Rejection.RejectedBy));
         Assert.Matches("^DOC-[0-9A-Z]{12}$", newId);
         Assert.Equal(newId, ClassifyDocument.NewDocumentId(CaseId, "doc-x", DocumentKind.Kk));
+        Assert.Equal([new DocumentReclassified("doc-x", newId, DocumentKind.Kk)], d.Events);
 
         // the scan read again arrives as an ordinary scanned document of the new kind
         var read = Ok(d.State, Scanned(DocumentKind.Kk, newId, sha: Sha("doc-x")));

@@ -4,6 +4,7 @@ using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Http;
 using Xunit;
+using Pulang.Workflows.Ocr;
 using static Pulang.Tests.Domain.Fx;
 
 namespace Pulang.Tests.Domain;

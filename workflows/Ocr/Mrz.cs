@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Pulang.Workflows.Documents;
+namespace Pulang.Workflows.Ocr;
 
 /// <summary>
 /// The fields every ICAO 9303 machine readable zone carries, whatever its size: <see cref="MrzTd3"/> (passport) or
