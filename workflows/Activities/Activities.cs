@@ -36,7 +36,8 @@ public static class ActivityNames
 /// <param name="CaseId">The case.</param>
 /// <param name="Effects">The decision's effects, in the order they must happen (audit entries first).</param>
 /// <param name="View">The new state to save as the case view, or null when the decision changed nothing.</param>
-public sealed record CommitDecision(string CaseId, IReadOnlyList<Effect> Effects, CaseState? View);
+/// <param name="Trace">The decided command's name and trace context, for the commit's span (null for the case's opening).</param>
+public sealed record CommitDecision(string CaseId, IReadOnlyList<Effect> Effects, CaseState? View, Telemetry.TracedCommand? Trace = null);
 
 /// <summary>
 /// Carries out one decision of the case orchestration: each effect in order (<see cref="AppendAuditActivity"/>,
@@ -53,6 +54,7 @@ public sealed class CommitDecisionActivity(PulangStorage storage, CaseIndex inde
     /// <inheritdoc/>
     public override async Task<int> RunAsync(TaskActivityContext context, CommitDecision input)
     {
+        using var span = Telemetry.CommandTrace.StartCommit(input.CaseId, input.Trace);
         AuditHead? head = null;
         foreach (var effect in input.Effects)
         {
@@ -218,6 +220,7 @@ public sealed class AnalyzeDocumentActivity(PulangStorage storage, IOcrEngine oc
     /// <inheritdoc/>
     public override async Task<ScanResult> RunAsync(TaskActivityContext context, ScanRequest input)
     {
+        using var span = Telemetry.CommandTrace.StartScan(input);
         var started = DateTimeOffset.UtcNow;
         AnalyzeResult analysis;
         try
