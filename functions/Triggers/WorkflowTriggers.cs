@@ -89,7 +89,7 @@ public static class WorkflowTriggers
     {
         var activity = ActivatorUtilities.CreateInstance<TActivity>(context.InstanceServices);
         var instanceId = context.BindingContext.BindingData.TryGetValue("instanceId", out var id) ? id?.ToString() ?? "" : "";
-        return activity.RunAsync(new FunctionsActivityContext(name, instanceId), input);
+        return Pulang.Workflows.Telemetry.CountedActivity.RunAsync(name, activity.RunAsync(new FunctionsActivityContext(name, instanceId), input));
     }
 
     /// <summary>The <see cref="TaskActivityContext"/> an activity class sees when Durable Functions runs it.</summary>
