@@ -4,8 +4,8 @@ using Pulang.SelfHost.Hosting;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Http;
 
-// pulang [serve] | demo | token | users | manifest-sample | audit-verify — see docs/configuration.md. The developer tools (accuracy,
-// synth-passports, synth-papers) are tools/Pulang.DevTools.
+// pulang [serve] | demo | token | users | manifest-sample | audit-verify | purge --dry-run — see docs/configuration.md. The developer
+// tools (accuracy, synth-passports, synth-papers) are tools/Pulang.DevTools.
 var root = new RootCommand("Pulang self-host: the case workflow service on Durable Task + Azure Storage (Azurite by default).");
 
 var serve = new Command("serve", "Run the service (default). Listens on " + PulangHost.DefaultUrl + " unless --urls is given.");
@@ -139,8 +139,28 @@ auditVerify.SetAction(async (parse, ct) =>
     return await AuditVerifyCommand.RunAsync(storage, Console.Out, ct);
 });
 
+var purgeConnection = new Option<string?>("--connection") { Description = "Storage connection string (default: Pulang__StorageConnectionString, else the local Azurite)." };
+var dryRun = new Option<bool>("--dry-run") { Description = "List what would be purged now and purge nothing (the purge itself is the service's durable schedule)." };
+var purge = new Command("purge", "Retention: list the finished cases whose data is due for purge under Pulang:Retention (see docs/retention.md).") { purgeConnection, dryRun };
+purge.TreatUnmatchedTokensAsErrors = false;
+purge.SetAction(async (parse, ct) =>
+{
+    if (!parse.GetValue(dryRun))
+    {
+        Console.Error.WriteLine("purge: only --dry-run is an operator command; the service's retention schedule purges (Pulang:Retention, docs/retention.md).");
+        return 2;
+    }
+
+    var config = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine([.. parse.UnmatchedTokens]).Build();
+    var storage = parse.GetValue(purgeConnection) is { Length: > 0 } c ? c
+        : config["Pulang:StorageConnectionString"] is { Length: > 0 } configured ? configured
+        : Azurite.ConnectionStringFor(config.GetValue("Pulang:AzuritePort", PulangHost.DefaultAzuritePort));
+    var retention = config.GetSection(Pulang.Workflows.Retention.RetentionOptions.Section).Get<Pulang.Workflows.Retention.RetentionOptions>() ?? new();
+    return await PurgeCommand.DryRunAsync(new Pulang.Workflows.Storage.PulangStorage(storage), retention, DateTimeOffset.UtcNow, Console.Out, ct);
+});
 
 root.Subcommands.Add(serve);
+root.Subcommands.Add(purge);
 root.Subcommands.Add(manifestSample);
 root.Subcommands.Add(auditVerify);
 root.Subcommands.Add(demo);

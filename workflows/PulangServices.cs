@@ -36,6 +36,8 @@ public static class PulangServices
         services.TryAddSingleton<Manifests.ManifestStore>();
         services.TryAddScoped<Manifests.ManifestService>();
         services.TryAddScoped<Manifests.ManifestBlobs>();
+        services.Configure<Retention.RetentionOptions>(configuration.GetSection(Retention.RetentionOptions.Section));
+        services.TryAddTransient<Retention.CasePurge>();
         // The self-host registers its own (with its data directory); Functions reads the setting (a Key Vault reference).
         services.TryAddSingleton(_ => Letters.ReleaseKey.Load(configuration, null));
         services.TryAddSingleton<Events.WebhookStore>();

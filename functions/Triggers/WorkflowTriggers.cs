@@ -7,6 +7,7 @@ using Pulang.Workflows.Activities;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Events;
 using Pulang.Workflows.Orchestrations;
+using Pulang.Workflows.Retention;
 
 namespace Pulang.Functions.Triggers;
 
@@ -31,6 +32,27 @@ public static class WorkflowTriggers
     [Function(nameof(WebhookDeliveryOrchestration))]
     public static Task<string> RunWebhookDeliveryOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new WebhookDeliveryOrchestration().RunAsync(context, context.GetInput<WebhookDeliveryInput>()!);
+
+    /// <summary>The retention schedule (instance ID <c>pulang-retention</c>).</summary>
+    [Function(nameof(RetentionOrchestration))]
+    public static Task<int> RunRetentionOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new RetentionOrchestration().RunAsync(context, null);
+
+    /// <summary><see cref="FindDueCasesActivity"/>: the cases due for purge.</summary>
+    [Function(FindDueCasesActivity.Name)]
+    public static Task<RetentionRound> RunFindDueCases([ActivityTrigger] object? input, [DurableClient] DurableTaskClient client, FunctionContext context)
+    {
+        DurableClientScope.Use(context.InstanceServices, client);
+        return RunActivityAsync<FindDueCasesActivity, object?, RetentionRound>(FindDueCasesActivity.Name, input, context);
+    }
+
+    /// <summary><see cref="PurgeCaseActivity"/>: purges what of one case is due (the Durable client purges its history).</summary>
+    [Function(PurgeCaseActivity.Name)]
+    public static Task<int> RunPurgeCase([ActivityTrigger] string caseId, [DurableClient] DurableTaskClient client, FunctionContext context)
+    {
+        DurableClientScope.Use(context.InstanceServices, client);
+        return RunActivityAsync<PurgeCaseActivity, string, int>(PurgeCaseActivity.Name, caseId, context);
+    }
 
     /// <summary><see cref="DeliverWebhookActivity"/>: one try of a webhook delivery.</summary>
     [Function(WebhookDeliveryOrchestration.DeliverActivity)]
@@ -60,7 +82,7 @@ public static class WorkflowTriggers
     {
         var activity = ActivatorUtilities.CreateInstance<TActivity>(context.InstanceServices);
         var instanceId = context.BindingContext.BindingData.TryGetValue("instanceId", out var id) ? id?.ToString() ?? "" : "";
-        return activity.RunAsync(new FunctionsActivityContext(name, instanceId), input);
+        return Pulang.Workflows.Telemetry.CountedActivity.RunAsync(name, activity.RunAsync(new FunctionsActivityContext(name, instanceId), input));
     }
 
     /// <summary>The <see cref="TaskActivityContext"/> an activity class sees when Durable Functions runs it.</summary>

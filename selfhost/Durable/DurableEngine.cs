@@ -92,7 +92,7 @@ public sealed class DurableEngine : IHostedService, IAsyncDisposable
 
         foreach (var (name, type) in WorkflowRegistry.Activities)
         {
-            worker.AddTaskActivities(new Creator<TaskActivity>(name, () => shims.CreateActivity(name, (ITaskActivity)ActivatorUtilities.CreateInstance(this.services, type))));
+            worker.AddTaskActivities(new Creator<TaskActivity>(name, () => shims.CreateActivity(name, new Pulang.Workflows.Telemetry.CountedActivity(name, (ITaskActivity)ActivatorUtilities.CreateInstance(this.services, type)))));
         }
     }
 

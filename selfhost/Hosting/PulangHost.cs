@@ -90,6 +90,7 @@ public static class PulangHost
         services.AddHostedService(sp => sp.GetRequiredService<DurableEngine>());
         services.AddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<DurableEngine>().Client);
         services.AddHostedService<IntakeQueueListener>();
+        services.AddHostedService<Pulang.Workflows.Retention.RetentionSchedule>();
         if (config.GetValue("Pulang:WatchBlobs", true))
         {
             // Two instances of one type: AddHostedService would keep only the first.

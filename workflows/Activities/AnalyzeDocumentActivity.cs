@@ -20,6 +20,7 @@ public sealed class AnalyzeDocumentActivity(PulangStorage storage, IOcrEngine oc
     /// <inheritdoc/>
     public override async Task<ScanResult> RunAsync(TaskActivityContext context, ScanRequest input)
     {
+        using var span = Telemetry.CommandTrace.StartScan(input);
         var started = DateTimeOffset.UtcNow;
         AnalyzeResult analysis;
         try

@@ -12,7 +12,8 @@ namespace Pulang.Workflows.Activities;
 /// <param name="CaseId">The case.</param>
 /// <param name="Effects">The decision's effects, in the order they must happen (audit entries first).</param>
 /// <param name="View">The new state to save as the case view, or null when the decision changed nothing.</param>
-public sealed record CommitDecision(string CaseId, IReadOnlyList<Effect> Effects, CaseState? View);
+/// <param name="Trace">The decided command's name and trace context, for the commit's span (null for the case's opening).</param>
+public sealed record CommitDecision(string CaseId, IReadOnlyList<Effect> Effects, CaseState? View, Telemetry.TracedCommand? Trace = null);
 
 /// <summary>
 /// Carries out one decision of the case orchestration (<see cref="CaseEffects"/>): each effect in order (an audit entry, the
@@ -28,6 +29,7 @@ public sealed class CommitDecisionActivity(PulangStorage storage, CaseIndex inde
     /// <inheritdoc/>
     public override async Task<int> RunAsync(TaskActivityContext context, CommitDecision input)
     {
+        using var span = Telemetry.CommandTrace.StartCommit(input.CaseId, input.Trace);
         AuditHead? head = null;
         foreach (var effect in input.Effects)
         {

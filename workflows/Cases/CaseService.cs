@@ -231,7 +231,8 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
         }
 
         // Not given up when the caller goes away: a copy of this command may be waiting on this raise.
-        Task Raise() => client.RaiseEventAsync(caseId, CaseEvents.Command, command.ToEventPayload(), CancellationToken.None);
+        var traced = Telemetry.CommandTrace.Stamp(command);
+        Task Raise() => client.RaiseEventAsync(caseId, CaseEvents.Command, traced.ToEventPayload(), CancellationToken.None);
         if (state.Stage == Stage.Registered)
         {
             // Not started yet as far as this reader can tell (its intake may have been interrupted): raise every copy.

@@ -33,6 +33,8 @@ public sealed class IncomingScans(CaseService cases, DocumentUploads uploads)
     /// <summary>Takes one incoming blob. Storage failures throw (the trigger retries); bad input comes back as a rejection.</summary>
     public async Task<IncomingScanOutcome> HandleAsync(BlobClient blob, string caseId, string kind, CancellationToken ct)
     {
+        // One trace per blob (under the trigger's span in Azure): the reading and the case's decision join it.
+        using var span = Telemetry.PulangTelemetry.Source.StartActivity("incoming scan", System.Diagnostics.ActivityKind.Consumer);
         if (!DocumentKinds.TryParse(kind, out var documentKind))
         {
             return new(null, $"'{InputText.Shorten(kind)}' is not a document kind; use one of {string.Join(", ", DocumentKinds.RouteNames)}.");
@@ -46,6 +48,7 @@ public sealed class IncomingScans(CaseService cases, DocumentUploads uploads)
 
         var state = await cases.GetAsync(caseId, ct);
         if (state is null) return new(null, $"There is no case '{InputText.Shorten(caseId)}'.");
+        span?.SetTag(Telemetry.PulangTelemetry.CaseId, caseId);
         if (state.IsFinished) return new(null, $"The case is {state.Stage}; it takes no more documents.");
 
         BlobProperties properties;

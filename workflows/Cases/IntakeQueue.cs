@@ -31,6 +31,8 @@ public sealed class IntakeQueue(CaseService cases, PulangStorage storage)
     /// </summary>
     public async Task<IntakeMessageOutcome> HandleOrPoisonAsync(string message, long dequeueCount, CancellationToken ct)
     {
+        // One trace per message (under the trigger's span in Azure): the new case's opening joins it.
+        using var span = Telemetry.PulangTelemetry.Source.StartActivity("intake message", System.Diagnostics.ActivityKind.Consumer);
         IntakeMessageOutcome outcome;
         try
         {

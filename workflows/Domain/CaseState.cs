@@ -229,6 +229,8 @@ public sealed record CaseState
     }
     /// <summary>When intake was accepted.</summary>
     public required DateTimeOffset OpenedAt { get; init; }
+    /// <summary>When the case entered its current <see cref="Stage"/> (null before this was recorded: read as <see cref="OpenedAt"/>).</summary>
+    public DateTimeOffset? StageSince { get; init; }
     /// <summary>When the last command changed anything.</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
     /// <summary>Scanned documents in scan order.</summary>

@@ -29,6 +29,12 @@ public abstract record CaseCommand
     public Actor Actor { get; init; } = Actor.Anonymous;
 
     /// <summary>
+    /// The W3C <c>traceparent</c> of the request, queue message or blob that sent it (set by <see cref="Telemetry.CommandTrace.Stamp"/>),
+    /// so the case's decision and the activities that carry it out join the sender's trace; null when nothing traced it.
+    /// </summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>
     /// The external-event payload: the command as JSON of its base type, so the <c>type</c> discriminator is
     /// always written (serializing the runtime type would leave it out and the case could not read it).
     /// </summary>

@@ -202,6 +202,7 @@ public static class Decider
         {
             Version = state.Version + 1,
             UpdatedAt = next == state ? state.UpdatedAt : now,
+            StageSince = next.Stage != state.Stage ? now : state.StageSince,
             History = Append(next.History, new(now, command.CommandId, command.Name, command.Actor.Id, result.Detail)),
             ProcessedCommands = Remember(next.ProcessedCommands, key),
         };

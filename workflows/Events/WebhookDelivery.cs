@@ -129,6 +129,7 @@ public sealed class DeliverWebhookActivity(WebhookStore store, IHttpClientFactor
 
         var delivered = error is null;
         var outcome = delivered ? "delivered" : input.Last ? "dead-lettered" : "failed";
+        if (!delivered) Telemetry.PulangTelemetry.RecordWebhookFailure(outcome, status);
         await store.RecordAttemptAsync(input.SubscriptionId, input.EventId, input.Attempt, new DeliveryAttempt(started, status, error, watch.ElapsedMilliseconds),
             outcome == "failed" ? "retrying" : outcome, CancellationToken.None);
         if (outcome == "dead-lettered")

@@ -63,6 +63,12 @@ public static partial class CaseEndpoints
             return Problems.Of(404, "release.not-found", "Belum dilepas", $"Kasus {caseId} belum dilepas (belum ada catatan rilis), jadi belum ada surat keterangan pemulangan.");
         }
 
+        if (record.Subject is null)
+        {
+            // Retention replaced the record by its minimal form (docs/retention.md): the letter prints the person, who is no longer there.
+            return Problems.Of(410, "release.purged", "Data sudah dihapus", $"Data pribadi kasus {caseId} sudah dihapus sesuai masa retensi, jadi surat keterangan pemulangan tidak dapat dibuat lagi; catatan rilis minimal ada di /api/cases/{caseId}/release.");
+        }
+
         if (record.AuditHead is not { } head)
         {
             return Problems.Of(409, "release.no-audit-head", "Tanpa kepala jejak audit", $"Catatan rilis kasus {caseId} tidak memuat kepala jejak audit, jadi suratnya tidak dapat dibuktikan.");

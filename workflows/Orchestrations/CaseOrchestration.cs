@@ -91,6 +91,7 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
             }
 
             var decision = Decider.Decide(state, command, context.CurrentUtcDateTime);
+            Telemetry.CommandTrace.Decided(context, state, command, decision);
 
             // Every decided command (accepted or refused) gets its audit entry, written before the other effects.
             var effects = CaseEffects.For(state, command, decision, context.CurrentUtcDateTime, input.Audited);
@@ -98,7 +99,7 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
             state = decision.State;
 
             // Effects first, then the new state: whoever reads "Released" finds the release record.
-            await CommitAsync(context, state, effects, changed, input.Checkpointed);
+            await CommitAsync(context, state, effects, changed, input.Checkpointed, Telemetry.CommandTrace.Of(input.CaseId, command));
 
             if (++handled >= CommandsPerGeneration && waiting is null && !state.IsFinished)
             {
@@ -117,8 +118,9 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
     /// each activity costs a round trip through the work-item and control queues (up to a polling interval each), which
     /// is most of a command's latency. With <paramref name="checkpoint"/>, a durable timer that is already due comes first,
     /// so the activity is scheduled only after the decision is in the committed history (see the class remarks).
+    /// <paramref name="trace"/> puts the commit's span in the command's trace.
     /// </summary>
-    static async Task CommitAsync(TaskOrchestrationContext context, CaseState state, IReadOnlyList<Effect> effects, bool changed, bool checkpoint)
+    static async Task CommitAsync(TaskOrchestrationContext context, CaseState state, IReadOnlyList<Effect> effects, bool changed, bool checkpoint, Telemetry.TracedCommand? trace = null)
     {
         if (effects.Count == 0 && !changed)
         {
@@ -130,7 +132,7 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
             await context.CreateTimer(context.CurrentUtcDateTime, CancellationToken.None);
         }
 
-        await CallUntilDoneAsync(context, ActivityNames.CommitDecision, new CommitDecision(state.CaseId, effects, changed ? state : null));
+        await CallUntilDoneAsync(context, ActivityNames.CommitDecision, new CommitDecision(state.CaseId, effects, changed ? state : null, trace));
         if (changed)
         {
             context.SetCustomStatus(CaseStatus.Of(state));

@@ -15,7 +15,8 @@ namespace Pulang.Workflows.Orchestrations;
 /// <param name="Length">Bytes.</param>
 /// <param name="UploadedBy">Actor ID of the uploader.</param>
 /// <param name="Subject">The person the case is about, for the checks.</param>
-public sealed record ScanRequest(string CaseId, string DocumentId, DocumentKind Kind, string BlobName, string ContentType, string Sha256, long Length, string UploadedBy, Subject Subject);
+/// <param name="TraceParent">W3C <c>traceparent</c> of the upload (or blob) that asked for the reading: the reading and the <see cref="DocumentScanned"/> command join its trace.</param>
+public sealed record ScanRequest(string CaseId, string DocumentId, DocumentKind Kind, string BlobName, string ContentType, string Sha256, long Length, string UploadedBy, Subject Subject, string? TraceParent = null);
 
 /// <summary>What reading a scan produced (small).</summary>
 /// <param name="Pages">Pages read.</param>
@@ -55,6 +56,7 @@ public sealed class ScanOrchestration : TaskOrchestrator<ScanRequest, ScanResult
         {
             CommandId = $"scanned:{input.DocumentId}",
             Actor = Actor.System,
+            TraceParent = input.TraceParent,
         }.ToEventPayload());
         return result;
     }

@@ -17,6 +17,7 @@ public static class WorkflowRegistry
         [nameof(ScanOrchestration)] = typeof(ScanOrchestration),
         [nameof(ManifestOrchestration)] = typeof(ManifestOrchestration),
         [nameof(WebhookDeliveryOrchestration)] = typeof(WebhookDeliveryOrchestration),
+        [nameof(Retention.RetentionOrchestration)] = typeof(Retention.RetentionOrchestration),
     };
 
     /// <summary>Activity name → type (each a <see cref="ITaskActivity"/> built from DI).</summary>
@@ -26,5 +27,7 @@ public static class WorkflowRegistry
         [ActivityNames.CommitDecision] = typeof(CommitDecisionActivity),
         [StartManifestLinesActivity.Name] = typeof(StartManifestLinesActivity),
         [WebhookDeliveryOrchestration.DeliverActivity] = typeof(DeliverWebhookActivity),
+        [Retention.FindDueCasesActivity.Name] = typeof(Retention.FindDueCasesActivity),
+        [Retention.PurgeCaseActivity.Name] = typeof(Retention.PurgeCaseActivity),
     };
 }

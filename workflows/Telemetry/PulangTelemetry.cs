@@ -31,6 +31,12 @@ public static class PulangTelemetry
     /// <summary>Tag: a case stage (<c>SignOffPending</c>, …).</summary>
     public const string Stage = "pulang.stage";
 
+    /// <summary>Tag: the stage a decision moved the case to (<c>Released</c>, …).</summary>
+    public const string StageAfter = "pulang.stage_after";
+
+    /// <summary>Tag: a Durable Task activity's name (<c>CommitDecision</c>, …).</summary>
+    public const string Activity = "pulang.activity";
+
     /// <summary>The activity source for Pulang's spans.</summary>
     public static readonly ActivitySource Source = new(Name);
 
@@ -48,6 +54,35 @@ public static class PulangTelemetry
     /// <summary>Scans read, by outcome (tags: document kind, outcome: accepted, to-review, unreadable).</summary>
     public static readonly Counter<long> ScansRead =
         Meter.CreateCounter<long>("pulang.scans.read", "{scan}", "Scans read, by document kind and outcome.");
+
+    /// <summary>Seconds a case spent in a stage, recorded when it leaves the stage (tags: stage left, stage entered).</summary>
+    public static readonly Histogram<double> TimeInStage =
+        Meter.CreateHistogram<double>("pulang.case.stage.duration", "s", "Time a case spent in a stage, recorded when it left the stage.");
+
+    /// <summary>Records that a case left <paramref name="left"/> for <paramref name="entered"/> after <paramref name="spent"/> (<see cref="TimeInStage"/>).</summary>
+    public static void RecordStageLeft(Domain.Stage left, Domain.Stage entered, TimeSpan spent) =>
+        TimeInStage.Record(Math.Max(0, spent.TotalSeconds), new(Stage, left.ToString()), new(StageAfter, entered.ToString()));
+
+    /// <summary>Failed tries of Durable Task activities, retried ones included (tags: activity name, <c>error.type</c>).</summary>
+    public static readonly Counter<long> ActivityFailures =
+        Meter.CreateCounter<long>("pulang.activity.failures", "{try}", "Activity tries that threw (each retry counts).");
+
+    /// <summary>Failed webhook delivery tries (tags: outcome <c>failed</c> or <c>dead-lettered</c>, <c>http.response.status_code</c> when one came).</summary>
+    public static readonly Counter<long> WebhookFailures =
+        Meter.CreateCounter<long>("pulang.webhook.delivery.failures", "{try}", "Webhook delivery tries that got no 2xx answer.");
+
+    /// <summary>Records one webhook try that failed (<paramref name="outcome"/>: <c>failed</c> or <c>dead-lettered</c>), with the receiver's status code if it answered.</summary>
+    public static void RecordWebhookFailure(string outcome, int? status)
+    {
+        if (status is { } code)
+        {
+            WebhookFailures.Add(1, new(Outcome, outcome), new("http.response.status_code", code));
+        }
+        else
+        {
+            WebhookFailures.Add(1, new KeyValuePair<string, object?>(Outcome, outcome));
+        }
+    }
 
     /// <summary>Records one scan read: <see cref="ScansRead"/> (accepted or to-review) and <see cref="OcrSecondsPerPage"/>.</summary>
     /// <param name="kind">The document kind.</param>

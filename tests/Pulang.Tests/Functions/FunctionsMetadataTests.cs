@@ -91,7 +91,7 @@ public sealed class FunctionsMetadataTests
             .Concat(WorkflowRegistry.Activities.Keys)
             .Concat(ApiRoutes().Select(r => r.Handler))
             .Concat(WebRoutesOfSelfHost().Select(r => r.Function))
-            .Append("IncomingScan").Append("CaseIntake").Append("IncomingManifest")
+            .Append("IncomingScan").Append("CaseIntake").Append("IncomingManifest").Append("StartRetentionSchedule")
             .Concat(["GetReleaseKey", "CheckLetter", "GetLetterPage"])
             .Order(StringComparer.Ordinal).ToArray();
         var actual = Functions.Value.Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.Ordinal).ToArray();
