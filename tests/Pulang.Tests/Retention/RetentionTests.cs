@@ -13,7 +13,7 @@ namespace Pulang.Tests.Retention;
 /// Retention over the real self-host process: two released cases past their (short) retention lose their scans, analyses, task-hub
 /// history, case view and index row, keep their audit trail (with one <c>purge</c> entry per kind, chain intact) and a minimal release
 /// record without the person; a withdrawn case with an open hold and a released case with a legal-hold mark keep everything; the
-/// schedule's round is killed (SIGKILL) after the first case and finishes the second after a restart. <c>pulang purge --dry-run</c>'s
+/// schedule's round is killed (SIGKILL) after the first case and finishes the second after a restart; a purged case's release letter answers 410. <c>pulang purge --dry-run</c>'s
 /// listing names the released cases and not the held ones.
 /// </summary>
 public sealed class RetentionTests(TestStorage storage)
@@ -117,6 +117,11 @@ public sealed class RetentionTests(TestStorage storage)
                 {
                     Assert.DoesNotContain(id, record.GetRawText(), StringComparison.OrdinalIgnoreCase);
                 }
+
+                // The letter prints the person: gone with the data, said plainly.
+                var letter = await restarted.Client.GetAsync($"/api/cases/{caseId}/release/letter", restarted.Tokens.MintDemo("bp3mi-reader"), Ct);
+                Assert.Equal(System.Net.HttpStatusCode.Gone, letter.Status);
+                Assert.Equal("release.purged", letter.Json.GetProperty("code").GetString());
             }
 
             // The held and the marked case keep everything, a round later too.
