@@ -1,7 +1,7 @@
 // Pulang on Azure: a Flex Consumption Function App (Durable Functions, .NET 10 isolated) with a system-assigned
 // managed identity, its storage account (no shared keys), Azure AI Document Intelligence, Key Vault and Application
-// Insights on Log Analytics. Entra ID bearer tokens are validated by the worker itself (App Service Authentication is
-// off, so every refusal is Pulang's 401 problem details). See docs/deploy.md.
+// Insights on Log Analytics. Entra ID bearer tokens on /api are validated by the worker itself (so every refusal is Pulang's
+// 401 problem details); people sign in to the web pages through App Service Authentication with Entra ID. See docs/deploy.md.
 targetScope = 'resourceGroup'
 
 @description('Environment name; part of every resource name.')
@@ -36,6 +36,9 @@ param softDeleteDays int = 30
 
 @description('Put a time-based retention (WORM) policy on the releases and audit containers, so no audit entry or release record can be removed or changed (on by default in prod). Starts unlocked: lock it by hand once reviewed (a locked policy cannot be shortened or removed).')
 param enableImmutability bool = environmentName == 'prod'
+
+@description('Name of the Key Vault secret holding the Entra app\'s client secret, for browser sign-in (App Service Authentication).')
+param authClientSecretName string = 'entra-client-secret'
 
 @description('Retention of the immutability policy, in days since each blob was written.')
 @minValue(1)
@@ -278,6 +281,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Pulang__Auth__Authority', value: '${environment().authentication.loginEndpoint}${authTenantId}/v2.0' }
         { name: 'Pulang__Auth__Audience', value: 'api://${authClientId}' }
         { name: 'Pulang__Auth__ExtraAudiences__0', value: authClientId }
+        // Browser sign-in (App Service Authentication, below): the Entra app's client secret, from the vault.
+        { name: 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${authClientSecretName})' }
         // The web app's inbox answers the site root (WebTriggers.Inbox); without this the host shows its own home page there.
         { name: 'AzureWebJobsDisableHomepage', value: 'true' }
         // Every case event also goes to the deployment's Event Grid topic (CloudEvents 1.0), with the app's identity.
@@ -302,22 +307,45 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
-// App Service Authentication ("Easy Auth") is explicitly OFF. With it on, the platform answered a missing, expired or
-// wrong-audience token with its own bare 401 before the worker ran, and it would also answer the Event Grid webhook
-// (/runtime/webhooks/blobs, which carries the blobs_extension system key, not a token). The worker validates every
-// bearer token itself (Pulang__Auth__* above; CallerAuthenticationMiddleware, PulangAuthentication) and answers 401
-// with problem details; Durable's management webhooks stay behind the host's system key. Kept as a resource (rather
-// than removed) so a redeployment also turns off an Easy Auth someone enabled by hand.
+// App Service Authentication ("Easy Auth") signs people in to the web pages with Entra ID (OpenID Connect, the app roles
+// of infra/entra-app.json in the ID token), keeps their session (AppServiceAuthSession cookie, shared by every instance)
+// and hands the worker the person in X-MS-CLIENT-PRINCIPAL, a header requests from outside cannot set. The worker takes that
+// header as the caller for pages only (outside /api; CallerAuthenticationMiddleware, when the platform sets
+// WEBSITE_AUTH_ENABLED). Nobody is sent to a login page by the platform (AllowAnonymous): the pages send people to
+// /signin, whose button goes to /.auth/login/aad. /api and the host's webhooks are excluded: the worker validates bearer
+// tokens itself and answers 401 with problem details, and the Event Grid webhook (/runtime/webhooks/blobs) carries the
+// blobs_extension system key, not a token. Register https://{host}/.auth/login/aad/callback as a Web redirect URI of the
+// Entra app and put its client secret in the vault (docs/deploy.md).
 resource auth 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
   name: 'authsettingsV2'
   properties: {
-    platform: { enabled: false }
+    platform: { enabled: true }
     globalValidation: {
       requireAuthentication: false
       unauthenticatedClientAction: 'AllowAnonymous'
+      excludedPaths: ['/api/*', '/runtime/*']
     }
     httpSettings: { requireHttps: true }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: authClientId
+          clientSecretSettingName: 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET'
+          openIdIssuer: '${environment().authentication.loginEndpoint}${authTenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: concat(['api://${authClientId}', authClientId], authAllowedAudiences)
+        }
+        login: { disableWWWAuthenticate: true }
+      }
+    }
+    login: {
+      tokenStore: { enabled: true }
+      allowedExternalRedirectUrls: []
+      cookieExpiration: { convention: 'FixedTime', timeToExpiration: '08:00:00' }
+    }
   }
 }
 

@@ -35,17 +35,32 @@ public sealed record MrzAlteration(int Line, int Position, char Glyph, bool Over
 /// </summary>
 public static class SyntheticPassports
 {
-    static readonly string[] GivenNames =
+    // Names as Indonesians carry them: given names of the person's sex (never one twice), and a family or father's name that
+    // fits too: WULANDARI or NINGSIH only after a woman's names, SAPUTRA or HIDAYAT only after a man's; clan and neutral
+    // names (SIREGAR, WIJAYA...) after either. The draws from the random source are the same count as before, so a seed still
+    // gives the same sex, numbers and dates.
+    static readonly string[] FemaleGiven =
     [
         "SRI", "DEWI", "SITI", "NUR", "AYU", "RINA", "WATI", "PUTRI", "INDAH", "LESTARI", "FITRI", "YULI", "ENDANG", "RATNA", "WULAN",
-        "AGUS", "BUDI", "JOKO", "EKO", "ADI", "RUDI", "HENDRA", "YUDI", "BAMBANG", "DWI", "TRI", "RIZKY", "FAJAR", "IMAM", "ZAINAL",
         "MAYA", "KARTIKA", "NOVI", "QORI", "VINA", "XENA", "OKTA", "HAJAR", "JUWITA", "UMI",
     ];
-    static readonly string[] Surnames =
+    static readonly string[] MaleGiven =
     [
-        "WULANDARI", "RAHAYU", "SAPUTRA", "HIDAYAT", "KURNIAWAN", "SETIAWAN", "PRATAMA", "NINGSIH", "SUSANTI", "HANDAYANI", "PURNAMA",
-        "WIJAYA", "SANTOSO", "NUGROHO", "GUNAWAN", "HASANAH", "MAULANA", "FIRMANSYAH", "YULIANTI", "KUSUMA", "QOMARIAH", "ZULKARNAEN",
+        "AGUS", "BUDI", "JOKO", "EKO", "ADI", "RUDI", "HENDRA", "YUDI", "BAMBANG", "DWI", "TRI", "RIZKY", "FAJAR", "IMAM", "ZAINAL",
+        "ARIF", "GALIH", "ILHAM", "SLAMET", "TEGUH", "YOHANES", "PETRUS", "AHMAD", "ABDUL", "MUHAMMAD",
     ];
+    static readonly string[] FemaleSurnames = ["WULANDARI", "RAHAYU", "NINGSIH", "SUSANTI", "HANDAYANI", "HASANAH", "YULIANTI", "QOMARIAH", "PURNAMA", "WIJAYA", "KUSUMA"];
+    static readonly string[] MaleSurnames = ["SAPUTRA", "HIDAYAT", "KURNIAWAN", "SETIAWAN", "PRATAMA", "SANTOSO", "NUGROHO", "GUNAWAN", "MAULANA", "FIRMANSYAH", "ZULKARNAEN"];
+    const int NameDraw = 40; // the old pools' sizes, kept for the random draws
+    const int SurnameDraw = 22;
+
+    static string GivenName(bool female, int draw, string? after = null)
+    {
+        var pool = female ? FemaleGiven : MaleGiven;
+        var name = pool[draw % pool.Length];
+        return name == after ? pool[(draw + 1) % pool.Length] : name;
+    }
+
     static readonly string[] Places = ["MALANG", "CILACAP", "INDRAMAYU", "LOMBOK TIMUR", "CIREBON", "BLITAR", "KENDAL", "SUMBAWA", "KUPANG", "JEMBER"];
     static readonly string[] Months = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
     const string Alnum = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -69,8 +84,10 @@ public static class SyntheticPassports
         // Not HashCode.Combine: its seed is random per process, so the "same" set differed from run to run.
         var rng = new Random(unchecked((seed * 1_000_003) ^ (index * 7_919) ^ 0x5EED));
         var female = rng.Next(2) == 0;
-        var surname = Surnames[rng.Next(Surnames.Length)];
-        var given = rng.Next(5) == 0 ? "" : GivenNames[rng.Next(GivenNames.Length)] + (rng.Next(2) == 0 ? " " + GivenNames[rng.Next(GivenNames.Length)] : "");
+        var surnames = female ? FemaleSurnames : MaleSurnames;
+        var surname = surnames[rng.Next(SurnameDraw) % surnames.Length];
+        var first = rng.Next(5) == 0 ? null : GivenName(female, rng.Next(NameDraw));
+        var given = first is null ? "" : first + (rng.Next(2) == 0 ? " " + GivenName(female, rng.Next(NameDraw), first) : "");
         var number = (char)('A' + rng.Next(26)) + rng.Next(1000000, 9999999).ToString(CultureInfo.InvariantCulture);
         var birth = new DateOnly(1965, 1, 1).AddDays(rng.Next(0, 365 * 40));
         var issue = new DateOnly(2018, 1, 1).AddDays(rng.Next(0, 365 * 8));

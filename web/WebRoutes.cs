@@ -15,6 +15,10 @@ public static class WebRoutes
     public const string Home = "/";
     /// <summary>GET: the sign-in page; POST: sign in as a demo user (local issuer).</summary>
     public const string SignIn = "/signin";
+    /// <summary>The sign-in page after signing out.</summary>
+    public const string SignedOut = "/signin?signedout=1";
+    /// <summary>POST: sign in at the identity provider (<see cref="Hosting.IExternalSignIn"/>).</summary>
+    public const string SignInExternal = "/signin/external";
     /// <summary>POST: sign out (clears the session cookie).</summary>
     public const string SignOut = "/signout";
     /// <summary>POST: switch language (<c>lang</c> = <c>id</c> | <c>en</c>, <c>return</c> = a local path).</summary>
@@ -37,6 +41,8 @@ public static class WebRoutes
         $"/cases/{caseId}/documents/{documentId}/pages/{page}" + (large ? "?size=large" : "");
     /// <summary>GET: an uploaded document's reading status (htmx fragment, polled).</summary>
     public static string DocumentStatus(string caseId, string documentId) => $"/cases/{caseId}/documents/{documentId}/status";
+    /// <summary>GET: whether the case has recorded a command sent from a form (htmx fragment, polled; <c>key</c> = the form's one-time key).</summary>
+    public static string CommandStatus(string caseId, string key, string action) => $"/cases/{caseId}/commands/{key}?action={Uri.EscapeDataString(action)}";
     /// <summary>GET: the sign-off page (the dossier).</summary>
     public static string SignOffPage(string caseId) => $"/cases/{caseId}/signoff";
 
@@ -46,6 +52,7 @@ public static class WebRoutes
         app.MapGet(Home, (Delegate)InboxHandlers.Inbox);
         app.MapGet(SignIn, (Delegate)SessionHandlers.SignInPage);
         app.MapPost(SignIn, (Delegate)SessionHandlers.SignIn);
+        app.MapPost(SignInExternal, (Delegate)SessionHandlers.SignInExternal);
         app.MapPost(SignOut, (Delegate)SessionHandlers.SignOut);
         app.MapPost(Language, (Delegate)SessionHandlers.SetLanguage);
         app.MapGet(Cases, (Delegate)CaseListHandlers.Cases);
@@ -60,6 +67,7 @@ public static class WebRoutes
         app.MapPost("/cases/{caseId}/documents/{documentId}/verification", (Delegate)ActionHandlers.Verify);
         app.MapPost("/cases/{caseId}/assessment", (Delegate)ActionHandlers.SubmitAssessment);
         app.MapPost("/cases/{caseId}/assessment/decision", (Delegate)ActionHandlers.DecideAssessment);
+        app.MapGet("/cases/{caseId}/commands/{key}", (Delegate)CaseHandlers.CommandStatus);
         app.MapGet("/cases/{caseId}/signoff", (Delegate)CaseHandlers.SignOffPage);
         app.MapPost("/cases/{caseId}/signoffs/{ministry}", (Delegate)ActionHandlers.SignOff);
         app.MapPost("/cases/{caseId}/holds", (Delegate)ActionHandlers.PlaceHold);

@@ -23,6 +23,10 @@ namespace Pulang.Functions.Hosting;
 /// is the only gate: App Service Authentication is off (infra/main.bicep), so the platform never answers for Pulang. The web
 /// app's session cookie (<see cref="WebRequest.SessionCookie"/>, the same token) is validated the same way for pages outside
 /// <c>/api</c>.</item>
+/// <item>People in the browser, in Azure: App Service Authentication (Entra ID, infra/main.bicep) signs them in and forwards
+/// them in <c>X-MS-CLIENT-PRINCIPAL</c>, which requests from outside cannot set. Taken only when the platform says it is on
+/// (<see cref="AppServiceSignIn.EnabledSetting"/>), only for pages (outside <c>/api</c>, which the Bicep excludes from the
+/// platform's authentication) and only for a request without an <c>Authorization</c> header.</item>
 /// <item>Local runs only (<c>func start</c>, no identity provider): a hand-made <c>X-MS-CLIENT-PRINCIPAL</c> header
 /// (Base64 JSON, the shape App Service Authentication forwards) when <c>Pulang:Auth:TrustClientPrincipalHeader=true</c>.
 /// Anyone can send that header, so it is trusted only locally: with <c>AZURE_FUNCTIONS_ENVIRONMENT=Development</c> (Core
@@ -61,6 +65,7 @@ public sealed class CallerAuthenticationMiddleware : IFunctionsWorkerMiddleware
         var local = string.IsNullOrEmpty(configuration[AzureInstanceSetting])
             && string.Equals(configuration[EnvironmentSetting], "Development", StringComparison.OrdinalIgnoreCase);
         TrustsPrincipalHeader = asked && local;
+        TrustsPlatformPrincipalOnPages = AppServiceSignIn.IsOn(configuration);
         if (asked && !local)
         {
             logger?.LogWarning("{Setting}=true is ignored unless {Environment}=Development and {Instance} is not set: anyone could send {Header}. Callers need a bearer token.",
@@ -70,6 +75,9 @@ public sealed class CallerAuthenticationMiddleware : IFunctionsWorkerMiddleware
 
     /// <summary>Whether <see cref="PrincipalHeader"/> is taken as the caller: asked for, in the Development environment, not on an App Service instance.</summary>
     public bool TrustsPrincipalHeader { get; }
+
+    /// <summary>Whether <see cref="PrincipalHeader"/> is taken as the person on pages outside <c>/api</c>: App Service Authentication is on.</summary>
+    public bool TrustsPlatformPrincipalOnPages { get; }
 
     /// <inheritdoc/>
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
@@ -86,6 +94,17 @@ public sealed class CallerAuthenticationMiddleware : IFunctionsWorkerMiddleware
     public async Task AuthenticateAsync(HttpContext http)
     {
         var bearer = http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+        if (TrustsPlatformPrincipalOnPages && http.Request.Headers.Authorization.Count == 0 && !http.Request.Path.StartsWithSegments("/api")
+            && http.Request.Headers[PrincipalHeader].ToString() is { Length: > 0 } platform)
+        {
+            if (Parse(platform) is { } person)
+            {
+                http.User = person;
+            }
+
+            return;
+        }
+
         // The web app's session cookie carries the same bearer token; the JWT bearer handler takes it from the cookie for
         // pages outside /api only (WebServices.AddPulangWeb), so an API call is never authenticated by a cookie.
         var session = !bearer && http.Request.Headers.Authorization.Count == 0 && !http.Request.Path.StartsWithSegments("/api")

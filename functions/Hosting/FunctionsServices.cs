@@ -62,6 +62,12 @@ public static class FunctionsServices
         // The web app as in the self-host: anti-forgery (cookie and form token), the page thumbnails' cache, and the session
         // cookie read as the bearer token outside /api (CallerAuthenticationMiddleware asks the JWT bearer handler for it).
         services.AddPulangWeb(configuration);
+        if (AppServiceSignIn.IsOn(configuration))
+        {
+            // People sign in through App Service Authentication (Entra ID, infra/main.bicep); the pages send them there.
+            services.AddSingleton<IExternalSignIn>(AppServiceSignIn.From(configuration));
+        }
+
         return services;
     }
 

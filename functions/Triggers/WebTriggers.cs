@@ -35,6 +35,11 @@ public static class WebTriggers
     public static Task<IResult> SignIn([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "signin")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         HttpTriggers.Handle(req, client, SessionHandlers.SignIn);
 
+    /// <summary><c>POST /signin/external</c>: <see cref="SessionHandlers.SignInExternal"/>.</summary>
+    [Function("WebSignInExternal")]
+    public static Task<IResult> SignInExternal([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "signin/external")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        HttpTriggers.Handle(req, client, SessionHandlers.SignInExternal);
+
     /// <summary><c>POST /signout</c>: <see cref="SessionHandlers.SignOut"/>.</summary>
     [Function("WebSignOut")]
     public static Task<IResult> SignOut([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "signout")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
@@ -104,6 +109,11 @@ public static class WebTriggers
     [Function("WebDecideAssessment")]
     public static Task<IResult> DecideAssessment([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cases/{caseId}/assessment/decision")] HttpRequest req, string caseId, [DurableClient] DurableTaskClient client) =>
         HttpTriggers.Handle(req, client, http => ActionHandlers.DecideAssessment(http, caseId));
+
+    /// <summary><c>GET /cases/{caseId}/commands/{key}</c>: <see cref="CaseHandlers.CommandStatus"/>.</summary>
+    [Function("WebCommandStatus")]
+    public static Task<IResult> CommandStatus([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cases/{caseId}/commands/{key}")] HttpRequest req, string caseId, string key, [DurableClient] DurableTaskClient client) =>
+        HttpTriggers.Handle(req, client, http => CaseHandlers.CommandStatus(http, caseId, key));
 
     /// <summary><c>GET /cases/{caseId}/signoff</c>: <see cref="CaseHandlers.SignOffPage"/>.</summary>
     [Function("WebSignOffPage")]

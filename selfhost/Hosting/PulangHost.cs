@@ -109,6 +109,8 @@ public static class PulangHost
         }
 
         services.AddPulangJwtBearer(auth, local?.ValidationParameters());
+        // Browser sign-in at the authority (Entra ID) when Pulang:Web:OpenIdConnect:ClientId is set; else demo users (local issuer).
+        services.AddPulangBrowserSignIn(config, auth);
         services.AddPulangWeb(config);
         services.AddAuthorization();
         services.AddRateLimiter(o =>

@@ -39,13 +39,17 @@ public static class SyntheticPeople
     static readonly string[] Female =
     [
         "SRI", "DEWI", "SITI", "NUR", "AYU", "RINA", "WATI", "PUTRI", "INDAH", "LESTARI", "FITRI", "YULI", "ENDANG", "RATNA", "WULAN",
-        "MAYA", "KARTIKA", "NOVI", "QORI", "VINA", "OKTA", "HAJAR", "JUWITA", "UMI", "NINGSIH", "ROSITA", "ANISA", "KOMANG", "NI", "LUH",
+        "MAYA", "KARTIKA", "NOVI", "QORI", "VINA", "OKTA", "HAJAR", "JUWITA", "UMI", "NINGSIH", "ROSITA", "ANISA", "SUSI", "TUTI", "ERNA",
     ];
     static readonly string[] Male =
     [
         "AGUS", "BUDI", "JOKO", "EKO", "ADI", "RUDI", "HENDRA", "YUDI", "BAMBANG", "DWI", "TRI", "RIZKY", "FAJAR", "IMAM", "ZAINAL",
-        "MUHAMMAD", "AHMAD", "ABDUL", "WAYAN", "MADE", "GEDE", "YOHANES", "PETRUS", "ARIF", "GALIH", "ILHAM", "SLAMET", "TEGUH",
+        "MUHAMMAD", "AHMAD", "ABDUL", "DEDI", "HERU", "SIGIT", "YOHANES", "PETRUS", "ARIF", "GALIH", "ILHAM", "SLAMET", "TEGUH",
     ];
+    // A family or father's name that fits the person's sex (see Surname): the pool is drawn from as before (same draws per
+    // seed), then a woman's name drawn for a man, or a man's for a woman, is swapped for one that fits.
+    static readonly HashSet<string> FemaleOnly = ["WULANDARI", "RAHAYU", "NINGSIH", "SUSANTI", "HANDAYANI", "HASANAH", "YULIANTI", "QOMARIAH"];
+    static readonly HashSet<string> MaleOnly = ["SAPUTRA", "HIDAYAT", "KURNIAWAN", "SETIAWAN", "PRATAMA", "SANTOSO", "NUGROHO", "GUNAWAN", "MAULANA", "FIRMANSYAH", "ZULKARNAEN"];
     static readonly string[] Surnames =
     [
         "WULANDARI", "RAHAYU", "SAPUTRA", "HIDAYAT", "KURNIAWAN", "SETIAWAN", "PRATAMA", "NINGSIH", "SUSANTI", "HANDAYANI", "PURNAMA",
@@ -73,14 +77,34 @@ public static class SyntheticPeople
         var s = sex ?? (rng.Next(2) == 0 ? 'F' : 'M');
         var pool = s == 'F' ? Female : Male;
         var words = rng.Next(2, 5);
-        var given = Enumerable.Range(0, words - 1).Select(_ => pool[rng.Next(pool.Length)]).ToList();
-        var name = string.Join(' ', given.Append(surname ?? Surnames[rng.Next(Surnames.Length)]));
+        var given = new List<string>();
+        foreach (var draw in Enumerable.Range(0, words - 1).Select(_ => rng.Next(pool.Length)))
+        {
+            // Never the same given name twice ("SRI SRI"): the next one in the pool instead.
+            var next = Enumerable.Range(0, pool.Length).Select(i => pool[(draw + i) % pool.Length]).First(n => !given.Contains(n));
+            given.Add(next);
+        }
+
+        var name = string.Join(' ', given.Append(Surname(surname ?? Surnames[rng.Next(Surnames.Length)], s)));
         var birth = new DateOnly(1965, 1, 1).AddDays(rng.Next(0, 365 * 40));
         var region = regencyDistrict ?? $"{rng.Next(1, 80):00}{rng.Next(1, 41):00}";
         var day = birth.Day + (s == 'F' ? 40 : 0);
         var nik = province + region + $"{day:00}{birth.Month:00}{birth.Year % 100:00}" + $"{rng.Next(1, 10000):0000}";
         return new SyntheticPerson(nik, name, s, birth, Places[rng.Next(Places.Length)], province, Provinces[province],
             Religions[rng.Next(Religions.Length)], Occupations[rng.Next(Occupations.Length)]);
+    }
+
+    /// <summary><paramref name="surname"/> when it fits a person of <paramref name="sex"/>, else a neutral clan or family name for it.</summary>
+    static string Surname(string surname, char sex)
+    {
+        var misfit = sex == 'F' ? MaleOnly.Contains(surname) : FemaleOnly.Contains(surname);
+        if (!misfit)
+        {
+            return surname;
+        }
+
+        var neutral = Surnames.Where(n => !FemaleOnly.Contains(n) && !MaleOnly.Contains(n)).ToArray();
+        return neutral[surname.Sum(c => c) % neutral.Length]; // deterministic: the same person on every paper
     }
 
     /// <summary>dd-MM-yyyy, as a KTP prints dates.</summary>

@@ -100,7 +100,8 @@ public static class ActionHandlers
         }
 
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
-        var commandId = WebCommands.CommandId(actor, form);
+        var key = WebCommands.Key(form);
+        var commandId = $"{actor.Id}:web-{key}";
         var command = build(form, found.Value.Whole) with { CommandId = commandId, Actor = actor };
         if (holdFromCommandId && command is PlaceHold hold)
         {
@@ -115,7 +116,8 @@ public static class ActionHandlers
             case CommandStatus.Accepted:
                 return WebRequest.SeeOther(http, WebRoutes.Case(caseId) + $"?done={action}");
             case CommandStatus.Pending:
-                return WebRequest.SeeOther(http, WebRoutes.Case(caseId) + "?done=pending");
+                // The page polls until the case has recorded it (CaseHandlers.CommandStatus); the key is no personal data.
+                return WebRequest.SeeOther(http, WebRoutes.Case(caseId) + $"?done=pending&action={Uri.EscapeDataString(action)}&key={key}");
         }
 
         var values = form.Keys.Where(k => k != "__RequestVerificationToken").ToDictionary(k => k, k => string.Join("\n", form[k].ToArray()));

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Pulang.Web.Hosting;
 using Pulang.Web.Pages;
+using Pulang.Web.Shared;
 using Pulang.Workflows;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Http;
@@ -62,6 +63,8 @@ public static class CaseHandlers
             ["Awaiting"] = Inbox.AwaitingRoles(whole),
             ["Form"] = form,
             ["Done"] = done,
+            ["PendingKey"] = done == "pending" && IsKey(http.Request.Query["key"].ToString()) ? http.Request.Query["key"].ToString() : null,
+            ["PendingAction"] = Action(http),
             ["Release"] = release,
         }, status);
     }
@@ -117,6 +120,40 @@ public static class CaseHandlers
             ["Awaiting"] = Inbox.AwaitingRoles(whole),
             ["Form"] = form,
         }, status);
+
+    /// <summary>
+    /// <c>GET /cases/{caseId}/commands/{key}?action=</c> (htmx fragment, any role): while the case has not recorded the command
+    /// sent with the form key <paramref name="key"/>, the "being processed" notice again (htmx keeps polling); once recorded,
+    /// <c>HX-Redirect</c> to the case page saying it took effect (<c>?done={action}</c>), or to the plain case page when it was
+    /// refused (the history says why). 404 for an unknown case.
+    /// </summary>
+    public static Task<IResult> CommandStatus(HttpContext http, string caseId, string key) => WebPage.SignedInAsync(http, async actor =>
+    {
+        var found = await WebPage.CaseAsync(http, caseId, actor);
+        if (found is null || !IsKey(key))
+        {
+            return await WebPage.CaseNotFound(http);
+        }
+
+        var action = Action(http) ?? "default";
+        var entry = found.Value.Whole.History.LastOrDefault(h => h.CommandId.EndsWith($":web-{key}", StringComparison.Ordinal));
+        if (entry is not null)
+        {
+            return WebRequest.SeeOther(http, WebRoutes.Case(caseId) + (entry.Accepted ? $"?done={action}" : ""));
+        }
+
+        return await PageRenderer.PageAsync<PendingNotice>(http, new Dictionary<string, object?>
+        {
+            ["Ui"] = WebRequest.UiFor(http, actor),
+            ["CaseId"] = caseId,
+            ["Command"] = key,
+            ["Action"] = action,
+        });
+    });
+
+    static bool IsKey(string key) => key.Length == 32 && key.All(char.IsAsciiHexDigit);
+
+    static string? Action(HttpContext http) => http.Request.Query["action"].ToString() is { Length: > 0 and <= 20 } a && a.All(char.IsAsciiLetterLower) ? a : null;
 
     static string? Done(HttpContext http) => http.Request.Query["done"].ToString() is { Length: > 0 and <= 40 } d && d.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') ? d : null;
 }

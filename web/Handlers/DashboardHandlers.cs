@@ -44,9 +44,9 @@ public static class DashboardHandlers
         }).ToList();
         var p2mi = (await index.ListAwaitingAsync([Roles.P2miSigner], 5000, http.RequestAborted)).Count;
         var kemensos = (await index.ListAwaitingAsync([Roles.KemensosSigner], 5000, http.RequestAborted)).Count;
-        var weekStart = ui.Now.UtcDateTime.Date.AddDays(-(((int)ui.Now.UtcDateTime.DayOfWeek + 6) % 7));
-        var weeks = Enumerable.Range(0, Weeks).Select(i => new DateTimeOffset(weekStart.AddDays(-7 * (Weeks - 1 - i)), TimeSpan.Zero)).ToList();
-        var released = weeks.Select(w => (w, rows.Count(r => r.Stage == Stage.Released && r.UpdatedAt >= w && r.UpdatedAt < w.AddDays(7)))).ToList();
+        // Weeks begin on Monday 00:00 in the display time zone (WIB), not in UTC: a release on Monday 03:00 WIB is in that week.
+        var weeks = Enumerable.Range(0, Weeks).Select(i => ui.Dates.WeekStart(ui.Now, Weeks - 1 - i)).ToList();
+        var released = weeks.Select((w, i) => (w, rows.Count(r => r.Stage == Stage.Released && r.UpdatedAt >= w && (i == weeks.Count - 1 || r.UpdatedAt < weeks[i + 1])))).ToList();
         return await PageRenderer.PageAsync<DashboardPage>(http, new Dictionary<string, object?>
         {
             ["Ui"] = ui,

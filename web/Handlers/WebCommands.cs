@@ -17,9 +17,12 @@ static class WebCommands
         http.RequestServices.GetRequiredService<CaseCommands>().SendAsync(caseId, command, http.RequestAborted, auditKey: command.CommandId);
 
     /// <summary>The command ID of a form post: the actor and the form's one-time <c>commandId</c> (so a form sent twice acts once), else new.</summary>
-    public static string CommandId(Actor actor, IFormCollection form)
+    public static string CommandId(Actor actor, IFormCollection form) => $"{actor.Id}:web-{Key(form)}";
+
+    /// <summary>The form's one-time key (32 hex digits, lower case): the posted <c>commandId</c>, or a new one.</summary>
+    public static string Key(IFormCollection form)
     {
         var key = form["commandId"].ToString();
-        return $"{actor.Id}:web-{(key.Length == 32 && key.All(char.IsAsciiHexDigit) ? key.ToLowerInvariant() : Guid.NewGuid().ToString("N"))}";
+        return key.Length == 32 && key.All(char.IsAsciiHexDigit) ? key.ToLowerInvariant() : Guid.NewGuid().ToString("N");
     }
 }

@@ -12,8 +12,9 @@ namespace Pulang.Web.Handlers;
 static class WebPage
 {
     /// <summary>
-    /// Runs <paramref name="page"/> for a signed-in person; anyone else goes to the sign-in page. A person without any Pulang
-    /// role gets 403 (the same rule as the API: every role may read, nobody without one).
+    /// Runs <paramref name="page"/> for a signed-in person; anyone else goes to the sign-in page. A person without a Pulang
+    /// role for people (<see cref="WebRequest.IsPerson"/>) gets 403 with what to ask for (the same rule as the API: every role
+    /// may read, nobody without one).
     /// </summary>
     public static async Task<IResult> SignedInAsync(HttpContext http, Func<Actor, Task<IResult>> page)
     {
@@ -22,9 +23,9 @@ static class WebPage
             return WebRequest.ToSignIn(http);
         }
 
-        if (actor.Roles.Count == 0)
+        if (!WebRequest.IsPerson(actor.Roles))
         {
-            return await MessagePage.RenderAsync(http, 403, "error.forbidden.title", "error.forbidden.text");
+            return await MessagePage.RenderAsync(http, 403, "signin.no-role.title", "signin.no-role.text");
         }
 
         return await page(actor);

@@ -27,6 +27,12 @@ public static class WebRequest
     /// <summary>The signed-in person, or null.</summary>
     public static Actor? Who(HttpContext http) => CaseEndpoints.ActorOf(http.User);
 
+    /// <summary>
+    /// True when <paramref name="roles"/> hold a role for people: any Pulang role but <see cref="Roles.Intake"/> (other systems
+    /// start cases through the API; a person holding only that role has nothing to do in the browser).
+    /// </summary>
+    public static bool IsPerson(IEnumerable<string> roles) => roles.Any(r => r != Roles.Intake && Roles.All.Contains(r));
+
     /// <summary>The reader's language: the cookie, else Indonesian.</summary>
     public static Language LanguageOf(HttpContext http) => Text.Parse(http.Request.Cookies[LanguageCookie]);
 

@@ -19,6 +19,17 @@ public sealed class Dates(Language language, TimeZoneInfo zone, string zoneLabel
         return $"{local.Day} {Text.Get(Language, $"month.{local.Month}")} {local.Year}";
     }
 
+    /// <summary>
+    /// The start (Monday 00:00 in the display time zone, e.g. WIB) of the week <paramref name="weeksBack"/> weeks before the one
+    /// holding <paramref name="at"/>; the instant carries the zone's offset then.
+    /// </summary>
+    public DateTimeOffset WeekStart(DateTimeOffset at, int weeksBack = 0)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, zone).DateTime.Date;
+        var monday = local.AddDays(-(((int)local.DayOfWeek + 6) % 7) - 7 * weeksBack);
+        return new DateTimeOffset(monday, zone.GetUtcOffset(monday));
+    }
+
     /// <summary>A calendar date (no time zone): <c>6 Des 2026</c>.</summary>
     public string Day(DateOnly date) => $"{date.Day} {Text.Get(Language, $"month.{date.Month}")} {date.Year}";
 

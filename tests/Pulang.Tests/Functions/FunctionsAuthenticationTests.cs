@@ -176,6 +176,93 @@ public sealed class FunctionsAuthenticationTests : IAsyncLifetime
         Assert.Equal("auth.required", problem.GetProperty("code").GetString());
     }
 
+    [Fact]
+    public async Task With_app_service_authentication_on_people_sign_in_there_and_reach_the_pages_as_the_platforms_principal_never_the_api()
+    {
+        static string Principal(params string[] roles) => Convert.ToBase64String(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        {
+            auth_typ = "aad",
+            claims = roles.Select(r => new { typ = "roles", val = r })
+                .Prepend(new { typ = "http://schemas.microsoft.com/identity/claims/objectidentifier", val = "0b5e0000-0000-4000-8000-0000000000a1" }),
+        })));
+
+        var azure = new Dictionary<string, string?>
+        {
+            ["Pulang:Auth:Authority"] = provider.Authority,
+            ["Pulang:Auth:Audience"] = Audience,
+            ["WEBSITE_INSTANCE_ID"] = "0123456789abcdef",
+            [AppServiceSignIn.EnabledSetting] = "True",
+        };
+        var (services, middleware, _) = Worker(azure);
+        await using var worker = services;
+        Assert.True(middleware.TrustsPlatformPrincipalOnPages);
+        Assert.False(middleware.TrustsPrincipalHeader);
+
+        async Task<(int Status, string Body, HttpResponse Response)> PageAsync(ServiceProvider on, CallerAuthenticationMiddleware with, Func<HttpRequest, Task<IResult>> trigger, string path, string? principal)
+        {
+            await using var scope = on.CreateAsyncScope();
+            var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+            http.Request.Method = "GET";
+            http.Request.Path = path;
+            if (principal is not null) http.Request.Headers[CallerAuthenticationMiddleware.PrincipalHeader] = principal;
+            var body = new MemoryStream();
+            http.Response.Body = body;
+            await with.Invoke(new HttpFunctionContext(scope.ServiceProvider, http), async _ => await (await trigger(http.Request)).ExecuteAsync(http));
+            return (http.Response.StatusCode, Encoding.UTF8.GetString(body.ToArray()), http.Response);
+        }
+
+        // The sign-in page offers the platform's sign-in (no demo users), and its CSP lets the form's redirect reach the provider.
+        var (status, html, response) = await PageAsync(services, middleware, r => WebTriggers.SignInPage(r, null!), "/signin", null);
+        Assert.Equal(200, status);
+        Assert.Contains("action=\"/signin/external\"", html);
+        Assert.DoesNotContain("name=\"user\"", html);
+        Assert.Contains($"form-action 'self' {new Uri(provider.Authority).GetLeftPart(UriPartial.Authority)};", response.Headers.ContentSecurityPolicy.ToString());
+
+        // A person the platform signed in without a Pulang role for people: the page answers 403 with what to ask for (the
+        // header was taken); with the intake role only, the same.
+        (status, html, _) = await PageAsync(services, middleware, r => WebTriggers.Inbox(r, null!), "/", Principal("Mail.Read"));
+        Assert.Equal(403, status);
+        Assert.Contains("Akun Anda belum memiliki peran Pulang", html);
+        (status, _, _) = await PageAsync(services, middleware, r => WebTriggers.Inbox(r, null!), "/", Principal(Roles.Intake));
+        Assert.Equal(403, status);
+
+        // A verifier: the caller of the pages, with the roles from the ID token and the object ID as the ID.
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+            http.Request.Path = "/cases";
+            http.Request.Headers[CallerAuthenticationMiddleware.PrincipalHeader] = Principal(Roles.Verifier);
+            await middleware.AuthenticateAsync(http);
+            var actor = Pulang.Workflows.Http.CaseEndpoints.ActorOf(http.User);
+            Assert.NotNull(actor);
+            Assert.Equal("0b5e0000-0000-4000-8000-0000000000a1", actor.Id);
+            Assert.Equal([Roles.Verifier], actor.Roles);
+        }
+
+        // Never on the API (excluded from the platform's authentication in the Bicep): bearer tokens only, 401 without one.
+        var (apiStatus, _, problem) = await GetCaseAsync(services, middleware, r => r.Headers[CallerAuthenticationMiddleware.PrincipalHeader] = Principal(Roles.Admin));
+        Assert.Equal(401, apiStatus);
+        Assert.Equal("auth.required", problem.GetProperty("code").GetString());
+
+        // Without the platform's setting the header is anyone's: not taken, the page sends to the sign-in page.
+        azure.Remove(AppServiceSignIn.EnabledSetting);
+        var (plain, plainMiddleware, _) = Worker(azure);
+        await using var plainWorker = plain;
+        (status, _, _) = await PageAsync(plain, plainMiddleware, r => WebTriggers.Inbox(r, null!), "/", Principal("Mail.Read"));
+        Assert.Equal(302, status);
+
+        // Sign-in and sign-out go to the platform's endpoints.
+        var signIn = AppServiceSignIn.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Pulang:Auth:Authority"] = "https://login.microsoftonline.com/tenant/v2.0" }).Build());
+        Assert.Equal("https://login.microsoftonline.com", signIn.Origin);
+        foreach (var (action, location) in new (Func<HttpContext, IResult>, string)[] { (h => signIn.SignIn(h, "/"), "/.auth/login/aad?post_login_redirect_uri=%2F"), (signIn.SignOut, "/.auth/logout?post_logout_redirect_uri=%2Fsignin%3Fsignedout%3D1") })
+        {
+            var http = new DefaultHttpContext { RequestServices = services };
+            await action(http).ExecuteAsync(http);
+            Assert.Equal(303, http.Response.StatusCode);
+            Assert.Equal(location, http.Response.Headers.Location.ToString());
+        }
+    }
+
     /// <summary>A FunctionContext carrying the invocation's HttpContext where the ASP.NET Core integration puts it.</summary>
     sealed class HttpFunctionContext : FunctionContext
     {

@@ -86,20 +86,29 @@ public sealed class InfraTemplateTests
     }
 
     [Fact]
-    public void App_service_authentication_is_off_so_the_worker_answers_and_the_blob_webhook_keeps_its_key()
+    public void App_service_authentication_signs_people_in_to_the_pages_and_leaves_the_api_and_the_blob_webhook_to_the_worker()
     {
-        // With Easy Auth on, the platform answered bad tokens with a bare 401 before the worker's problem details.
+        // Easy Auth runs Entra sign-in for the pages; it never answers for /api (the worker's problem details) nor for the
+        // host's webhooks (the blob webhook carries its system key, not a token), and sends nobody to a login page itself.
         var auth = Assert.Single(Resources("Microsoft.Web/sites/config"), r => r.GetProperty("name").GetString()!.Contains("authsettingsV2", StringComparison.Ordinal))
             .GetProperty("properties");
-        Assert.False(auth.GetProperty("platform").GetProperty("enabled").GetBoolean());
+        Assert.True(auth.GetProperty("platform").GetProperty("enabled").GetBoolean());
         Assert.Equal("AllowAnonymous", auth.GetProperty("globalValidation").GetProperty("unauthenticatedClientAction").GetString());
         Assert.False(auth.GetProperty("globalValidation").GetProperty("requireAuthentication").GetBoolean());
+        var excluded = auth.GetProperty("globalValidation").GetProperty("excludedPaths").EnumerateArray().Select(p => p.GetString()).ToList();
+        Assert.Contains("/api/*", excluded);
+        Assert.Contains("/runtime/*", excluded);
+        var entra = auth.GetProperty("identityProviders").GetProperty("azureActiveDirectory");
+        Assert.True(entra.GetProperty("enabled").GetBoolean());
+        Assert.Equal("MICROSOFT_PROVIDER_AUTHENTICATION_SECRET", entra.GetProperty("registration").GetProperty("clientSecretSettingName").GetString());
 
         // The worker validates Entra ID tokens itself.
         var settings = Assert.Single(Resources("Microsoft.Web/sites")).GetProperty("properties").GetProperty("siteConfig").GetProperty("appSettings").GetString()!;
         Assert.Contains("Pulang__Auth__Authority", settings);
         Assert.Contains("Pulang__Auth__Audience", settings);
         Assert.DoesNotContain("TrustClientPrincipalHeader", Template.Value.GetRawText());
+        // The client secret comes from the vault, never from the template.
+        Assert.Contains("@Microsoft.KeyVault(VaultName=", settings);
         // The site root is the web app's inbox, not the Functions host's home page.
         Assert.Contains("AzureWebJobsDisableHomepage", settings);
 
