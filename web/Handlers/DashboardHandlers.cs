@@ -26,7 +26,7 @@ public static class DashboardHandlers
 
     /// <summary>
     /// <c>GET /dashboard</c> (any role): cases per stage, waiting per ministry, time in stage (median and longest, since the
-    /// last change, which the reminder timers also count), overdue cases against <see cref="PulangOptions.Reminders"/>, and
+    /// case entered the stage), overdue cases against <see cref="PulangOptions.Reminders"/>, and
     /// releases per week for the last <see cref="Weeks"/> weeks as an SVG bar chart drawn on the server. From the case index.
     /// </summary>
     public static Task<IResult> Dashboard(HttpContext http) => WebPage.SignedInAsync(http, async actor =>
@@ -37,7 +37,8 @@ public static class DashboardHandlers
         var rows = await index.ListAsync(null, 5000, http.RequestAborted);
         var stages = Enum.GetValues<Stage>().Select(stage =>
         {
-            var ages = rows.Where(r => r.Stage == stage).Select(r => ui.Now - r.UpdatedAt).Order().ToList();
+            // Time in stage: since the case entered it (the index's StageEnteredAt; older rows: since the last change).
+            var ages = rows.Where(r => r.Stage == stage).Select(r => ui.Now - r.InStageSince).Order().ToList();
             var open = stage is not (Stage.Released or Stage.Withdrawn) && ages.Count > 0;
             return new StageFigures(stage, ages.Count, open ? ages[ages.Count / 2] : null, open ? ages[^1] : null,
                 rows.Count(r => r.Stage == stage && CaseListHandlers.IsOverdue(r, reminders, ui.Now)), reminders.For(stage));

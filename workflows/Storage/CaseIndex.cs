@@ -10,7 +10,13 @@ namespace Pulang.Workflows.Storage;
 /// <param name="Stage">Current stage.</param>
 /// <param name="OpenedAt">Intake time.</param>
 /// <param name="UpdatedAt">Last index update.</param>
-public sealed record CaseIndexEntry(string CaseId, string ExternalReference, Stage Stage, DateTimeOffset OpenedAt, DateTimeOffset UpdatedAt);
+/// <param name="StageEnteredAt">When the case entered <paramref name="Stage"/> (column <c>StageEnteredAt</c>); null for a row
+/// written before the column existed and not yet moved to another stage (readers then use <paramref name="UpdatedAt"/>).</param>
+public sealed record CaseIndexEntry(string CaseId, string ExternalReference, Stage Stage, DateTimeOffset OpenedAt, DateTimeOffset UpdatedAt, DateTimeOffset? StageEnteredAt = null)
+{
+    /// <summary>Since when the case is in its stage: <see cref="StageEnteredAt"/>, or the last change for an older row.</summary>
+    public DateTimeOffset InStageSince => StageEnteredAt ?? UpdatedAt;
+}
 
 /// <summary>A case in someone's inbox: it waits for one of the caller's roles.</summary>
 /// <param name="CaseId">Case ID.</param>
@@ -19,7 +25,12 @@ public sealed record CaseIndexEntry(string CaseId, string ExternalReference, Sta
 /// <param name="Awaiting">The caller's roles the case waits for (see <see cref="Inbox.AwaitingRoles"/>).</param>
 /// <param name="DossierDigest">The dossier digest a sign-off must name (SignOffPending), else null.</param>
 /// <param name="UpdatedAt">When the case last changed.</param>
-public sealed record InboxEntry(string CaseId, string ExternalReference, Stage Stage, IReadOnlyList<string> Awaiting, string? DossierDigest, DateTimeOffset UpdatedAt);
+/// <param name="StageEnteredAt">When the case entered its stage (see <see cref="CaseIndexEntry.StageEnteredAt"/>).</param>
+public sealed record InboxEntry(string CaseId, string ExternalReference, Stage Stage, IReadOnlyList<string> Awaiting, string? DossierDigest, DateTimeOffset UpdatedAt, DateTimeOffset? StageEnteredAt = null)
+{
+    /// <summary>Since when the case is in its stage: <see cref="StageEnteredAt"/>, or the last change for an older row.</summary>
+    public DateTimeOffset InStageSince => StageEnteredAt ?? UpdatedAt;
+}
 
 /// <summary>
 /// The case index table (<c>PulangCases</c>, partition <c>case</c>, row key = case ID). Written by intake and by
@@ -40,6 +51,7 @@ public sealed class CaseIndex(PulangStorage storage)
             ["Stage"] = nameof(Stage.Registered),
             ["OpenedAt"] = now,
             ["UpdatedAt"] = now,
+            [StageEnteredColumn] = now,
         };
         try
         {
@@ -63,13 +75,19 @@ public sealed class CaseIndex(PulangStorage storage)
         return (ToEntry(e), intake);
     }
 
+    /// <summary>Index column: when the case entered its current stage (<see cref="CaseIndexEntry.StageEnteredAt"/>).</summary>
+    public const string StageEnteredColumn = "StageEnteredAt";
+
     /// <summary>
     /// Records the case's stage as lists show it (<see cref="CaseState.ShownStage"/>: OnHold while a hold is open), whom it waits for (<see cref="Inbox.AwaitingRoles"/>: one boolean column per role,
     /// <c>Awaits{Role}</c>, so the inbox query filters in the table), the dossier digest and the state version
     /// (<c>ViewVersion</c>), unless the row already holds this version or a newer one. Activities run at least once,
     /// and a repeated run can come late (its work-item message reappears after a crash or a failed delete, when the
     /// case has moved on), so an older state must never overwrite a newer one: merge with the row's ETag, read again
-    /// on a conflict. Returns false when the row was newer (or as new) and was left as it is.
+    /// on a conflict. Returns false when the row was newer (or as new) and was left as it is. <see cref="StageEnteredColumn"/>
+    /// is the decider's <see cref="CaseState.StageSince"/>; for a state from before that existed, the state's time when the
+    /// shown stage differs from the row's, kept when it is the same (a row written before the column existed keeps none
+    /// until its next stage change).
     /// </summary>
     public async Task<bool> SetStateAsync(CaseState state, CancellationToken ct)
     {
@@ -88,21 +106,34 @@ public sealed class CaseIndex(PulangStorage storage)
 
         while (true)
         {
-            var row = await storage.Cases.GetEntityIfExistsAsync<TableEntity>(Partition, state.CaseId, ["ViewVersion"], ct);
+            var row = await storage.Cases.GetEntityIfExistsAsync<TableEntity>(Partition, state.CaseId, ["ViewVersion", "Stage"], ct);
             try
             {
-                if (!row.HasValue || row.Value is not { } current)
+                if (state.StageSince is { } since)
+                {
+                    e[StageEnteredColumn] = since;
+                }
+                else if (!row.HasValue || row.Value is not { } current || current.GetString("Stage") != state.ShownStage.ToString())
+                {
+                    e[StageEnteredColumn] = state.UpdatedAt;
+                }
+                else
+                {
+                    e.Remove(StageEnteredColumn);
+                }
+
+                if (!row.HasValue || row.Value is not { } existing)
                 {
                     await storage.Cases.AddEntityAsync(e, ct);
                     return true;
                 }
 
-                if (current.GetInt32("ViewVersion") is { } stored && stored >= state.Version)
+                if (existing.GetInt32("ViewVersion") is { } stored && stored >= state.Version)
                 {
                     return false;
                 }
 
-                await storage.Cases.UpdateEntityAsync(e, current.ETag, TableUpdateMode.Merge, ct);
+                await storage.Cases.UpdateEntityAsync(e, existing.ETag, TableUpdateMode.Merge, ct);
                 return true;
             }
             catch (RequestFailedException x) when (x.Status is 409 or 412)
@@ -223,12 +254,12 @@ public sealed class CaseIndex(PulangStorage storage)
 
         // Column names come from the fixed role list (letters only), never from input.
         var filter = $"PartitionKey eq '{Partition}' and (" + string.Join(" or ", mine.Select(r => $"{AwaitsColumn(r)} eq true")) + ")";
-        var select = new[] { "RowKey", "ExternalReference", "Stage", "DossierDigest", "OpenedAt", "UpdatedAt" }.Concat(mine.Select(AwaitsColumn)).ToList();
+        var select = new[] { "RowKey", "ExternalReference", "Stage", "DossierDigest", "OpenedAt", "UpdatedAt", StageEnteredColumn }.Concat(mine.Select(AwaitsColumn)).ToList();
         return await IndexPaging.PageAsync(storage.Cases, filter, select, sort, max, after, e =>
         {
             var entry = ToEntry(e);
             return new InboxEntry(entry.CaseId, entry.ExternalReference, entry.Stage, [.. mine.Where(r => e.GetBoolean(AwaitsColumn(r)) == true)],
-                e.GetString("DossierDigest") is { Length: > 0 } d ? d : null, entry.UpdatedAt);
+                e.GetString("DossierDigest") is { Length: > 0 } d ? d : null, entry.UpdatedAt, entry.StageEnteredAt);
         }, ct);
     }
 
@@ -250,7 +281,7 @@ public sealed class CaseIndex(PulangStorage storage)
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
         if (stage is { } s) filter += " and " + TableClient.CreateQueryFilter($"Stage eq {s.ToString()}");
         if (!string.IsNullOrEmpty(reference)) filter += " and " + TableClient.CreateQueryFilter($"ExternalReference eq {reference}");
-        return IndexPaging.PageAsync(storage.Cases, filter, ["RowKey", "ExternalReference", "Stage", "OpenedAt", "UpdatedAt"], sort, max, after, ToEntry, ct);
+        return IndexPaging.PageAsync(storage.Cases, filter, ["RowKey", "ExternalReference", "Stage", "OpenedAt", "UpdatedAt", StageEnteredColumn], sort, max, after, ToEntry, ct);
     }
 
     static CaseIndexEntry ToEntry(TableEntity e) => new(
@@ -258,5 +289,6 @@ public sealed class CaseIndex(PulangStorage storage)
         e.GetString("ExternalReference") ?? "",
         Enum.TryParse<Stage>(e.GetString("Stage"), out var st) ? st : Stage.Registered,
         e.GetDateTimeOffset("OpenedAt") ?? default,
-        e.GetDateTimeOffset("UpdatedAt") ?? default);
+        e.GetDateTimeOffset("UpdatedAt") ?? default,
+        e.GetDateTimeOffset(StageEnteredColumn));
 }

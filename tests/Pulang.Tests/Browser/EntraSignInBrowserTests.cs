@@ -90,8 +90,12 @@ public sealed class EntraSignInBrowserTests(BrowserHost web, TestStorage storage
 
         // The session is for pages only: the API wants a bearer token.
         Assert.Equal(401, (await context.APIRequest.GetAsync("/api/inbox")).Status);
-        // The pages work, with the roles from the ID token: a verifier may open the cases list.
+        // The pages work, with the roles from the ID token: a verifier may open the cases list and the dashboard (both
+        // checked with axe here: the other browser tests do not open them).
         Assert.Equal(200, (await page.GotoAsync("/cases"))!.Status);
+        await page.AssertAccessibleAsync(web.Accessibility, "cases");
+        Assert.Equal(200, (await page.GotoAsync("/dashboard"))!.Status);
+        await page.AssertAccessibleAsync(web.Accessibility, "dashboard");
 
         await page.Locator("form[action='/signout'] button").ClickAsync();
         await page.WaitForURLAsync(new Regex(@"/signin\?signedout=1$"));
