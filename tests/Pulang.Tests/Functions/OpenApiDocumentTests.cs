@@ -39,9 +39,11 @@ public sealed class OpenApiDocumentTests(TestStorage storage)
     [Fact]
     public async Task Every_route_of_the_self_host_is_in_the_document()
     {
+        var data = Directory.CreateTempSubdirectory("pulang-test-openapi-");
+        using var cleanup = new DeleteOnDispose(data);
         await using var app = await PulangHost.BuildAsync([
             $"--Pulang:StorageConnectionString={storage.ConnectionString}",
-            $"--Pulang:DataDirectory={Path.Combine(Path.GetTempPath(), "pulang-test-openapi-" + Guid.NewGuid().ToString("N")[..8])}",
+            $"--Pulang:DataDirectory={data.FullName}",
             "--Pulang:WatchBlobs=false",
         ]);
         var web = FunctionsMetadataTests.WebRoutesOfSelfHost().Select(r => r.Route).Append("").ToHashSet();
@@ -52,6 +54,11 @@ public sealed class OpenApiDocumentTests(TestStorage storage)
             .SelectMany(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods.Select(m => (m.ToLowerInvariant(), "/" + e.RoutePattern.RawText!.TrimStart('/'))))
             .Where(r => !documented.Contains(r)).ToList();
         Assert.True(missing.Count == 0, "Routes missing from docs/openapi/pulang.json: " + string.Join(", ", missing));
+    }
+
+    sealed class DeleteOnDispose(DirectoryInfo directory) : IDisposable
+    {
+        public void Dispose() => directory.Delete(recursive: true);
     }
 
     [Fact]
