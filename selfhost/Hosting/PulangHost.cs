@@ -13,6 +13,7 @@ using Pulang.Workflows.Storage;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Pulang.Workflows.Telemetry;
+using Scalar.AspNetCore;
 
 namespace Pulang.SelfHost.Hosting;
 
@@ -33,6 +34,17 @@ public static class PulangHost
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        if (BuildTimeDocument)
+        {
+            // The build's OpenAPI pass (Microsoft.Extensions.ApiDescription.Server) runs this up to Build() and reads the routes:
+            // no Azurite, no files in the repository's data directory (nothing connects to this storage).
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Pulang:StorageConnectionString"] = "UseDevelopmentStorage=true",
+                ["Pulang:DataDirectory"] = Path.Combine(Path.GetTempPath(), "pulang-openapi"),
+            });
+        }
+
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -113,11 +125,22 @@ public static class PulangHost
         services.AddPulangBrowserSignIn(config, auth);
         services.AddPulangWeb(config);
         services.AddAuthorization();
+        services.AddPulangOpenApi();
         services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = RateLimits.Create(RateLimits.Options(config));
             o.OnRejected = (context, _) => new ValueTask(RateLimits.WriteRejectedAsync(context.HttpContext, context.Lease));
         });
+
+        if (BuildTimeDocument)
+        {
+            // The build's OpenAPI pass starts the app (with a server that listens nowhere) to read its routes: none of Pulang's
+            // own background work (engine, listeners, watchers) runs then.
+            foreach (var d in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.FullName?.StartsWith("Microsoft.", StringComparison.Ordinal) != true).ToList())
+            {
+                services.Remove(d);
+            }
+        }
 
         var app = builder.Build();
         if (azurite is { Owned: true })
@@ -136,9 +159,14 @@ public static class PulangHost
         // The web app for people (docs/web.md): outside /api; its handlers check the session cookie themselves.
         app.MapPulangWeb();
         app.MapPulangLetterChecks().AllowAnonymous();
+        // The OpenAPI document (live) and the API reference page (docs/api.md), both anonymous; Scalar's script from the package.
+        app.MapOpenApi(ApiDocument.Route).AllowAnonymous();
+        app.MapScalarApiReference("/api/reference", o => o.WithOpenApiRoutePattern(ApiDocument.Route).WithTitle("Pulang API").DisableDefaultFonts().DisableTelemetry())
+            .AllowAnonymous();
 
         try
         {
+            if (BuildTimeDocument) return app;
             await app.Services.GetRequiredService<PulangStorage>().EnsureCreatedAsync();
         }
         catch when (azurite is { Owned: true })
@@ -149,6 +177,9 @@ public static class PulangHost
 
         return app;
     }
+
+    /// <summary>True when the build's OpenAPI pass (GetDocument.Insider) runs the app only to read its routes.</summary>
+    static bool BuildTimeDocument => System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
 
     /// <summary><c>Pulang:DataDirectory</c>, else <c>.pulang</c> in the repository root, else <c>~/.pulang</c>.</summary>
     public static string DataDirectory(IConfiguration config) =>

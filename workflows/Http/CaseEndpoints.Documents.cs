@@ -25,7 +25,8 @@ public static partial class CaseEndpoints
     /// the permission.
     /// </summary>
     public static IEndpointConventionBuilder MapPulangDownloads(this IEndpointRouteBuilder app) =>
-        app.MapGet("/downloads/{caseId}/{documentId}", Download);
+        app.MapGet("/downloads/{caseId}/{documentId}", Download).Api(nameof(Download), "Documents", anonymous: true)
+            .ReturnsFile(200, "image/jpeg", "image/png", "image/tiff", "application/pdf").Problems(403, 404);
 
     /// <summary>
     /// <c>GET /api/cases/{caseId}/documents/{documentId}/content</c> (any role that may see the document;
@@ -127,15 +128,7 @@ public static partial class CaseEndpoints
             var stored = await http.RequestServices.GetRequiredService<DocumentUploads>()
                 .UploadAsync(state, documentKind, http.Request.Body, http.Request.ContentType, http.Request.ContentLength, actor!, http.RequestAborted);
             http.Response.Headers.Location = $"/api/cases/{caseId}";
-            return Json(new
-            {
-                documentId = stored.DocumentId,
-                kind = documentKind.ToRoute(),
-                sha256 = stored.Sha256,
-                length = stored.Length,
-                contentType = stored.ContentType,
-                status = "scanning",
-            }, 202);
+            return Json(new DocumentAccepted(stored.DocumentId, documentKind.ToRoute(), stored.Sha256, stored.Length, stored.ContentType, "scanning"), 202);
         }
         catch (UploadRejectedException e)
         {

@@ -31,9 +31,9 @@ public static partial class CaseEndpoints
     public static IEndpointConventionBuilder MapPulangLetterChecks(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("");
-        group.MapGet(ReleaseKeyRoute, GetReleaseKey);
-        group.MapGet(LetterCheckRoute, CheckLetter);
-        group.MapGet(LetterPageRoute, GetLetterPage);
+        group.MapGet(ReleaseKeyRoute, GetReleaseKey).Api(nameof(GetReleaseKey), "Release letters", anonymous: true).Returns<ReleaseKeyInfo>();
+        group.MapGet(LetterCheckRoute, CheckLetter).Api(nameof(CheckLetter), "Release letters", anonymous: true).Returns<LetterCheckResult>().Problems(400);
+        group.MapGet(LetterPageRoute, GetLetterPage).Api(nameof(GetLetterPage), "Release letters", anonymous: true).ReturnsFile(200, "text/html");
         return group;
     }
 
@@ -91,7 +91,7 @@ public static partial class CaseEndpoints
     {
         var key = http.RequestServices.GetRequiredService<ReleaseKey>();
         http.Response.Headers.CacheControl = "public, max-age=3600";
-        return Json(new { keyId = key.KeyId, algorithm = "ES256", publicKeyPem = key.PublicKeyPem, jwk = key.PublicJwk });
+        return Json(new ReleaseKeyInfo(key.KeyId, "ES256", key.PublicKeyPem, key.PublicJwk));
     }
 
     /// <summary>

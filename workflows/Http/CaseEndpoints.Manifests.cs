@@ -53,7 +53,7 @@ public static partial class CaseEndpoints
 
         var location = $"/api/manifests/{submission.ManifestId}";
         http.Response.Headers.Location = location;
-        return Json(new { manifestId = submission.ManifestId, created = submission.Created, lines = submission.Lines, location }, submission.Created ? 202 : 200);
+        return Json(new ManifestAccepted(submission.ManifestId, submission.Created, submission.Lines, location), submission.Created ? 202 : 200);
     }
 
     /// <summary>

@@ -164,7 +164,7 @@ public static partial class CaseEndpoints
         }
 
         http.Response.Headers.Location = $"/api/cases/{caseId}";
-        return Json(new { commandId, status = "pending", location = $"/api/cases/{caseId}" }, 202);
+        return Json(new CommandPending(commandId, "pending", $"/api/cases/{caseId}"), 202);
     }
 
     /// <summary>Reads a JSON body: 415 unless <c>application/json</c>, 413 over <see cref="MaxJsonBytes"/>, 400 if unreadable.</summary>

@@ -37,7 +37,7 @@ public static partial class CaseEndpoints
         }
 
         var (entries, verification) = await Audit(http).ReadAsync(caseId, http.RequestAborted);
-        return Json(new { caseId, entries, verification });
+        return Json(new CaseAudit(caseId, entries, verification));
     }
 
     /// <summary><c>GET /api/cases/{caseId}/release</c>: the release record (any role); 404 until released.</summary>

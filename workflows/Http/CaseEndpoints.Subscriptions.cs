@@ -53,7 +53,7 @@ public static partial class CaseEndpoints
     public static async Task<IResult> ListSubscriptions(HttpContext http)
     {
         if (Authorize(http, out _, Roles.Admin) is { } denied) return denied;
-        return Json(new { subscriptions = await Webhooks(http).ListAsync(http.RequestAborted) });
+        return Json(new SubscriptionList(await Webhooks(http).ListAsync(http.RequestAborted)));
     }
 
     /// <summary><c>GET /api/subscriptions/{subscriptionId}</c> (admin): one subscription, without its secret; 404 <c>subscription.not-found</c>.</summary>
@@ -86,7 +86,7 @@ public static partial class CaseEndpoints
         }
 
         if (await Webhooks(http).GetAsync(subscriptionId, withSecret: false, http.RequestAborted) is null) return SubscriptionNotFound(subscriptionId);
-        return Json(new { subscriptionId, deliveries = await Webhooks(http).DeliveriesAsync(subscriptionId, max ?? 100, http.RequestAborted) });
+        return Json(new DeliveryLog(subscriptionId, await Webhooks(http).DeliveriesAsync(subscriptionId, max ?? 100, http.RequestAborted)));
     }
 
     static async Task<IResult> SetSubscriptionStatusAsync(HttpContext http, string subscriptionId, string status)

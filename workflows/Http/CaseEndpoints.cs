@@ -12,6 +12,8 @@ using Microsoft.Net.Http.Headers;
 using Pulang.Workflows.Audit;
 using Pulang.Workflows.Cases;
 using Pulang.Workflows.Domain;
+using Pulang.Workflows.Events;
+using Pulang.Workflows.Manifests;
 using Pulang.Workflows.Storage;
 
 namespace Pulang.Workflows.Http;
@@ -32,33 +34,40 @@ public static partial class CaseEndpoints
     public static RouteGroupBuilder MapPulangApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
-        api.MapPost("/cases", (Delegate)CreateCase);
-        api.MapGet("/cases", ListCases);
-        api.MapGet("/cases/{caseId}", GetCase);
-        api.MapGet("/inbox", GetInbox);
-        api.MapGet("/cases/{caseId}/release", GetRelease);
-        api.MapGet("/cases/{caseId}/release/letter", GetReleaseLetter);
-        api.MapPut("/cases/{caseId}/documents/{kind}", UploadDocument);
-        api.MapPost("/cases/{caseId}/documents/{documentId}/verification", VerifyDocument);
-        api.MapPost("/cases/{caseId}/documents/{documentId}/rejection", RejectDocument);
-        api.MapPost("/cases/{caseId}/documents/{documentId}/classification", ClassifyDocument);
-        api.MapPost("/cases/{caseId}/assessment", SubmitAssessment);
-        api.MapPost("/cases/{caseId}/assessment/decision", DecideAssessment);
-        api.MapPost("/cases/{caseId}/signoffs/{ministry}", SignOff);
-        api.MapPost("/cases/{caseId}/holds", PlaceHold);
-        api.MapDelete("/cases/{caseId}/holds/{holdId}", LiftHold);
-        api.MapPost("/cases/{caseId}/withdraw", Withdraw);
-        api.MapGet("/cases/{caseId}/audit", GetAudit);
-        api.MapGet("/cases/{caseId}/documents/{documentId}/content", GetDocumentLink);
-        api.MapPost("/manifests", (Delegate)SubmitManifest);
-        api.MapGet("/manifests/{manifestId}", GetManifest);
-        api.MapPost("/subscriptions", (Delegate)CreateSubscription);
-        api.MapGet("/subscriptions", (Delegate)ListSubscriptions);
-        api.MapGet("/subscriptions/{subscriptionId}", GetSubscription);
-        api.MapDelete("/subscriptions/{subscriptionId}", DeleteSubscription);
-        api.MapPost("/subscriptions/{subscriptionId}/pause", PauseSubscription);
-        api.MapPost("/subscriptions/{subscriptionId}/resume", ResumeSubscription);
-        api.MapGet("/subscriptions/{subscriptionId}/deliveries", ListDeliveries);
+        // The OpenAPI document's description of each route (ApiRouteMetadata; 401 and 403 on every route).
+        api.MapPost("/cases", (Delegate)CreateCase).Api(nameof(CreateCase), "Cases").Body<IntakeRequest>().Returns<CaseCreated>(201, 200).Problems(400, 409, 413, 415);
+        api.MapGet("/cases", ListCases).Api(nameof(ListCases), "Cases").Returns<CasePage<CaseIndexEntry>>().Problems(400)
+            .Query("reference", "Exact external reference: keeps the case of that reference (at most 200 characters).");
+        api.MapGet("/cases/{caseId}", GetCase).Api(nameof(GetCase), "Cases").Returns<CaseState>().Problems(404);
+        api.MapGet("/inbox", GetInbox).Api(nameof(GetInbox), "Cases").Returns<CasePage<InboxEntry>>().Problems(400);
+        api.MapGet("/cases/{caseId}/release", GetRelease).Api(nameof(GetRelease), "Records").Returns<ReleaseRecord>().Problems(404);
+        api.MapGet("/cases/{caseId}/release/letter", GetReleaseLetter).Api(nameof(GetReleaseLetter), "Records").ReturnsFile(200, "application/pdf").Problems(404, 409);
+        api.MapPut("/cases/{caseId}/documents/{kind}", UploadDocument).Api(nameof(UploadDocument), "Documents")
+            .RawBody("The scan: JPEG, PNG, TIFF or PDF, with that Content-Type.", "image/jpeg", "image/png", "image/tiff", "application/pdf")
+            .Returns<DocumentAccepted>(202).Problems(400, 404, 409, 413, 415, 422);
+        api.MapPost("/cases/{caseId}/documents/{documentId}/verification", VerifyDocument).Api(nameof(VerifyDocument), "Documents").Command<VerificationRequest>();
+        api.MapPost("/cases/{caseId}/documents/{documentId}/rejection", RejectDocument).Api(nameof(RejectDocument), "Documents").Command<RejectionRequest>();
+        api.MapPost("/cases/{caseId}/documents/{documentId}/classification", ClassifyDocument).Api(nameof(ClassifyDocument), "Documents").Command<ClassificationRequest>();
+        api.MapPost("/cases/{caseId}/assessment", SubmitAssessment).Api(nameof(SubmitAssessment), "Decisions").Command<AssessmentRequest>();
+        api.MapPost("/cases/{caseId}/assessment/decision", DecideAssessment).Api(nameof(DecideAssessment), "Decisions").Command<AssessmentDecisionRequest>();
+        api.MapPost("/cases/{caseId}/signoffs/{ministry}", SignOff).Api(nameof(SignOff), "Decisions").Command<SignOffRequest>();
+        api.MapPost("/cases/{caseId}/holds", PlaceHold).Api(nameof(PlaceHold), "Decisions").Command<HoldRequest>();
+        api.MapDelete("/cases/{caseId}/holds/{holdId}", LiftHold).Api(nameof(LiftHold), "Decisions").Command<ReasonRequest>(optionalBody: true);
+        api.MapPost("/cases/{caseId}/withdraw", Withdraw).Api(nameof(Withdraw), "Decisions").Command<ReasonRequest>();
+        api.MapGet("/cases/{caseId}/audit", GetAudit).Api(nameof(GetAudit), "Records").Returns<CaseAudit>().Problems(404);
+        api.MapGet("/cases/{caseId}/documents/{documentId}/content", GetDocumentLink).Api(nameof(GetDocumentLink), "Documents").Returns<DownloadLink>().Problems(404);
+        api.MapPost("/manifests", (Delegate)SubmitManifest).Api(nameof(SubmitManifest), "Manifests").Body<IReadOnlyList<IntakeRequest>>()
+            .RawBody("The manifest: CSV (UTF-8, header row) or JSON (an array of persons, or {\"persons\": [...]}).", "text/csv")
+            .Returns<ManifestAccepted>(202, 200).Problems(400, 413, 415);
+        api.MapGet("/manifests/{manifestId}", GetManifest).Api(nameof(GetManifest), "Manifests").Returns<ManifestView>().Problems(404);
+        api.MapPost("/subscriptions", (Delegate)CreateSubscription).Api(nameof(CreateSubscription), "Subscriptions").Body<SubscriptionRequest>()
+            .Returns<Subscription>(201).Problems(400, 413, 415, 422);
+        api.MapGet("/subscriptions", (Delegate)ListSubscriptions).Api(nameof(ListSubscriptions), "Subscriptions").Returns<SubscriptionList>();
+        api.MapGet("/subscriptions/{subscriptionId}", GetSubscription).Api(nameof(GetSubscription), "Subscriptions").Returns<Subscription>().Problems(404);
+        api.MapDelete("/subscriptions/{subscriptionId}", DeleteSubscription).Api(nameof(DeleteSubscription), "Subscriptions").Produces(204).Problems(404);
+        api.MapPost("/subscriptions/{subscriptionId}/pause", PauseSubscription).Api(nameof(PauseSubscription), "Subscriptions").Returns<Subscription>().Problems(404);
+        api.MapPost("/subscriptions/{subscriptionId}/resume", ResumeSubscription).Api(nameof(ResumeSubscription), "Subscriptions").Returns<Subscription>().Problems(404);
+        api.MapGet("/subscriptions/{subscriptionId}/deliveries", ListDeliveries).Api(nameof(ListDeliveries), "Subscriptions").Returns<DeliveryLog>().Problems(400, 404);
         return api;
     }
 
@@ -77,7 +86,7 @@ public static partial class CaseEndpoints
         if (outcome.IsConflict) return Problems.IntakeConflict(outcome.CaseId, outcome.ConflictingFields!);
         var location = $"/api/cases/{outcome.CaseId}";
         http.Response.Headers.Location = location;
-        return Json(new { caseId = outcome.CaseId, created = outcome.Created, location }, outcome.Created ? 201 : 200);
+        return Json(new CaseCreated(outcome.CaseId, outcome.Created, location), outcome.Created ? 201 : 200);
     }
 
     /// <summary>

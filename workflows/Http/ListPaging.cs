@@ -31,7 +31,7 @@ public static class ListPaging
     }
 
     /// <summary>The page body; <c>next</c> is this request's path and query with the new token.</summary>
-    public static object Body<T>(IndexPage<T> page, HttpRequest request)
+    public static CasePage<T> Body<T>(IndexPage<T> page, HttpRequest request)
     {
         string? next = null;
         if (page.ContinuationToken is { } token)
@@ -42,7 +42,7 @@ public static class ListPaging
             next = QueryHelpers.AddQueryString(request.PathBase + request.Path, query);
         }
 
-        // A dictionary, so the two nulls of the last page are written (Pulang's JSON leaves null properties out).
-        return new Dictionary<string, object?> { ["cases"] = page.Items, ["continuationToken"] = page.ContinuationToken, ["next"] = next };
+        // CasePage writes the two nulls of the last page (Pulang's JSON otherwise leaves null properties out).
+        return new CasePage<T>(page.Items, page.ContinuationToken, next);
     }
 }

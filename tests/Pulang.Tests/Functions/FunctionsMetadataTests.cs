@@ -92,7 +92,7 @@ public sealed class FunctionsMetadataTests
             .Concat(ApiRoutes().Select(r => r.Handler))
             .Concat(WebRoutesOfSelfHost().Select(r => r.Function))
             .Append("IncomingScan").Append("CaseIntake").Append("IncomingManifest").Append("StartRetentionSchedule")
-            .Concat(["GetReleaseKey", "CheckLetter", "GetLetterPage"])
+            .Concat(["GetReleaseKey", "CheckLetter", "GetLetterPage", "GetOpenApiDocument"])
             .Order(StringComparer.Ordinal).ToArray();
         var actual = Functions.Value.Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(expected, actual);
