@@ -83,7 +83,6 @@ done
 persons=$(find "$group" -mindepth 1 -maxdepth 1 -type d | wc -l)
 [ "$persons" = "$people" ] || { echo "Only $persons of $people cases were started:" >&2; cat "$work/manifest.log" >&2; exit 1; }
 pages_per_file=$(pdfinfo "$pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
-pages=$((persons * ${pages_per_file:-4}))
 
 load_before=$(uptime)
 start=$(date +%s.%N)
@@ -92,13 +91,17 @@ end=$(date +%s.%N)
 load_after=$(uptime)
 seconds=$(echo "$end - $start" | bc -l)
 summary=$(grep -E '^Selesai' "$work/upload.log" || true)
+# Pages actually sent (an interrupted run counts only the files it uploaded).
+uploaded=$(grep -c ': diunggah ' "$work/upload.log" || true)
+pages=$((uploaded * ${pages_per_file:-4}))
+[ "$code" = 0 ] || echo "The upload did not finish (exit $code): the figures count only the $uploaded files it sent."
 # The slowest file: one that waited out a 429 (Retry-After) shows here.
 slowest=$(sed -n 's/.*, \([0-9.]*\) s)$/\1/p' "$work/upload.log" | sort -g | tail -1)
 
 echo "--- pulang upload-batch (first and last lines)"
 head -3 "$work/upload.log"; echo "..."; tail -2 "$work/upload.log"
-printf '\n%d persons x %s-page PDF = %d pages in %.1f s: %.2f pages/s, %.1f uploads/min (exit %d)\n' \
-  "$persons" "${pages_per_file:-4}" "$pages" "$seconds" "$(echo "$pages / $seconds" | bc -l)" "$(echo "$persons * 60 / $seconds" | bc -l)" "$code"
+printf '\n%d of %d files x %s-page PDF = %d pages in %.1f s: %.2f pages/s, %.1f uploads/min (exit %d)\n' \
+  "$uploaded" "$persons" "${pages_per_file:-4}" "$pages" "$seconds" "$(echo "$pages / $seconds" | bc -l)" "$(echo "$uploaded * 60 / $seconds" | bc -l)" "$code"
 echo "slowest file: ${slowest:-?} s; upload limit: $upload_limit a minute per caller"
 echo "before: $load_before"
 echo "after:  $load_after"
@@ -114,6 +117,7 @@ cat >"$result" <<JSON
   "configuration": "$configuration",
   "persons": $persons,
   "pagesPerFile": ${pages_per_file:-4},
+  "filesUploaded": $uploaded,
   "pages": $pages,
   "seconds": $(printf '%.1f' "$seconds"),
   "pagesPerSecond": $(printf '%.3f' "$(echo "$pages / $seconds" | bc -l)"),

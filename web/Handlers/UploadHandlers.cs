@@ -23,11 +23,18 @@ public static class UploadHandlers
     {
         var found = await WebPage.CaseAsync(http, caseId, actor);
         if (found is null) return await WebPage.CaseNotFound(http);
+        var kinds = Enum.GetValues<DocumentKind>().Where(k => CommandPolicy.UploadRoles(k).Any(actor.Has)).ToList();
+        if (kinds.Count == 0)
+        {
+            // A role that may upload nothing (a reader, a signer) gets no upload form.
+            return await MessagePage.RenderAsync(http, 403, "error.forbidden.title", "error.upload-forbidden.text");
+        }
+
         return await PageRenderer.PageAsync<UploadPage>(http, new Dictionary<string, object?>
         {
             ["Ui"] = WebRequest.UiFor(http, actor),
             ["Case"] = found.Value.View,
-            ["Kinds"] = Enum.GetValues<DocumentKind>().Where(k => CommandPolicy.UploadRoles(k).Any(actor.Has)).ToList(),
+            ["Kinds"] = kinds,
         });
     });
 

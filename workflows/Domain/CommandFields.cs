@@ -20,7 +20,8 @@ public static class CommandFields
     /// Null when <paramref name="command"/>'s fields are complete, else a <see cref="RefusalKind.Invalid"/> refusal whose
     /// <see cref="Refusal.Errors"/> name each field (the request body's JSON name, e.g. <c>reason</c>, <c>dossierDigest</c>)
     /// with a stable code (<c>field.required</c>, <c>field.length</c>, <c>field.value</c>) and a message. The refusal's own code
-    /// says what is missing for the command as a whole: <c>assessment.empty</c>, <c>reason.required</c>,
+    /// says what is missing for the command as a whole: <c>assessment.empty</c>, <c>reason.required</c>, <c>text.invalid</c>
+    /// (a reason, summary or recommendation too long or with markup, <see cref="FreeText"/>),
     /// <c>approve.required</c>, <c>signoff.digest-invalid</c>, <c>rejection.reason-invalid</c>, <c>classification.kind-invalid</c>.
     /// </summary>
     public static Refusal? Check(CaseCommand command)
@@ -45,25 +46,42 @@ public static class CommandFields
             }
         }
 
+        void Text(string? value, string field)
+        {
+            if (FreeText.Check(value, field) is { } error)
+            {
+                errors.Add(error);
+                code ??= "text.invalid";
+            }
+        }
+
         switch (command)
         {
             case SubmitAssessment c:
                 Required(string.IsNullOrWhiteSpace(c.Summary), "summary", "summary is required.", "assessment.empty");
                 Required(string.IsNullOrWhiteSpace(c.Recommendation), "recommendation", "recommendation is required.", "assessment.empty");
+                Text(c.Summary, "summary");
+                Text(c.Recommendation, "recommendation");
                 break;
             case DecideAssessment c:
                 Required(c.Approve is null, "approve", "approve (true or false) is required.", "approve.required");
                 Required(c.Approve == false && string.IsNullOrWhiteSpace(c.Reason), "reason", "A reason is required to send the asesmen back.", "reason.required");
+                Text(c.Reason, "reason");
                 break;
             case SignOff c:
                 Required(c.Approve is null, "approve", "approve (true or false) is required.", "approve.required");
                 Value(string.IsNullOrWhiteSpace(c.DossierDigest) || c.DossierDigest.Length != 64, "dossierDigest",
                     "dossierDigest (64 hex characters, from GET /api/cases/{id}) is required.", "signoff.digest-invalid");
                 Required(c.Approve == false && string.IsNullOrWhiteSpace(c.Reason), "reason", "A reason is required to reject.", "reason.required");
+                Text(c.Reason, "reason");
                 break;
             case PlaceHold c:
                 Required(string.IsNullOrWhiteSpace(c.Reason), "reason", "reason is required.", "reason.required");
                 Required(string.IsNullOrWhiteSpace(c.HoldId), "holdId", "A hold needs an ID.", "reason.required");
+                Text(c.Reason, "reason");
+                break;
+            case LiftHold c:
+                Text(c.Reason, "reason");
                 break;
             case RejectDocument c:
                 Required(c.Reason is null, "reason", $"reason is required: one of {string.Join(", ", RejectionReasons.Names)}.", "rejection.reason-invalid");
@@ -76,6 +94,7 @@ public static class CommandFields
                 break;
             case Withdraw c:
                 Required(string.IsNullOrWhiteSpace(c.Reason), "reason", "reason is required.", "reason.required");
+                Text(c.Reason, "reason");
                 break;
         }
 

@@ -86,12 +86,19 @@ public static class Problems
     }
 
     /// <summary>
-    /// The answer to an unhandled error, for both hosts: 503 <c>storage.unavailable</c> (with <c>Retry-After: 5</c>
+    /// The answer to an unhandled error, for both hosts: 413 <c>request.too-large</c> for a form over the form limits
+    /// (<see cref="IsFormOverLimits"/>), 503 <c>storage.unavailable</c> (with <c>Retry-After: 5</c>
     /// set on <paramref name="response"/>) while storage is unreachable (<see cref="IsStorageUnavailable"/>), else 500
     /// <c>server.error</c>; details only in the log.
     /// </summary>
     public static IResult Unhandled(Exception? error, HttpResponse response)
     {
+        if (IsFormOverLimits(error))
+        {
+            return Of(413, "request.too-large", "Form too large",
+                "Isian formulir terlalu panjang; tidak ada yang diubah. (A form field or the form is over the server's limits; nothing was changed.)");
+        }
+
         if (!IsStorageUnavailable(error))
         {
             return Of(500, "server.error", "Unexpected error", "Pulang failed to handle the request; nothing was lost. The error is in the server log.");
@@ -100,6 +107,17 @@ public static class Problems
         response.Headers.RetryAfter = "5";
         return Of(503, "storage.unavailable", "Storage unavailable", "Pulang cannot reach its storage right now; nothing was changed. Try again shortly.");
     }
+
+    /// <summary>
+    /// True when a form could not be read because a value, a key or the count of fields is over ASP.NET Core's form limits
+    /// (<c>FormOptions</c>: 4 MiB a value by default); the form reader throws <see cref="InvalidDataException"/> for those.
+    /// </summary>
+    public static bool IsFormOverLimits(Exception? error) => error switch
+    {
+        null => false,
+        InvalidDataException e when e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) => true,
+        _ => IsFormOverLimits(error.InnerException),
+    };
 
     /// <summary>
     /// True when <paramref name="error"/> (or anything it wraps, e.g. the Azure SDK's "retry failed" aggregate or the
