@@ -163,7 +163,7 @@ public sealed class Demo(Uri service, LocalTokens tokens, DirectoryInfo samples,
 
     /// <summary>
     /// The second demo case, for a person to finish in the browser: a generated fictional person (<see cref="DemoPerson"/>,
-    /// passport index <paramref name="person"/> of seed 13) started by the embassy manifest, their passport, KTP and assessment form
+    /// passport index <paramref name="person"/> of seed 13) started by the embassy's intake call, their passport, KTP and assessment form
     /// uploaded and read, anything the reading flagged confirmed by the verifier, the asesmen submitted and approved; the case is left
     /// waiting for both ministries' sign-offs (<see cref="Stage.SignOffPending"/>).
     /// </summary>
@@ -191,7 +191,7 @@ public sealed class Demo(Uri service, LocalTokens tokens, DirectoryInfo samples,
         };
         var caseId = (await api.JsonAsync(HttpMethod.Post, "/api/cases", T("embassy-kl-manifest"), intake, ct: ct)).EnsureSuccess().Json.GetProperty("caseId").GetString()!;
         await api.WaitForAsync(caseId, T("bp3mi-reader"), s => s.Stage != Stage.Registered, TimeSpan.FromSeconds(60), ct);
-        Say($"Second case {caseId}: a generated fictional person (SPESIMEN), started by the embassy manifest");
+        Say($"Second case {caseId}: a generated fictional person (SPESIMEN), started by the embassy's intake call (POST /api/cases)");
         foreach (var (kind, bytes, file) in new[] { ("passport", generated.Passport, "passport.jpg"), ("ktp", generated.Ktp, "ktp.png"), ("assessment-form", generated.AssessmentForm, "assessment-form.png") })
         {
             (await api.UploadAsync(caseId, kind, bytes, file, T("sentra-intake-officer"), ct)).EnsureSuccess();

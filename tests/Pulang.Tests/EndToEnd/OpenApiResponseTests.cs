@@ -66,7 +66,7 @@ public sealed class OpenApiResponseTests(ApiHost fixture) : IClassFixture<ApiHos
         Assert.Equal(HttpStatusCode.Created, created.Status);
         var caseId = created.Json.GetProperty("caseId").GetString()!;
         Check("post", "/api/cases", await Api.JsonAsync(HttpMethod.Post, "/api/cases", T("embassy-kl-manifest"), intake, ct: Ct));
-        var conflict = await Api.JsonAsync(HttpMethod.Post, "/api/cases", T("embassy-kl-manifest"), new Workflows.Http.IntakeRequest(reference, "SITI AMINAH", "F", "1992-08-14", "Kabupaten Malang", "Malaysia", "2025-10-02", null), ct: Ct);
+        var conflict = await Api.JsonAsync(HttpMethod.Post, "/api/cases", T("embassy-kl-manifest"), new Workflows.Cases.IntakeRequest(reference, "SITI AMINAH", "F", "1992-08-14", "Kabupaten Malang", "Malaysia", "2025-10-02", null), ct: Ct);
         Assert.Equal(HttpStatusCode.Conflict, conflict.Status);
         Check("post", "/api/cases", conflict);
         Check("post", "/api/cases", await Api.JsonAsync(HttpMethod.Post, "/api/cases", T("embassy-kl-manifest"), new { }, ct: Ct));
