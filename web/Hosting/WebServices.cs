@@ -10,7 +10,7 @@ public static class WebServices
     /// <summary>
     /// Registers <see cref="WebOptions"/> (section <c>Pulang:Web</c>), anti-forgery (<c>IAntiforgery</c>: cookie
     /// <c>pulang_csrf</c>, HttpOnly, SameSite=Strict; form field <c>__RequestVerificationToken</c>, header
-    /// <c>RequestVerificationToken</c>), the thumbnail cache, and makes the host's JWT bearer handler read the session cookie
+    /// <c>RequestVerificationToken</c>) with its key ring in storage (<see cref="BlobKeyRing"/>), the thumbnail cache, and makes the host's JWT bearer handler read the session cookie
     /// (<see cref="WebRequest.SessionCookie"/>) for requests outside <c>/api</c> that carry no <c>Authorization</c> header. Call
     /// after the host registered its JWT bearer scheme.
     /// </summary>
@@ -25,6 +25,7 @@ public static class WebServices
             o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
             o.HeaderName = "RequestVerificationToken";
         });
+        BlobKeyRing.AddPulangKeyRing(services);
         services.AddSingleton<PageThumbnails>();
         services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o =>
         {
