@@ -37,10 +37,10 @@ public sealed class StartRefusalTests(TestStorage storage)
         { ListenUrl = "http://0.0.0.0:{port}" };
         await allowed.StartAsync();
 
-        // Its keys (the local issuer's and the download links') were made owner-only, in an owner-only folder.
+        // Its keys (the local issuer's, the download links' and the release letters') were made owner-only, in an owner-only folder.
         var keys = Path.Combine(allowed.DataDirectory, "keys");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(keys));
-        Assert.Equal(["download-link-key", "signing-key"], Directory.GetFiles(keys).Select(Path.GetFileName).Order());
+        Assert.Equal(["download-link-key", "release-key.pem", "signing-key"], Directory.GetFiles(keys).Select(Path.GetFileName).Order());
         foreach (var file in Directory.GetFiles(keys))
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));

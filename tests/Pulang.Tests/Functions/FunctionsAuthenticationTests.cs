@@ -17,9 +17,10 @@ namespace Pulang.Tests.Functions;
 /// off (infra/main.bicep): the worker's <see cref="CallerAuthenticationMiddleware"/> runs through
 /// <c>IFunctionsWorkerMiddleware.Invoke</c> with the invocation's <see cref="HttpContext"/>, then the real HTTP
 /// trigger (<see cref="HttpTriggers.GetCase"/>) answers. Tokens come from <see cref="LocalOpenIdProvider"/> (Entra ID's
-/// shape, real metadata discovery). No trigger reaches storage here: every call stops at 401 or 403.
+/// shape, real metadata discovery). API calls stop at 401 or 403 before storage; pages with a form reach the real Azurite
+/// for the anti-forgery key ring (<c>BlobKeyRing</c>).
 /// </summary>
-public sealed class FunctionsAuthenticationTests : IAsyncLifetime
+public sealed class FunctionsAuthenticationTests(TestStorage storage) : IAsyncLifetime
 {
     const string Audience = "api://pulang-functions-test";
     LocalOpenIdProvider provider = null!;
@@ -30,10 +31,10 @@ public sealed class FunctionsAuthenticationTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await provider.DisposeAsync();
 
-    /// <summary>The Function App's services and middleware for <paramref name="settings"/> (besides a storage connection no call reaches).</summary>
-    static (ServiceProvider Services, CallerAuthenticationMiddleware Middleware, List<string> Warnings) Worker(Dictionary<string, string?> settings)
+    /// <summary>The Function App's services and middleware for <paramref name="settings"/>, on the test Azurite.</summary>
+    (ServiceProvider Services, CallerAuthenticationMiddleware Middleware, List<string> Warnings) Worker(Dictionary<string, string?> settings)
     {
-        settings["AzureWebJobsStorage"] = "UseDevelopmentStorage=true";
+        settings["AzureWebJobsStorage"] = storage.ConnectionString;
         var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var warnings = new List<string>();
         var collection = new ServiceCollection();

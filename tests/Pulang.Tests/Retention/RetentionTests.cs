@@ -14,11 +14,17 @@ namespace Pulang.Tests.Retention;
 /// history, case view and index row, keep their audit trail (with one <c>purge</c> entry per kind, chain intact) and a minimal release
 /// record without the person; a withdrawn case with an open hold and a released case with a legal-hold mark keep everything; the
 /// schedule's round is killed (SIGKILL) after the first case and finishes the second after a restart; a purged case's release letter answers 410. <c>pulang purge --dry-run</c>'s
-/// listing names the released cases and not the held ones.
+/// listing names the released cases and not the held ones. The test has an Azurite of its own (ports 20270-20272): a schedule
+/// with one-second retention purges every finished case in the account's index, so on the shared test Azurite it would
+/// purge other tests' cases (and wait behind them).
 /// </summary>
-public sealed class RetentionTests(TestStorage storage)
+public sealed class RetentionTests
 {
+    const int AzuritePort = 20270;
+
     static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    string connection = "";
 
     static readonly Dictionary<string, string> Off = new() { ["Pulang__Retention__Enabled"] = "false", ["Pulang__Ocr__Engine"] = "embedded-text" };
 
@@ -37,12 +43,15 @@ public sealed class RetentionTests(TestStorage storage)
     [Fact]
     public async Task Released_cases_past_retention_are_purged_held_ones_kept_and_a_killed_round_finishes_after_a_restart()
     {
+        await using var azurite = new AzuriteProcess(AzuritePort);
+        await azurite.StartAsync(Ct);
+        connection = azurite.ConnectionString;
         var hub = TestStorage.NewTaskHub("retain");
-        var pulang = new PulangStorage(storage.ConnectionString);
+        var pulang = new PulangStorage(connection);
         string first, second, withdrawn, marked;
 
         // 1. Cases made with the schedule off: three released, one withdrawn under an open hold.
-        await using (var setup = new SelfHostProcess(storage.ConnectionString, hub, Off))
+        await using (var setup = new SelfHostProcess(connection, hub, Off))
         {
             await setup.StartAsync();
             var driver = new CaseDriver(() => setup.Client, setup.Tokens);
@@ -74,7 +83,7 @@ public sealed class RetentionTests(TestStorage storage)
         }
 
         // 2. The schedule on: killed while it pauses after the first case, the second is purged after a restart.
-        await using (var crashing = new SelfHostProcess(storage.ConnectionString, hub, Short))
+        await using (var crashing = new SelfHostProcess(connection, hub, Short))
         {
             await crashing.StartAsync();
             await UntilAsync(async () => !await HasIndexRowAsync(pulang, first), TimeSpan.FromMinutes(2));
@@ -82,7 +91,7 @@ public sealed class RetentionTests(TestStorage storage)
         }
 
         Assert.True(await HasIndexRowAsync(pulang, second), "the second case was purged before the round was killed");
-        await using (var restarted = new SelfHostProcess(storage.ConnectionString, hub, Short))
+        await using (var restarted = new SelfHostProcess(connection, hub, Short))
         {
             await restarted.StartAsync();
             await UntilAsync(async () => !await HasIndexRowAsync(pulang, second), TimeSpan.FromMinutes(2));
@@ -148,7 +157,7 @@ public sealed class RetentionTests(TestStorage storage)
 
     async Task<bool> HasHistoryAsync(string caseId, string hub)
     {
-        var instances = new TableClient(storage.ConnectionString, $"{hub}Instances");
+        var instances = new TableClient(connection, $"{hub}Instances");
         return (await instances.GetEntityIfExistsAsync<TableEntity>(caseId, "", cancellationToken: Ct)).HasValue;
     }
 
