@@ -40,7 +40,7 @@ public static partial class CaseEndpoints
     /// <summary>
     /// <c>GET /api/cases/{caseId}/release/letter</c> (any role): the release letter as <c>application/pdf</c>
     /// (<see cref="ReleaseLetter"/>), with a freshly signed statement of the release record's case, time and audit head;
-    /// 404 <c>release.not-found</c> until the case is released; 409 <c>release.no-audit-head</c> for a release record
+    /// 404 <c>release.not-found</c> until the case is released; 410 <c>release.purged</c> once retention removed the person; 409 <c>release.no-audit-head</c> for a release record
     /// written before release records carried the audit head.
     /// </summary>
     public static async Task<IResult> GetReleaseLetter(HttpContext http, string caseId)

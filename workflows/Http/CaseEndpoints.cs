@@ -41,7 +41,7 @@ public static partial class CaseEndpoints
         api.MapGet("/cases/{caseId}", GetCase).Api(nameof(GetCase), "Cases").Returns<CaseState>().Problems(404);
         api.MapGet("/inbox", GetInbox).Api(nameof(GetInbox), "Cases").Returns<CasePage<InboxEntry>>().Problems(400);
         api.MapGet("/cases/{caseId}/release", GetRelease).Api(nameof(GetRelease), "Records").Returns<ReleaseRecord>().Problems(404);
-        api.MapGet("/cases/{caseId}/release/letter", GetReleaseLetter).Api(nameof(GetReleaseLetter), "Records").ReturnsFile(200, "application/pdf").Problems(404, 409);
+        api.MapGet("/cases/{caseId}/release/letter", GetReleaseLetter).Api(nameof(GetReleaseLetter), "Records").ReturnsFile(200, "application/pdf").Problems(404, 409, 410);
         api.MapPut("/cases/{caseId}/documents/{kind}", UploadDocument).Api(nameof(UploadDocument), "Documents")
             .RawBody("The scan: JPEG, PNG, TIFF or PDF, with that Content-Type.", "image/jpeg", "image/png", "image/tiff", "application/pdf")
             .Returns<DocumentAccepted>(202).Problems(400, 404, 409, 413, 415, 422);

@@ -56,6 +56,7 @@ public static class ProblemCatalog
         new("hold.lifted", 409, "The hold is already lifted."),
         new("verification.conflict", 409, "Findings must be acknowledged; `errors` lists them."),
         new("release.no-audit-head", 409, "The release record has no audit head, so no letter can be proven."),
+        new("release.purged", 410, "Retention removed the person's data, so the release letter cannot be made again; the minimal release record stays."),
         new("request.too-large", 413, "The JSON body is larger than the route accepts."),
         new("upload.too-large", 413, "The scan is larger than the configured limit."),
         new("manifest.too-large", 413, "The manifest file is too large."),
