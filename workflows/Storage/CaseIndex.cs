@@ -85,9 +85,8 @@ public sealed class CaseIndex(PulangStorage storage)
     /// and a repeated run can come late (its work-item message reappears after a crash or a failed delete, when the
     /// case has moved on), so an older state must never overwrite a newer one: merge with the row's ETag, read again
     /// on a conflict. Returns false when the row was newer (or as new) and was left as it is. <see cref="StageEnteredColumn"/>
-    /// is the decider's <see cref="CaseState.StageSince"/>; for a state from before that existed, the state's time when the
-    /// shown stage differs from the row's, kept when it is the same (a row written before the column existed keeps none
-    /// until its next stage change).
+    /// is set to the state's time when the shown stage (the row's <c>Stage</c>) differs from the row's; kept when it is the
+    /// same (a row written before the column existed keeps none until its next stage change).
     /// </summary>
     public async Task<bool> SetStateAsync(CaseState state, CancellationToken ct)
     {
@@ -109,11 +108,7 @@ public sealed class CaseIndex(PulangStorage storage)
             var row = await storage.Cases.GetEntityIfExistsAsync<TableEntity>(Partition, state.CaseId, ["ViewVersion", "Stage"], ct);
             try
             {
-                if (state.StageSince is { } since)
-                {
-                    e[StageEnteredColumn] = since;
-                }
-                else if (!row.HasValue || row.Value is not { } current || current.GetString("Stage") != state.ShownStage.ToString())
+                if (!row.HasValue || row.Value is not { } current || current.GetString("Stage") != state.ShownStage.ToString())
                 {
                     e[StageEnteredColumn] = state.UpdatedAt;
                 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace Pulang.Workflows.Storage;
@@ -83,7 +84,7 @@ public static class LocalSecrets
                     write(stream);
                 }
 
-                File.Move(temporary, file, overwrite: false);
+                Publish(temporary, file);
             }
             catch (IOException) when (File.Exists(file))
             {
@@ -103,4 +104,29 @@ public static class LocalSecrets
 
         return File.ReadAllText(file);
     }
+
+    /// <summary>
+    /// Gives the written temporary file its name without ever replacing a file of that name: link(2), which fails with EEXIST
+    /// (an <see cref="IOException"/>) when another process or thread created the secret first, then removes the temporary
+    /// name. <c>File.Move</c> without overwrite checks and renames in two steps on Linux, so two creators at once could each
+    /// keep their own key.
+    /// </summary>
+    static void Publish(string temporary, string file)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            File.Move(temporary, file, overwrite: false);
+            return;
+        }
+
+        if (link(temporary, file) != 0)
+        {
+            throw new IOException($"Could not create {file} (errno {Marshal.GetLastPInvokeError()}).");
+        }
+
+        File.Delete(temporary);
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    static extern int link([MarshalAs(UnmanagedType.LPUTF8Str)] string oldpath, [MarshalAs(UnmanagedType.LPUTF8Str)] string newpath);
 }
