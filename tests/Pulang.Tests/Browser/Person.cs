@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Pulang.Tests.Infrastructure;
 
@@ -39,8 +38,12 @@ public sealed partial class Person : IAsyncDisposable
         page.SetDefaultTimeout(60_000);
         var person = new Person(web, context, page, user);
         await person.OpenAsync("/signin", "sign-in");
-        await page.Locator("form[action='/signin']").Filter(new() { Has = page.Locator($"input[name='user'][value='{user}']") }).Locator("button").ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/$"));
+        var button = page.Locator("form[action='/signin']").Filter(new() { Has = page.Locator($"input[name='user'][value='{user}']") }).Locator("button");
+        // The page the form leads to (past the 303): a failure names where it landed instead of timing out on the URL.
+        var landed = await page.RunAndWaitForResponseAsync(() => button.ClickAsync(),
+            r => r.Request.IsNavigationRequest && r.Status is not (301 or 302 or 303));
+        Assert.True(landed.Status == 200 && new Uri(landed.Url).AbsolutePath == "/", $"{user}: signing in landed on {landed.Url} ({landed.Status})");
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         await person.CheckAsync("inbox");
         return person;
     }
