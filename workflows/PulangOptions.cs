@@ -50,7 +50,7 @@ public sealed class PulangOptions
     /// <summary>How long an HTTP command waits for its case to process it before answering 202 (default 15 s).</summary>
     public TimeSpan CommandWaitTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Reminder intervals per stage; a stage without an entry has no reminder.</summary>
+    /// <summary>Reminder intervals per stage (a stage without an entry has no reminder) and after how many reminders a case is overdue; checked at start.</summary>
     public ReminderOptions Reminders { get; set; } = new();
 
     /// <summary>How long a signed download link stays valid (default 5 minutes, at most 1 hour).</summary>
@@ -89,18 +89,36 @@ public sealed class PulangOptions
 }
 
 /// <summary>
-/// How long a case may sit in a stage before a <c>case.reminder</c> event goes out (and again after each interval).
+/// How long a case may wait in a stage before a <c>case.reminder</c> event goes out, and how many reminders make it overdue
+/// (section <c>Pulang:Reminders</c>). The clock runs from when the case entered the stage, not from its last command: the
+/// n-th reminder is due at stage entered + interval x n (<see cref="Domain.ReminderSchedule"/>), so a refused or repeated
+/// command, or an accepted one that leaves the stage as it is, moves nothing. After <see cref="OverdueAfter"/> reminders in
+/// one stage the case is overdue (<c>case.overdue</c>, once per stage). A case keeps the settings it opened with.
 /// </summary>
+/// <remarks>
+/// A case with an open hold is reminded on its working stage's interval: a hold stops only the release, and the stage's work
+/// (documents, asesmen, sign-offs) goes on meanwhile, so its people are reminded as without a hold. <see cref="OnHold"/> runs
+/// only when the hold is all the case waits for: both ministries approved the current dossier and the release waits for the
+/// hold to be lifted (<see cref="Domain.CaseState.ReminderStage"/>).
+/// </remarks>
 public sealed record ReminderOptions
 {
+    /// <summary>Configuration section of the reminders.</summary>
+    public const string Section = "Pulang:Reminders";
+
     /// <summary>DocumentsPending (default 2 days).</summary>
     public TimeSpan? DocumentsPending { get; init; } = TimeSpan.FromDays(2);
     /// <summary>AssessmentPending (default 3 days).</summary>
     public TimeSpan? AssessmentPending { get; init; } = TimeSpan.FromDays(3);
     /// <summary>SignOffPending (default 2 days).</summary>
     public TimeSpan? SignOffPending { get; init; } = TimeSpan.FromDays(2);
-    /// <summary>OnHold (default 14 days).</summary>
+    /// <summary>Waiting only for an investigation hold to be lifted, after both ministries approved (default 14 days).</summary>
     public TimeSpan? OnHold { get; init; } = TimeSpan.FromDays(14);
+
+    /// <summary>
+    /// How many reminders in one stage make the case overdue (default 2: overdue once it has waited two intervals). At least 1.
+    /// </summary>
+    public int OverdueAfter { get; init; } = 2;
 
     /// <summary>The interval for <paramref name="stage"/>, or null when it has none.</summary>
     public TimeSpan? For(Domain.Stage stage) => stage switch
@@ -111,4 +129,25 @@ public sealed record ReminderOptions
         Domain.Stage.OnHold => OnHold,
         _ => null,
     };
+
+    /// <summary>These settings if they can work: every interval set is positive, <see cref="OverdueAfter"/> is at least 1.</summary>
+    /// <exception cref="InvalidOperationException">Names each bad setting (as <c>Pulang:Reminders:...</c>), its value and what it must be.</exception>
+    public ReminderOptions Checked()
+    {
+        var errors = new List<string>();
+        foreach (var (name, interval) in new[] { (nameof(DocumentsPending), DocumentsPending), (nameof(AssessmentPending), AssessmentPending), (nameof(SignOffPending), SignOffPending), (nameof(OnHold), OnHold) })
+        {
+            if (interval is { } i && i <= TimeSpan.Zero)
+            {
+                errors.Add($"{Section}:{name} is {i}; a reminder interval must be positive (e.g. 2.00:00:00 for two days, 00:00:30 for 30 seconds).");
+            }
+        }
+
+        if (OverdueAfter < 1)
+        {
+            errors.Add($"{Section}:{nameof(OverdueAfter)} is {OverdueAfter}; it must be at least 1 (the number of reminders in one stage after which a case is overdue).");
+        }
+
+        return errors.Count == 0 ? this : throw new InvalidOperationException(string.Join(" ", errors));
+    }
 }

@@ -19,6 +19,7 @@ public static class PulangServices
     public static IServiceCollection AddPulangWorkflows(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<PulangOptions>(configuration.GetSection(PulangOptions.Section));
+        EnsureRemindersValid(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CaseIndex>();
         services.TryAddSingleton<Audit.AuditLog>();
@@ -111,6 +112,15 @@ public static class PulangServices
         options.MaxConcurrency = jobs;
         return new TesseractOcrEngine(options);
     }
+
+    /// <summary>
+    /// Refuses, at registration (so both hosts stop at start, before any case takes them), reminder settings that cannot
+    /// work (<see cref="ReminderOptions.Checked"/>): an interval of zero or less would remind in a loop, fewer than one
+    /// reminder would make every case overdue at once.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Names each bad <c>Pulang:Reminders</c> setting and what it must be.</exception>
+    public static void EnsureRemindersValid(IConfiguration configuration) =>
+        (configuration.GetSection(ReminderOptions.Section).Get<ReminderOptions>() ?? new ReminderOptions()).Checked();
 
     /// <summary>The setting that lets a test-only OCR engine run: <c>Pulang:Ocr:AllowTestEngines</c> (<c>Pulang__Ocr__AllowTestEngines=true</c>).</summary>
     public const string AllowTestEnginesSetting = "Pulang:Ocr:AllowTestEngines";

@@ -12,7 +12,7 @@ namespace Pulang.Web.Handlers;
 /// <summary>The filters of the cases list, from the query string (all optional; unknown values are ignored).</summary>
 /// <param name="Stage">Only this stage.</param>
 /// <param name="Ministry">Only cases waiting for this ministry's sign-off.</param>
-/// <param name="Overdue">Only cases longer in their stage than its reminder interval (<see cref="PulangOptions.Reminders"/>).</param>
+/// <param name="Overdue">Only overdue cases (the index's <see cref="CaseIndexEntry.Overdue"/>, as the decider decided it).</param>
 /// <param name="OnHold">Only cases on hold.</param>
 /// <param name="Search">Case ID (exact) or part of the external reference (any case).</param>
 /// <param name="Sort"><c>opened</c> (newest first, default), <c>waiting</c> (longest waiting first) or <c>reference</c>.</param>
@@ -48,15 +48,14 @@ public static class CaseListHandlers
 {
     /// <summary>
     /// <c>GET /cases</c> (any role): the case index with filters (<see cref="CaseFilter"/>), sorted and paged
-    /// (<see cref="WebOptions.PageSize"/> rows). Time in stage is the time since the case last changed, which is also what
-    /// the reminder timers count.
+    /// (<see cref="WebOptions.PageSize"/> rows). Overdue is what the case decided (<see cref="CaseIndexEntry.Overdue"/>), not
+    /// worked out here.
     /// </summary>
     public static Task<IResult> Cases(HttpContext http) => WebPage.SignedInAsync(http, async actor =>
     {
         var filter = CaseFilter.From(http.Request.Query);
         var services = http.RequestServices;
         var index = services.GetRequiredService<CaseIndex>();
-        var reminders = services.GetRequiredService<IOptions<PulangOptions>>().Value.Reminders;
         var ui = WebRequest.UiFor(http, actor);
         IEnumerable<CaseIndexEntry> rows = await index.ListAsync(filter.OnHold ? Stage.OnHold : filter.Stage, 5000, http.RequestAborted);
         if (filter.Ministry is { } ministry)
@@ -67,7 +66,7 @@ public static class CaseListHandlers
 
         if (filter.Overdue)
         {
-            rows = rows.Where(r => IsOverdue(r, reminders, ui.Now));
+            rows = rows.Where(r => r.Overdue);
         }
 
         if (filter.Search is { } q)
@@ -90,11 +89,6 @@ public static class CaseListHandlers
             ["Rows"] = all.Skip((filter.Page - 1) * size).Take(size).ToList(),
             ["Total"] = all.Count,
             ["PageSize"] = size,
-            ["Reminders"] = reminders,
         });
     });
-
-    /// <summary>True when <paramref name="row"/> has waited longer than its stage's reminder interval.</summary>
-    public static bool IsOverdue(CaseIndexEntry row, ReminderOptions reminders, DateTimeOffset now) =>
-        reminders.For(row.Stage) is { } interval && now - row.UpdatedAt > interval;
 }

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Pulang.Web.Hosting;
 using Pulang.Web.Pages;
-using Pulang.Workflows;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Storage;
 
@@ -12,11 +10,10 @@ namespace Pulang.Web.Handlers;
 /// <summary>Figures of one stage for the dashboard.</summary>
 /// <param name="Stage">The stage.</param>
 /// <param name="Count">Cases in it.</param>
-/// <param name="Median">Median time since the last change (open stages), else null.</param>
-/// <param name="Oldest">Longest time since the last change, else null.</param>
-/// <param name="Overdue">Cases past the stage's reminder interval.</param>
-/// <param name="Interval">The stage's reminder interval, if any.</param>
-public sealed record StageFigures(Stage Stage, int Count, TimeSpan? Median, TimeSpan? Oldest, int Overdue, TimeSpan? Interval);
+/// <param name="Median">Median time in the stage (open stages), else null.</param>
+/// <param name="Oldest">Longest time in the stage (open stages), else null.</param>
+/// <param name="Overdue">Overdue cases in it (<see cref="CaseIndexEntry.Overdue"/>); null for a finished stage.</param>
+public sealed record StageFigures(Stage Stage, int Count, TimeSpan? Median, TimeSpan? Oldest, int? Overdue);
 
 /// <summary>The dashboard.</summary>
 public static class DashboardHandlers
@@ -26,22 +23,22 @@ public static class DashboardHandlers
 
     /// <summary>
     /// <c>GET /dashboard</c> (any role): cases per stage, waiting per ministry, time in stage (median and longest, since the
-    /// case entered the stage), overdue cases against <see cref="PulangOptions.Reminders"/>, and
+    /// case entered the stage), overdue cases (as the cases decided: <see cref="CaseIndexEntry.Overdue"/>), and
     /// releases per week for the last <see cref="Weeks"/> weeks as an SVG bar chart drawn on the server. From the case index.
     /// </summary>
     public static Task<IResult> Dashboard(HttpContext http) => WebPage.SignedInAsync(http, async actor =>
     {
         var index = http.RequestServices.GetRequiredService<CaseIndex>();
-        var reminders = http.RequestServices.GetRequiredService<IOptions<PulangOptions>>().Value.Reminders;
         var ui = WebRequest.UiFor(http, actor);
         var rows = await index.ListAsync(null, 5000, http.RequestAborted);
         var stages = Enum.GetValues<Stage>().Select(stage =>
         {
             // Time in stage: since the case entered it (the index's StageEnteredAt; older rows: since the last change).
             var ages = rows.Where(r => r.Stage == stage).Select(r => ui.Now - r.InStageSince).Order().ToList();
-            var open = stage is not (Stage.Released or Stage.Withdrawn) && ages.Count > 0;
+            var finished = stage is Stage.Released or Stage.Withdrawn;
+            var open = !finished && ages.Count > 0;
             return new StageFigures(stage, ages.Count, open ? ages[ages.Count / 2] : null, open ? ages[^1] : null,
-                rows.Count(r => r.Stage == stage && CaseListHandlers.IsOverdue(r, reminders, ui.Now)), reminders.For(stage));
+                finished ? null : rows.Count(r => r.Stage == stage && r.Overdue));
         }).ToList();
         var p2mi = (await index.ListAwaitingAsync([Roles.P2miSigner], 5000, http.RequestAborted)).Count;
         var kemensos = (await index.ListAwaitingAsync([Roles.KemensosSigner], 5000, http.RequestAborted)).Count;

@@ -15,8 +15,9 @@ public static class InboxHandlers
 
     /// <summary>
     /// <c>GET /</c>: what waits for the reader's roles (<see cref="CaseIndex.ListAwaitingAsync"/>, the API's inbox), oldest
-    /// change first, with reference, stage, time since the last change and what to do; counts per kind of task. Uploaders and
-    /// admins also see the cases still waiting for documents (stage DocumentsPending). Not signed in: to the sign-in page.
+    /// change first, with reference, stage, time since the last change (marked when overdue) and what to do; counts per kind of
+    /// task. Admins find the overdue cases here (<see cref="Workflows.Domain.Inbox.AwaitingRoles"/>). Uploaders and admins also see
+    /// the cases still waiting for documents (stage DocumentsPending). Not signed in: to the sign-in page.
     /// </summary>
     public static Task<IResult> Inbox(HttpContext http) => WebPage.SignedInAsync(http, async actor =>
     {

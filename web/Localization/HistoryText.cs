@@ -91,6 +91,7 @@ public static partial class HistoryText
         (new Regex("^other holds remain$"), "penahanan lain masih ada"),
         (new Regex("^withdrawn$"), "ditarik"),
         (new Regex("^reminder for a stage already left$"), "pengingat untuk tahap yang sudah dilewati"),
+        (new Regex("^overdue after (\\d+) reminders$"), "terlambat setelah $1 pengingat"),
         (new Regex("^documents incomplete again \\((.*)\\)$"), "dokumen kembali belum lengkap ($1)"),
         (new Regex("^documents complete, dossier ([0-9a-f]+)$"), "dokumen lengkap, berkas $1"),
         (new Regex("^documents complete$"), "dokumen lengkap"),

@@ -9,7 +9,7 @@ namespace Pulang.Workflows.Domain;
 /// <param name="Time">When it happened (UTC; orchestration time for commands decided by the case).</param>
 /// <param name="ActorId">Who did it (token subject, or <c>system:pulang</c>).</param>
 /// <param name="Roles">The actor's roles at the time.</param>
-/// <param name="Action">Command name (<c>signOff</c>, <c>documentVerified</c>, ...), or <c>upload</c>, <c>download</c>, <c>release</c>, <c>caseOpened</c>.</param>
+/// <param name="Action">Command name (<c>signOff</c>, <c>documentVerified</c>, ...), or <c>upload</c>, <c>download</c>, <c>release</c>, <c>overdue</c>, <c>caseOpened</c>.</param>
 /// <param name="Outcome"><c>accepted</c> or <c>refused</c>.</param>
 /// <param name="Code">Refusal code when refused (e.g. <c>duty.approve-own-assessment</c>), else null.</param>
 /// <param name="Target">What the action was about (document ID, hold ID, ministry), or null.</param>
@@ -47,7 +47,8 @@ public static class AuditTrail
     /// <summary>
     /// The audit effects for <paramref name="command"/> decided on <paramref name="before"/> with result
     /// <paramref name="decision"/>: empty for a repeat (the first outcome's entry stands), else the command's entry,
-    /// plus a <c>release</c> entry when it released the case (<see cref="CaseReleased"/>).
+    /// plus an <c>overdue</c> entry (target: the stage) when a reminder made the case overdue (<see cref="CaseOverdue"/>) and a
+    /// <c>release</c> entry when it released the case (<see cref="CaseReleased"/>).
     /// </summary>
     public static IReadOnlyList<AppendAudit> For(CaseState before, CaseCommand command, Decision decision, DateTimeOffset now)
     {
@@ -62,6 +63,11 @@ public static class AuditTrail
             new(caseId, new AuditRecord($"{caseId}:{command.CommandId}:{command.Name}", now, command.Actor.Id, [.. command.Actor.Roles], command.Name,
                 decision.Accepted ? AuditRecord.Accepted : AuditRecord.Refused, decision.Refusal?.PublicCode, TargetOf(command))),
         };
+        foreach (var overdue in decision.Events.OfType<CaseOverdue>())
+        {
+            entries.Add(new(caseId, new AuditRecord($"{caseId}:overdue:{overdue.Stage}:{overdue.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)}", now, Actor.System.Id, [], "overdue", AuditRecord.Accepted, null, overdue.Stage.ToString())));
+        }
+
         foreach (var released in decision.Events.OfType<CaseReleased>())
         {
             entries.Add(new(caseId, new AuditRecord($"{caseId}:released", now, Actor.System.Id, [], "release", AuditRecord.Accepted, null, released.DossierDigest)));

@@ -32,7 +32,8 @@ public static class CaseEffects
 
     /// <summary>
     /// The outgoing effects of <paramref name="events"/> that left the case in <paramref name="after"/>: an event for the first
-    /// open hold (<c>case.on-hold</c>), the last lifted one (<c>case.hold-lifted</c>), a withdrawal, a reminder; for a release,
+    /// open hold (<c>case.on-hold</c>), the last lifted one (<c>case.hold-lifted</c>), a withdrawal, a reminder, the case becoming
+    /// overdue (<c>case.overdue</c>, after its reminder); for a release,
     /// the release record and then the <c>case.released</c> event (both to get the audit head when committed). Event IDs are
     /// stable for the same fact.
     /// </summary>
@@ -56,6 +57,11 @@ public static class CaseEffects
                 case ReminderSent r:
                     effects.Add(Publish($"{id}:reminder:{r.Stage}:{r.Number.ToString(CultureInfo.InvariantCulture)}", "case.reminder", id,
                         ("stage", r.Stage.ToString()), ("missing", string.Join(",", r.Missing))));
+                    break;
+                case CaseOverdue o:
+                    effects.Add(Publish($"{id}:overdue:{o.Stage}:{o.Number.ToString(CultureInfo.InvariantCulture)}", "case.overdue", id,
+                        ("stage", o.Stage.ToString()), ("stageSince", o.Since.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)),
+                        ("reminders", o.Reminders.ToString(CultureInfo.InvariantCulture))));
                     break;
                 case CaseReleased r:
                     effects.Add(new WriteReleaseRecord(ReleaseRecordOf(after, r)));

@@ -252,8 +252,20 @@ public sealed record CaseState
     public int Version { get; init; }
     /// <summary>How many times an asesmen was approved; part of the dossier digest, so a dossier re-approved after a rejection is a new dossier.</summary>
     public int DossierRevision { get; init; }
-    /// <summary>Reminders sent so far (numbers the reminder events).</summary>
+    /// <summary>Reminders sent so far, in all stages (numbers the reminder events).</summary>
     public int RemindersSent { get; init; }
+    /// <summary>
+    /// When the case began waiting in its <see cref="ReminderStage"/>, the start of the reminder clock (null: <see cref="StageSince"/>,
+    /// for state written before this was recorded). Set by the decider when the stage or the reminder stage changes.
+    /// </summary>
+    public DateTimeOffset? ReminderStageSince { get; init; }
+    /// <summary>Reminders sent since the case began waiting in its <see cref="ReminderStage"/> (0 again in a new stage).</summary>
+    public int RemindersInStage { get; init; }
+    /// <summary>
+    /// When the case became overdue in its <see cref="ReminderStage"/> (its <see cref="ReminderOptions.OverdueAfter"/>-th reminder
+    /// there), else null; cleared when it moves to another stage.
+    /// </summary>
+    public DateTimeOffset? OverdueSince { get; init; }
     /// <summary>IDs and names of the last <see cref="CommandIdLimit"/> processed commands (repeat detection outlives the shorter history).</summary>
     public ImmutableList<string> ProcessedCommands { get; init; } = [];
     /// <summary>Who withdrew the case, when and why, once withdrawn (the reason only for investigators and admins: <see cref="Withdrawal"/>).</summary>
@@ -275,10 +287,25 @@ public sealed record CaseState
 
     /// <summary>
     /// The stage lists show (the case index, the custom status, a stage filter): <see cref="Stage.OnHold"/> while <see cref="OnHold"/>,
-    /// else <see cref="Stage"/>. Also the stage whose reminder interval runs (a held case is reminded as on hold).
+    /// else <see cref="Stage"/>. Not the stage reminders count for (<see cref="ReminderStage"/>).
     /// </summary>
     [JsonIgnore]
     public Stage ShownStage => OnHold ? Stage.OnHold : Stage;
+
+    /// <summary>
+    /// The stage whose reminder clock runs (<see cref="ReminderSchedule"/>): <see cref="Stage"/>, also while a hold is open, since a
+    /// hold stops only the release and the stage's work goes on; <see cref="Stage.OnHold"/> only when the hold is all the case
+    /// waits for (SignOffPending, both ministries approved the current dossier, a hold open: the release waits for its lift).
+    /// </summary>
+    [JsonIgnore]
+    public Stage ReminderStage => OnHold && Stage == Stage.SignOffPending && DossierDigest is { } digest
+        && SignOffs.Any(s => s.Ministry == Ministry.KemenP2MI && s.Approve && s.DossierDigest == digest)
+        && SignOffs.Any(s => s.Ministry == Ministry.Kemensos && s.Approve && s.DossierDigest == digest)
+        ? Stage.OnHold
+        : Stage;
+
+    /// <summary>True while the case is open and overdue in its stage (<see cref="OverdueSince"/>; written in the view as <c>overdue</c>).</summary>
+    public bool Overdue => !IsFinished && OverdueSince is not null;
 
     /// <summary>
     /// The checklist's items by name (<see cref="DocumentRequirement"/>), fixed when the case opened from the deployment's

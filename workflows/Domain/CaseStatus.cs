@@ -12,7 +12,8 @@ namespace Pulang.Workflows.Domain;
 /// <param name="DossierDigest">Current dossier digest, if any.</param>
 /// <param name="Recent">The last <see cref="RecentLimit"/> decided commands: ID and refusal (null when accepted), without the
 /// refusal's <see cref="Refusal.Errors"/> (kept in the state's history, to keep the status small).</param>
-public sealed record CaseStatus(Stage Stage, int Version, string? DossierDigest, ImmutableList<RecentCommand> Recent)
+/// <param name="Overdue">True while the case is overdue in its stage (<see cref="CaseState.Overdue"/>); false in a status written before.</param>
+public sealed record CaseStatus(Stage Stage, int Version, string? DossierDigest, ImmutableList<RecentCommand> Recent, bool Overdue = false)
 {
     /// <summary>How many recent command outcomes the status carries.</summary>
     public const int RecentLimit = 50;
@@ -22,7 +23,8 @@ public sealed record CaseStatus(Stage Stage, int Version, string? DossierDigest,
         state.ShownStage,
         state.Version,
         state.DossierDigest,
-        [.. state.History.TakeLast(RecentLimit).Select(h => new RecentCommand(h.CommandId, h.Refusal is { Errors: not null } r ? r with { Errors = null } : h.Refusal))]);
+        [.. state.History.TakeLast(RecentLimit).Select(h => new RecentCommand(h.CommandId, h.Refusal is { Errors: not null } r ? r with { Errors = null } : h.Refusal))],
+        state.Overdue);
 }
 
 /// <summary>A decided command: its ID and, when refused, why.</summary>

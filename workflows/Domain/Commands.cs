@@ -168,9 +168,10 @@ public sealed record Withdraw(string Reason) : CaseCommand
     public override string Name => "withdraw";
 }
 
-/// <summary>A stage's reminder timer fired (raised by the orchestration itself, never by callers).</summary>
-/// <param name="Stage">The stage the timer was set for.</param>
-public sealed record ReminderDue(Stage Stage) : CaseCommand
+/// <summary>A stage's reminder timer fired (raised by the orchestration itself, never by callers; <see cref="ReminderSchedule"/>).</summary>
+/// <param name="Stage">The stage the timer was set for (<see cref="CaseState.ReminderStage"/>).</param>
+/// <param name="OverdueAfter">The case is overdue at this many reminders in the stage (<see cref="ReminderOptions.OverdueAfter"/>); null: never.</param>
+public sealed record ReminderDue(Stage Stage, int? OverdueAfter = null) : CaseCommand
 {
     /// <inheritdoc/>
     public override string Name => "reminderDue";

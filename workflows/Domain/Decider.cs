@@ -88,8 +88,9 @@ public sealed record Decision(CaseState State, ImmutableList<DomainEvent> Events
 // LiftHold             investigator               any open            known (hold.unknown), open (hold.lifted)                 (stays); the last open hold: Released if
 //                                                                                                                              both ministries had approved
 // Withdraw             admin                      any open            a reason                                                 Withdrawn (final)
-// ReminderDue          the case's own timers      the timer's stage   a stage already left: nothing (a held case's timer is    (stays)
-//                                                                     the OnHold one: CaseState.ShownStage)
+// ReminderDue          the case's own timers      the timer's stage   a stage already left: nothing. The stage is the working  (stays); the OverdueAfter-th reminder
+//                                                                     stage, held or not (CaseState.ReminderStage: OnHold     in the stage makes the case overdue
+//                                                                     only when the hold is all it waits for)                  (once; a new stage clears it)
 
 /// <summary>
 /// The one place that holds the case rules: <c>(CaseState, Command) -> (CaseState, what happened)</c> (<see cref="DomainEvent"/>s; <see cref="CaseEffects"/> turns them into effects); the table above this class is the
@@ -177,7 +178,7 @@ public static class Decider
             PlaceHold c => OnHoldPlaced(state, c, now),
             LiftHold c => OnHoldLifted(state, c, now),
             Withdraw c => OnWithdraw(state, c, now),
-            ReminderDue c => OnReminderDue(state, c),
+            ReminderDue c => OnReminderDue(state, c, now),
             _ => Outcome.Refused(RefusalKind.Invalid, "command.unknown", $"Unknown command {command.GetType().Name}."),
         };
 
@@ -206,6 +207,12 @@ public static class Decider
             History = Append(next.History, new(now, command.CommandId, command.Name, command.Actor.Id, result.Detail)),
             ProcessedCommands = Remember(next.ProcessedCommands, key),
         };
+        if (next.Stage != state.Stage || next.ReminderStage != state.ReminderStage)
+        {
+            // A new stage to wait in: its reminder clock starts now, and it is not overdue (yet).
+            next = next with { ReminderStageSince = now, RemindersInStage = 0, OverdueSince = null };
+        }
+
         return new(next, events, null);
     }
 
@@ -484,15 +491,28 @@ public static class Decider
         return Outcome.Ok(next, "withdrawn", new CaseWithdrawn(state.Stage));
     }
 
-    static Outcome OnReminderDue(CaseState state, ReminderDue c)
+    /// <summary>
+    /// A reminder for the stage the case waits in (<see cref="CaseState.ReminderStage"/>), naming what is missing now (the state's
+    /// checklist when the timer fires). The <see cref="ReminderDue.OverdueAfter"/>-th one in the stage makes the case overdue.
+    /// </summary>
+    static Outcome OnReminderDue(CaseState state, ReminderDue c, DateTimeOffset now)
     {
-        if (state.ShownStage != c.Stage)
+        if (state.ReminderStage != c.Stage)
         {
             return Outcome.Ok(state, "reminder for a stage already left");
         }
 
         var n = state.RemindersSent + 1;
-        return Outcome.Ok(state with { RemindersSent = n }, $"reminder: {c.Stage}", new ReminderSent(c.Stage, n, state.Checklist.Missing));
+        var inStage = state.RemindersInStage + 1;
+        var next = state with { RemindersSent = n, RemindersInStage = inStage };
+        var reminded = new ReminderSent(c.Stage, n, state.Checklist.Missing);
+        if (state.OverdueSince is null && c.OverdueAfter is { } after && inStage >= after)
+        {
+            return Outcome.Ok(next with { OverdueSince = now }, $"reminder: {c.Stage}; overdue after {inStage} reminders",
+                reminded, new CaseOverdue(c.Stage, ReminderSchedule.ClockStart(state), inStage, n));
+        }
+
+        return Outcome.Ok(next, $"reminder: {c.Stage}", reminded);
     }
 
     /// <summary>DocumentsPending moves on when the checklist completes; a changed dossier in SignOffPending gets a new digest.</summary>

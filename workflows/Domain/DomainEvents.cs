@@ -51,3 +51,9 @@ public sealed record CaseWithdrawn(Stage Stage) : DomainEvent;
 
 /// <summary>The stage's reminder timer fired while the case was still in <paramref name="Stage"/>: reminder number <paramref name="Number"/>.</summary>
 public sealed record ReminderSent(Stage Stage, int Number, IReadOnlyList<string> Missing) : DomainEvent;
+
+/// <summary>
+/// Reminder number <paramref name="Number"/> was the <paramref name="Reminders"/>-th in <paramref name="Stage"/>, the case's overdue threshold:
+/// the case is overdue there since now (once per stage). <paramref name="Since"/> is when it began waiting in the stage.
+/// </summary>
+public sealed record CaseOverdue(Stage Stage, DateTimeOffset Since, int Reminders, int Number) : DomainEvent;

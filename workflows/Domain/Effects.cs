@@ -14,7 +14,7 @@ public abstract record Effect;
 /// fact (e.g. <c>{caseId}:released</c>) so consumers can recognize repeats.
 /// </summary>
 /// <param name="EventId">Stable ID.</param>
-/// <param name="EventType">e.g. <c>case.released</c>, <c>case.on-hold</c>, <c>case.reminder</c>, <c>case.withdrawn</c>.</param>
+/// <param name="EventType">e.g. <c>case.released</c>, <c>case.on-hold</c>, <c>case.reminder</c>, <c>case.overdue</c>, <c>case.withdrawn</c>.</param>
 /// <param name="CaseId">The case.</param>
 /// <param name="Data">Small event data without personal data (stage, reasons, digests).</param>
 public sealed record PublishCaseEvent(string EventId, string EventType, string CaseId, IReadOnlyDictionary<string, string> Data) : Effect

@@ -15,10 +15,19 @@ public static class Inbox
     /// <item><see cref="Roles.Assessor"/>: AssessmentPending with no asesmen, or one sent back;</item>
     /// <item><see cref="Roles.AssessmentApprover"/>: AssessmentPending with a submitted asesmen;</item>
     /// <item><see cref="Roles.P2miSigner"/>, <see cref="Roles.KemensosSigner"/>: SignOffPending and that ministry has not decided on the current dossier;</item>
-    /// <item><see cref="Roles.Investigator"/>: an open hold to lift (<see cref="CaseState.OnHold"/>).</item>
+    /// <item><see cref="Roles.Investigator"/>: an open hold to lift (<see cref="CaseState.OnHold"/>);</item>
+    /// <item><see cref="Roles.Admin"/>: the case is overdue (<see cref="CaseState.Overdue"/>), to look into whatever holds it up.</item>
     /// </list>
     /// A hold stands beside the stage (sign-off may happen during one). Finished cases wait for nobody.
     /// </summary>
+    /// <remarks>
+    /// Overdue cases escalate to the admin, the deployment's administrators, rather than to the asesmen supervisor
+    /// (<see cref="Roles.AssessmentApprover"/>): a case can be overdue in any stage, waiting for centre staff (documents,
+    /// review), the social worker or the supervisor themselves (asesmen), a ministry's officials (sign-off) or an
+    /// investigator (a hold), and the asesmen supervisor directs only the asesmen. The admin is the one role that oversees
+    /// every stage: they read everything, the restricted papers and hold reasons that may explain a delay included, and may
+    /// withdraw a case. So no new role is needed.
+    /// </remarks>
     public static IReadOnlyList<string> AwaitingRoles(CaseState state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -56,6 +65,11 @@ public static class Inbox
         if (state.OnHold)
         {
             roles.Add(Roles.Investigator);
+        }
+
+        if (state.Overdue)
+        {
+            roles.Add(Roles.Admin);
         }
 
         return [.. Roles.All.Where(roles.Contains)];

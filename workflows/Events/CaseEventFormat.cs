@@ -108,6 +108,8 @@ public static class CaseEventTypes
         // The admin's reason is free text (it may name a person): it stays in the audit trail, not in the event.
         new("case.withdrawn", []),
         new("case.reminder", ["stage", "missing"]),
+        // Escalation: the stage, since when the case waits in it (UTC) and how many reminders it took; what is late, not whose case.
+        new("case.overdue", ["stage", "stageSince", "reminders"]),
     ];
 
     /// <summary>The type of the decider's <paramref name="name"/>, or null.</summary>

@@ -7,7 +7,7 @@ namespace Pulang.Workflows.Orchestrations;
 /// <summary>Input of <see cref="CaseOrchestration"/>: the intake on first start, plus the state after a continue-as-new.</summary>
 /// <param name="CaseId">Case ID (= instance ID).</param>
 /// <param name="Intake">What intake declared.</param>
-/// <param name="Reminders">Reminder intervals per stage (fixed at intake so replays stay deterministic).</param>
+/// <param name="Reminders">Reminder intervals per stage and the overdue threshold (fixed at intake so replays stay deterministic).</param>
 /// <param name="State">Null on first start; the carried state after continue-as-new.</param>
 /// <param name="Audited">
 /// True when this generation writes the audit trail. Set for new cases; an instance started before the audit trail
@@ -68,14 +68,15 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
         {
             waiting ??= context.WaitForExternalEvent<CaseCommand>(CaseEvents.Command);
             CaseCommand command;
-            if (input.Reminders.For(state.ShownStage) is { } interval)
+            // The next reminder counts from when the case began waiting in its stage (ReminderSchedule: from state and options only).
+            if (ReminderSchedule.Next(state, input.Reminders) is { } reminder)
             {
                 using var cancel = new CancellationTokenSource();
-                var timer = context.CreateTimer(context.CurrentUtcDateTime.Add(interval), cancel.Token);
+                var timer = context.CreateTimer(reminder.DueAt.UtcDateTime, cancel.Token);
                 var first = await Task.WhenAny(waiting, timer);
                 if (first == timer)
                 {
-                    command = new ReminderDue(state.ShownStage) { CommandId = $"reminder:{context.NewGuid():N}", Actor = Actor.System };
+                    command = reminder.Due($"reminder:{context.NewGuid():N}");
                 }
                 else
                 {

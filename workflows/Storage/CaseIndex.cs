@@ -12,7 +12,11 @@ namespace Pulang.Workflows.Storage;
 /// <param name="UpdatedAt">Last index update.</param>
 /// <param name="StageEnteredAt">When the case entered <paramref name="Stage"/> (column <c>StageEnteredAt</c>); null for a row
 /// written before the column existed and not yet moved to another stage (readers then use <paramref name="UpdatedAt"/>).</param>
-public sealed record CaseIndexEntry(string CaseId, string ExternalReference, Stage Stage, DateTimeOffset OpenedAt, DateTimeOffset UpdatedAt, DateTimeOffset? StageEnteredAt = null)
+/// <param name="Overdue">True while the case is overdue in its stage, as the decider decided it (<see cref="CaseState.Overdue"/>; column
+/// <c>Overdue</c>); false for a row written before the column existed.</param>
+/// <param name="OverdueSince">Since when it is overdue (<see cref="CaseState.OverdueSince"/>), when <paramref name="Overdue"/>; else null.</param>
+public sealed record CaseIndexEntry(string CaseId, string ExternalReference, Stage Stage, DateTimeOffset OpenedAt, DateTimeOffset UpdatedAt, DateTimeOffset? StageEnteredAt = null,
+    bool Overdue = false, DateTimeOffset? OverdueSince = null)
 {
     /// <summary>Since when the case is in its stage: <see cref="StageEnteredAt"/>, or the last change for an older row.</summary>
     public DateTimeOffset InStageSince => StageEnteredAt ?? UpdatedAt;
@@ -26,7 +30,10 @@ public sealed record CaseIndexEntry(string CaseId, string ExternalReference, Sta
 /// <param name="DossierDigest">The dossier digest a sign-off must name (SignOffPending), else null.</param>
 /// <param name="UpdatedAt">When the case last changed.</param>
 /// <param name="StageEnteredAt">When the case entered its stage (see <see cref="CaseIndexEntry.StageEnteredAt"/>).</param>
-public sealed record InboxEntry(string CaseId, string ExternalReference, Stage Stage, IReadOnlyList<string> Awaiting, string? DossierDigest, DateTimeOffset UpdatedAt, DateTimeOffset? StageEnteredAt = null)
+/// <param name="Overdue">True while the case is overdue (see <see cref="CaseIndexEntry.Overdue"/>); overdue cases wait for the admin (<see cref="Inbox.AwaitingRoles"/>).</param>
+/// <param name="OverdueSince">Since when it is overdue, when <paramref name="Overdue"/>; else null.</param>
+public sealed record InboxEntry(string CaseId, string ExternalReference, Stage Stage, IReadOnlyList<string> Awaiting, string? DossierDigest, DateTimeOffset UpdatedAt, DateTimeOffset? StageEnteredAt = null,
+    bool Overdue = false, DateTimeOffset? OverdueSince = null)
 {
     /// <summary>Since when the case is in its stage: <see cref="StageEnteredAt"/>, or the last change for an older row.</summary>
     public DateTimeOffset InStageSince => StageEnteredAt ?? UpdatedAt;
@@ -78,6 +85,12 @@ public sealed class CaseIndex(PulangStorage storage)
     /// <summary>Index column: when the case entered its current stage (<see cref="CaseIndexEntry.StageEnteredAt"/>).</summary>
     public const string StageEnteredColumn = "StageEnteredAt";
 
+    /// <summary>Index column: whether the case is overdue (<see cref="CaseIndexEntry.Overdue"/>, Boolean; absent in older rows: not overdue).</summary>
+    public const string OverdueColumn = "Overdue";
+
+    /// <summary>Index column: since when the case is overdue (<see cref="CaseIndexEntry.OverdueSince"/>); read only while <see cref="OverdueColumn"/> is true.</summary>
+    public const string OverdueSinceColumn = "OverdueSince";
+
     /// <summary>
     /// Records the case's stage as lists show it (<see cref="CaseState.ShownStage"/>: OnHold while a hold is open), whom it waits for (<see cref="Inbox.AwaitingRoles"/>: one boolean column per role,
     /// <c>Awaits{Role}</c>, so the inbox query filters in the table), the dossier digest and the state version
@@ -86,7 +99,9 @@ public sealed class CaseIndex(PulangStorage storage)
     /// case has moved on), so an older state must never overwrite a newer one: merge with the row's ETag, read again
     /// on a conflict. Returns false when the row was newer (or as new) and was left as it is. <see cref="StageEnteredColumn"/>
     /// is set to the state's time when the shown stage (the row's <c>Stage</c>) differs from the row's; kept when it is the
-    /// same (a row written before the column existed keeps none until its next stage change).
+    /// same (a row written before the column existed keeps none until its next stage change). <see cref="OverdueColumn"/> is the
+    /// state's <see cref="CaseState.Overdue"/>, with <see cref="OverdueSinceColumn"/> while it is true (a merge cannot remove a
+    /// column, so an older time may stay beside <c>Overdue = false</c>, where it is not read).
     /// </summary>
     public async Task<bool> SetStateAsync(CaseState state, CancellationToken ct)
     {
@@ -97,7 +112,13 @@ public sealed class CaseIndex(PulangStorage storage)
             ["DossierDigest"] = state.DossierDigest ?? "",
             ["ViewVersion"] = state.Version,
             ["UpdatedAt"] = state.UpdatedAt,
+            [OverdueColumn] = state.Overdue,
         };
+        if (state.Overdue)
+        {
+            e[OverdueSinceColumn] = state.OverdueSince;
+        }
+
         foreach (var role in Roles.All)
         {
             e[AwaitsColumn(role)] = awaiting.Contains(role);
@@ -249,12 +270,12 @@ public sealed class CaseIndex(PulangStorage storage)
 
         // Column names come from the fixed role list (letters only), never from input.
         var filter = $"PartitionKey eq '{Partition}' and (" + string.Join(" or ", mine.Select(r => $"{AwaitsColumn(r)} eq true")) + ")";
-        var select = new[] { "RowKey", "ExternalReference", "Stage", "DossierDigest", "OpenedAt", "UpdatedAt", StageEnteredColumn }.Concat(mine.Select(AwaitsColumn)).ToList();
+        var select = new[] { "RowKey", "ExternalReference", "Stage", "DossierDigest", "OpenedAt", "UpdatedAt", StageEnteredColumn, OverdueColumn, OverdueSinceColumn }.Concat(mine.Select(AwaitsColumn)).ToList();
         return await IndexPaging.PageAsync(storage.Cases, filter, select, sort, max, after, e =>
         {
             var entry = ToEntry(e);
             return new InboxEntry(entry.CaseId, entry.ExternalReference, entry.Stage, [.. mine.Where(r => e.GetBoolean(AwaitsColumn(r)) == true)],
-                e.GetString("DossierDigest") is { Length: > 0 } d ? d : null, entry.UpdatedAt, entry.StageEnteredAt);
+                e.GetString("DossierDigest") is { Length: > 0 } d ? d : null, entry.UpdatedAt, entry.StageEnteredAt, entry.Overdue, entry.OverdueSince);
         }, ct);
     }
 
@@ -276,14 +297,20 @@ public sealed class CaseIndex(PulangStorage storage)
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
         if (stage is { } s) filter += " and " + TableClient.CreateQueryFilter($"Stage eq {s.ToString()}");
         if (!string.IsNullOrEmpty(reference)) filter += " and " + TableClient.CreateQueryFilter($"ExternalReference eq {reference}");
-        return IndexPaging.PageAsync(storage.Cases, filter, ["RowKey", "ExternalReference", "Stage", "OpenedAt", "UpdatedAt", StageEnteredColumn], sort, max, after, ToEntry, ct);
+        return IndexPaging.PageAsync(storage.Cases, filter, ["RowKey", "ExternalReference", "Stage", "OpenedAt", "UpdatedAt", StageEnteredColumn, OverdueColumn, OverdueSinceColumn], sort, max, after, ToEntry, ct);
     }
 
-    static CaseIndexEntry ToEntry(TableEntity e) => new(
-        e.RowKey,
-        e.GetString("ExternalReference") ?? "",
-        Enum.TryParse<Stage>(e.GetString("Stage"), out var st) ? st : Stage.Registered,
-        e.GetDateTimeOffset("OpenedAt") ?? default,
-        e.GetDateTimeOffset("UpdatedAt") ?? default,
-        e.GetDateTimeOffset(StageEnteredColumn));
+    static CaseIndexEntry ToEntry(TableEntity e)
+    {
+        var overdue = e.GetBoolean(OverdueColumn) == true;
+        return new(
+            e.RowKey,
+            e.GetString("ExternalReference") ?? "",
+            Enum.TryParse<Stage>(e.GetString("Stage"), out var st) ? st : Stage.Registered,
+            e.GetDateTimeOffset("OpenedAt") ?? default,
+            e.GetDateTimeOffset("UpdatedAt") ?? default,
+            e.GetDateTimeOffset(StageEnteredColumn),
+            overdue,
+            overdue ? e.GetDateTimeOffset(OverdueSinceColumn) : null);
+    }
 }

@@ -84,8 +84,8 @@ static class Fx
     public static Withdraw Withdraw(string reason = "duplicate registration", Actor? actor = null) =>
         new(reason) { CommandId = NewId("cmd"), Actor = actor ?? Admin };
 
-    public static ReminderDue Reminder(Stage stage, Actor? actor = null) =>
-        new(stage) { CommandId = NewId("reminder"), Actor = actor ?? Actor.System };
+    public static ReminderDue Reminder(Stage stage, Actor? actor = null, int? overdueAfter = null) =>
+        new(stage, overdueAfter) { CommandId = NewId("reminder"), Actor = actor ?? Actor.System };
 
     /// <summary>A freshly opened case (DocumentsPending).</summary>
     public static CaseState Opened() => Decider.Open(CaseId, Intake, T0).State;

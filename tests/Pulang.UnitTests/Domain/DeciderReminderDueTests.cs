@@ -36,7 +36,7 @@ public class DeciderReminderDueTests : DeciderTestBase
         AssertEffects([Event($"{CaseId}:reminder:DocumentsPending:2", "case.reminder", ("stage", "DocumentsPending"), ("missing", "passport-or-splp,assessment-form"))], second.Effects);
         var reminded = Assert.IsType<ReminderSent>(Assert.Single(second.Events));
         Assert.Equal((Stage.DocumentsPending, 2, "passport-or-splp,assessment-form"), (reminded.Stage, reminded.Number, string.Join(",", reminded.Missing)));
-        AssertSameCase(s with { RemindersSent = 2 }, second.State);
+        AssertSameCase(s with { RemindersSent = 2, RemindersInStage = 2 }, second.State);
         Assert.Equal(Stage.DocumentsPending, second.State.Stage);
     }
 
@@ -67,18 +67,19 @@ public class DeciderReminderDueTests : DeciderTestBase
     }
 
     [Fact]
-    public void Reminder_under_a_hold_is_for_the_OnHold_stage_not_the_working_stage()
+    public void Reminder_under_a_hold_is_for_the_working_stage_whose_work_goes_on()
     {
         var s = Apply(WithDocuments(), Hold("h1"));
 
-        var stale = Ok(s, Reminder(Stage.AssessmentPending)); // timer set before the hold, fired after it
+        var stale = Ok(s, Reminder(Stage.OnHold)); // a hold only stops the release: the asesmen is still to be written
         Assert.Empty(stale.Effects);
 
-        var held = Ok(stale.State, Reminder(Stage.OnHold));
+        var held = Ok(stale.State, Reminder(Stage.AssessmentPending));
         var e = Assert.IsType<PublishCaseEvent>(Assert.Single(held.Effects));
         Assert.Equal("case.reminder", e.EventType);
-        Assert.Equal("OnHold", e.Data["stage"]);
+        Assert.Equal("AssessmentPending", e.Data["stage"]);
         Assert.Equal(Stage.OnHold, held.State.ShownStage);
+        Assert.Equal(Stage.AssessmentPending, held.State.ReminderStage);
     }
 
     [Fact]
