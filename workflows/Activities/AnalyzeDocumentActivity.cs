@@ -26,7 +26,7 @@ public sealed class AnalyzeDocumentActivity(PulangStorage storage, IOcrEngine oc
         try
         {
             await using var scan = await storage.Scans.GetBlobClient(input.BlobName).OpenReadAsync();
-            analysis = await ocr.AnalyzeAsync(scan, input.ContentType, input.Kind, CancellationToken.None);
+            analysis = await ocr.AnalyzeAsync(scan, input.ContentType, input.Kind.ToOcrHint(), CancellationToken.None);
         }
         catch (OcrException e) when (e.IsPermanent)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.DurableTask;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 
 namespace Pulang.Workflows.Telemetry;
