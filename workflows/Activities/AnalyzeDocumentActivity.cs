@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Ocr;
-using Pulang.Workflows.Orchestrations;
 using Pulang.Workflows.Storage;
 
 namespace Pulang.Workflows.Activities;
