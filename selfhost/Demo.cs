@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Pulang.SelfHost.Hosting;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Cases;
 

@@ -84,7 +84,7 @@ public sealed class PulangOptions
         return bad.Count == 0
             ? [.. RequiredDocuments.Select(n => n.Trim()).Distinct()]
             : throw new InvalidOperationException($"Pulang:RequiredDocuments: {string.Join(", ", bad.Select(b => $"'{b}'"))} is not a document kind or kinds joined with -or- "
-                + $"(kinds: {string.Join(", ", Domain.DocumentKinds.RouteNames.Where(k => k != "investigation"))}).");
+                + $"(kinds: {string.Join(", ", Documents.DocumentKinds.RouteNames.Where(k => k != "investigation"))}).");
     }
 }
 

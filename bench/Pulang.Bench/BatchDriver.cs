@@ -5,6 +5,7 @@ using System.Net;
 using System.Text.Json;
 using Pulang.SelfHost;
 using Pulang.SelfHost.Hosting;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 
 namespace Pulang.Bench;

@@ -120,7 +120,7 @@ public sealed class AccuracyReport(IOcrEngine engine, int parallelism = 1, TimeP
         try
         {
             await using var stream = File.OpenRead(path);
-            var result = await engine.AnalyzeAsync(stream, ContentType(path), truth.Kind, cancellationToken);
+            var result = await engine.AnalyzeAsync(stream, ContentType(path), truth.Kind.ToOcrHint(), cancellationToken);
             engineName = $"{result.ApiVersion} ({result.ModelId})";
             reading = DocumentReader.Read(truth.Kind, result, truth.Subject, today);
             pages = result.Pages.Count;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Pulang.DevTools;
 using Pulang.SelfHost;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 
 // pulang-dev accuracy | synth-passports | synth-papers — developer tools, see docs/accuracy.md.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 
 namespace Pulang.DevTools;

@@ -7,6 +7,7 @@ using Pulang.Web.Pages;
 using Pulang.Workflows;
 using Pulang.Workflows.Audit;
 using Pulang.Workflows.Cases;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Http;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Ocr;
-using Pulang.Workflows.Orchestrations;
 using Pulang.Workflows.Storage;
 
 namespace Pulang.Workflows.Activities;
@@ -26,7 +25,7 @@ public sealed class AnalyzeDocumentActivity(PulangStorage storage, IOcrEngine oc
         try
         {
             await using var scan = await storage.Scans.GetBlobClient(input.BlobName).OpenReadAsync();
-            analysis = await ocr.AnalyzeAsync(scan, input.ContentType, input.Kind, CancellationToken.None);
+            analysis = await ocr.AnalyzeAsync(scan, input.ContentType, input.Kind.ToOcrHint(), CancellationToken.None);
         }
         catch (OcrException e) when (e.IsPermanent)
         {

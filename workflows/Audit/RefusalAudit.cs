@@ -1,4 +1,3 @@
-using Pulang.Workflows.Cases;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Storage;
 
@@ -27,7 +26,7 @@ public sealed class RefusalAudit(AuditLog audit, CaseIndex index, TimeProvider t
     /// </summary>
     public async Task AppendAsync(string caseId, Actor? actor, string action, string code, string? entryKey = null, string? target = null, CancellationToken ct = default)
     {
-        if (actor is null || !CaseService.IsCaseId(caseId) || await index.GetAsync(caseId, ct) is null)
+        if (actor is null || !CaseIds.IsValid(caseId) || await index.GetAsync(caseId, ct) is null)
         {
             return;
         }

@@ -77,7 +77,7 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
     {
         var key = Identifiers.Sha256Hex(intake.ExternalReference);
         var now = time.GetUtcNow();
-        var caseId = NewCaseId();
+        var caseId = CaseIds.New();
         bool inserted, created;
         try
         {
@@ -159,7 +159,7 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
     /// </summary>
     public async Task<CaseState?> GetAsync(string caseId, CancellationToken ct)
     {
-        if (!IsCaseId(caseId))
+        if (!CaseIds.IsValid(caseId))
         {
             return null;
         }
@@ -286,12 +286,6 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
     }
 
     static string PendingKey(CaseCommand command) => $"{command.CommandId}|{command.Name}";
-
-    /// <summary>True for IDs that <see cref="NewCaseId"/> can produce: <c>PLG-</c> and 10 Crockford base32 characters.</summary>
-    public static bool IsCaseId(string? id) => Identifiers.Matches(id, "PLG-", 10);
-
-    /// <summary>A new random case ID: <c>PLG-</c> and 10 Crockford base32 characters (50 bits).</summary>
-    public static string NewCaseId() => Identifiers.Random("PLG-", 10);
 
     /// <summary>Whether the case orchestration exists, and its custom status once it has published one.</summary>
     async Task<(bool Exists, CaseStatus? Status)> GetStatusAsync(string caseId, CancellationToken ct)

@@ -5,6 +5,7 @@ using Azure.Storage.Blobs.Models;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Orchestrations;
 using Pulang.Workflows.Storage;

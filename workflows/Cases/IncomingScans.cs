@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 
 namespace Pulang.Workflows.Cases;

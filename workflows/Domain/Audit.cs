@@ -46,8 +46,9 @@ public static class AuditTrail
 
     /// <summary>
     /// The audit effects for <paramref name="command"/> decided on <paramref name="before"/> with result
-    /// <paramref name="decision"/>: empty for a repeat (the first outcome's entry stands), else the command's entry,
-    /// plus an <c>overdue</c> entry (target: the stage) when a reminder made the case overdue (<see cref="CaseOverdue"/>) and a
+    /// <paramref name="decision"/>: empty for a repeat (the first outcome's entry stands), else the command's entry, plus a
+    /// <c>holdLifted</c> entry (by the same actor) for each hold a withdrawal closed (<see cref="HoldClosedByWithdrawal"/>),
+    /// an <c>overdue</c> entry (target: the stage) when a reminder made the case overdue (<see cref="CaseOverdue"/>) and a
     /// <c>release</c> entry when it released the case (<see cref="CaseReleased"/>).
     /// </summary>
     public static IReadOnlyList<AppendAudit> For(CaseState before, CaseCommand command, Decision decision, DateTimeOffset now)
@@ -63,6 +64,12 @@ public static class AuditTrail
             new(caseId, new AuditRecord($"{caseId}:{command.CommandId}:{command.Name}", now, command.Actor.Id, [.. command.Actor.Roles], command.Name,
                 decision.Accepted ? AuditRecord.Accepted : AuditRecord.Refused, decision.Refusal?.PublicCode, TargetOf(command))),
         };
+        foreach (var closed in decision.Events.OfType<HoldClosedByWithdrawal>())
+        {
+            entries.Add(new(caseId, new AuditRecord($"{caseId}:{command.CommandId}:holdLifted:{closed.HoldId}", now, command.Actor.Id, [.. command.Actor.Roles],
+                "holdLifted", AuditRecord.Accepted, null, closed.HoldId)));
+        }
+
         foreach (var overdue in decision.Events.OfType<CaseOverdue>())
         {
             entries.Add(new(caseId, new AuditRecord($"{caseId}:overdue:{overdue.Stage}:{overdue.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)}", now, Actor.System.Id, [], "overdue", AuditRecord.Accepted, null, overdue.Stage.ToString())));

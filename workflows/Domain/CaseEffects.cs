@@ -32,8 +32,9 @@ public static class CaseEffects
 
     /// <summary>
     /// The outgoing effects of <paramref name="events"/> that left the case in <paramref name="after"/>: an event for the first
-    /// open hold (<c>case.on-hold</c>), the last lifted one (<c>case.hold-lifted</c>), a withdrawal, a reminder, the case becoming
-    /// overdue (<c>case.overdue</c>, after its reminder); for a release,
+    /// open hold (<c>case.on-hold</c>), the last lifted one (<c>case.hold-lifted</c>), a withdrawal (with its stage; the holds it
+    /// closed send no <c>case.hold-lifted</c>: the case does not go on), a reminder, the case becoming overdue (<c>case.overdue</c>,
+    /// after its reminder); for a release,
     /// the release record and then the <c>case.released</c> event (both to get the audit head when committed). Event IDs are
     /// stable for the same fact.
     /// </summary>

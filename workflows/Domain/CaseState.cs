@@ -157,10 +157,12 @@ public sealed record SignOffRecord(Ministry Ministry, bool Approve, string Dossi
 /// <param name="Reason">Why the hold was placed; null only in a view without reasons.</param>
 /// <param name="PlacedBy">Actor ID of the investigator.</param>
 /// <param name="PlacedAt">UTC, orchestration clock.</param>
-/// <param name="LiftedBy">Actor ID of the investigator who lifted it, or null while open.</param>
+/// <param name="LiftedBy">Actor ID of the investigator who lifted it (or of the admin whose withdrawal closed it), or null while open.</param>
 /// <param name="LiftedAt">UTC, or null while open.</param>
 /// <param name="LiftReason">Why it was lifted (optional free text).</param>
-public sealed record Hold(string HoldId, string? Reason, string PlacedBy, DateTimeOffset PlacedAt, string? LiftedBy = null, DateTimeOffset? LiftedAt = null, string? LiftReason = null)
+/// <param name="ClosedByWithdrawal">True when it was still open when the case was withdrawn, and the withdrawal closed it (a
+/// withdrawn case has no open hold); the case's data is then kept from retention like a held case's.</param>
+public sealed record Hold(string HoldId, string? Reason, string PlacedBy, DateTimeOffset PlacedAt, string? LiftedBy = null, DateTimeOffset? LiftedAt = null, string? LiftReason = null, bool ClosedByWithdrawal = false)
 {
     /// <summary>True while the hold blocks release.</summary>
     public bool IsOpen => LiftedAt is null;

@@ -1,3 +1,5 @@
+using Pulang.Workflows.Documents;
+
 namespace Pulang.Workflows.Domain;
 
 /// <summary>

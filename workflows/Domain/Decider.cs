@@ -87,7 +87,8 @@ public sealed record Decision(CaseState State, ImmutableList<DomainEvent> Events
 // PlaceHold            investigator               any open            new hold ID (hold.exists)                                (stays); the hold joins the open holds
 // LiftHold             investigator               any open            known (hold.unknown), open (hold.lifted)                 (stays); the last open hold: Released if
 //                                                                                                                              both ministries had approved
-// Withdraw             admin                      any open            a reason                                                 Withdrawn (final)
+// Withdraw             admin                      any open            a reason                                                 Withdrawn (final); every open hold
+//                                                                                                                              is closed (lifted by the admin)
 // ReminderDue          the case's own timers      the timer's stage   a stage already left: nothing. The stage is the working  (stays); the OverdueAfter-th reminder
 //                                                                     stage, held or not (CaseState.ReminderStage: OnHold     in the stage makes the case overdue
 //                                                                     only when the hold is all it waits for)                  (once; a new stage clears it)
@@ -486,9 +487,13 @@ public static class Decider
     static Outcome OnWithdraw(CaseState state, Withdraw c, DateTimeOffset now)
     {
         // The reason is kept in the state for investigators and admins only (CaseView), like a hold's: never in the history
-        // every role reads, nor in the event.
-        var next = state with { Stage = Stage.Withdrawn, Withdrawal = new Withdrawal(c.Reason.Trim(), c.Actor.Id, now) };
-        return Outcome.Ok(next, "withdrawn", new CaseWithdrawn(state.Stage));
+        // every role reads, nor in the event. A withdrawn case has no open hold: the withdrawal closes each one (lifted by
+        // the admin at the withdrawal, marked ClosedByWithdrawal, no lift reason of its own), each closing audited.
+        var open = state.OpenHolds.ToList();
+        var holds = open.Aggregate(state.Holds, (all, h) => all.Replace(h, h with { LiftedBy = c.Actor.Id, LiftedAt = now, ClosedByWithdrawal = true }));
+        var next = state with { Stage = Stage.Withdrawn, Holds = holds, Withdrawal = new Withdrawal(c.Reason.Trim(), c.Actor.Id, now) };
+        var detail = open.Count == 0 ? "withdrawn" : $"withdrawn; hold {string.Join(", ", open.Select(h => h.HoldId))} closed";
+        return Outcome.Ok(next, detail, [new CaseWithdrawn(state.Stage), .. open.Select(h => new HoldClosedByWithdrawal(h.HoldId))]);
     }
 
     /// <summary>

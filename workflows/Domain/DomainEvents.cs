@@ -1,3 +1,5 @@
+using Pulang.Workflows.Documents;
+
 namespace Pulang.Workflows.Domain;
 
 /// <summary>
@@ -48,6 +50,12 @@ public sealed record CaseReleased(string DossierDigest) : DomainEvent;
 
 /// <summary>An admin withdrew the case while it worked in <paramref name="Stage"/> (final). The reason stays in the state.</summary>
 public sealed record CaseWithdrawn(Stage Stage) : DomainEvent;
+
+/// <summary>
+/// A withdrawal closed the open hold <paramref name="HoldId"/> (a withdrawn case has no open hold): audited like a lift by the
+/// admin; no <c>case.hold-lifted</c> event, since the case does not go on (<c>case.withdrawn</c> is its last event).
+/// </summary>
+public sealed record HoldClosedByWithdrawal(string HoldId) : DomainEvent;
 
 /// <summary>The stage's reminder timer fired while the case was still in <paramref name="Stage"/>: reminder number <paramref name="Number"/>.</summary>
 public sealed record ReminderSent(Stage Stage, int Number, IReadOnlyList<string> Missing) : DomainEvent;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Pulang.Workflows.Documents;
 
 namespace Pulang.Workflows.Domain;
 

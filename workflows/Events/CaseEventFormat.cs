@@ -106,7 +106,7 @@ public static class CaseEventTypes
         new("case.on-hold", ["holdId"]),
         new("case.hold-lifted", ["holdId"]),
         // The admin's reason is free text (it may name a person): it stays in the audit trail, not in the event.
-        new("case.withdrawn", []),
+        new("case.withdrawn", ["stage"]),
         new("case.reminder", ["stage", "missing"]),
         // Escalation: the stage, since when the case waits in it (UTC) and how many reminders it took; what is late, not whose case.
         new("case.overdue", ["stage", "stageSince", "reminders"]),

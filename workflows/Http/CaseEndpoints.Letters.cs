@@ -46,7 +46,7 @@ public static partial class CaseEndpoints
     public static async Task<IResult> GetReleaseLetter(HttpContext http, string caseId)
     {
         if (Authorize(http, out _, AnyRole) is { } denied) return denied;
-        if (!Cases.CaseService.IsCaseId(caseId)) return Problems.CaseNotFound(caseId);
+        if (!CaseIds.IsValid(caseId)) return Problems.CaseNotFound(caseId);
         ReleaseRecord? record;
         try
         {

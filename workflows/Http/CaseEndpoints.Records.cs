@@ -10,7 +10,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Pulang.Workflows.Audit;
-using Pulang.Workflows.Cases;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Storage;
 
@@ -31,7 +30,7 @@ public static partial class CaseEndpoints
     public static async Task<IResult> GetAudit(HttpContext http, string caseId)
     {
         if (Authorize(http, out _, [.. AuditReaders]) is { } denied) return denied;
-        if (!CaseService.IsCaseId(caseId) || await http.RequestServices.GetRequiredService<CaseIndex>().GetAsync(caseId, http.RequestAborted) is null)
+        if (!CaseIds.IsValid(caseId) || await http.RequestServices.GetRequiredService<CaseIndex>().GetAsync(caseId, http.RequestAborted) is null)
         {
             return Problems.CaseNotFound(caseId);
         }
@@ -44,7 +43,7 @@ public static partial class CaseEndpoints
     public static async Task<IResult> GetRelease(HttpContext http, string caseId)
     {
         if (Authorize(http, out _, AnyRole) is { } denied) return denied;
-        if (!CaseService.IsCaseId(caseId)) return Problems.CaseNotFound(caseId);
+        if (!CaseIds.IsValid(caseId)) return Problems.CaseNotFound(caseId);
         try
         {
             var blob = await http.RequestServices.GetRequiredService<PulangStorage>().Releases.GetBlobClient($"{caseId}.json").DownloadContentAsync(http.RequestAborted);

@@ -1,3 +1,4 @@
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 
 namespace Pulang.Workflows.Http;

@@ -2,6 +2,7 @@ using System.Globalization;
 using PdfSharp.Drawing;
 using PdfSharp.Drawing.Layout;
 using PdfSharp.Pdf;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using QRCoder;
 

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using nietras.SeparatedValues;
-using Pulang.Workflows.Http;
 using Pulang.Workflows.Cases;
 
 namespace Pulang.Workflows.Manifests;
@@ -144,7 +143,7 @@ public static class ManifestFile
                 var known = Columns.FirstOrDefault(c => Key(c) == Key(names[i]));
                 if (known is null)
                 {
-                    throw new ManifestFormatException(400, "manifest.columns", $"Unknown column '{Problems.Shorten(names[i])}' in the header. The columns are: {string.Join(", ", Columns)} (nik optional).");
+                    throw new ManifestFormatException(400, "manifest.columns", $"Unknown column '{InputText.Shorten(names[i])}' in the header. The columns are: {string.Join(", ", Columns)} (nik optional).");
                 }
 
                 if (!index.TryAdd(known, i))
@@ -193,7 +192,7 @@ public static class ManifestFile
         }
         catch (Exception e) when (e is InvalidDataException or ArgumentException or NotSupportedException or IndexOutOfRangeException)
         {
-            throw new ManifestFormatException(400, "manifest.csv", $"The manifest is not readable CSV: {Problems.Shorten(e.Message)}");
+            throw new ManifestFormatException(400, "manifest.csv", $"The manifest is not readable CSV: {InputText.Shorten(e.Message)}");
         }
 
         return result;
@@ -208,7 +207,7 @@ public static class ManifestFile
         }
         catch (JsonException e)
         {
-            throw new ManifestFormatException(400, "manifest.json", $"The manifest is not valid JSON: {Problems.Shorten(e.Message.Split('\n')[0])}");
+            throw new ManifestFormatException(400, "manifest.json", $"The manifest is not valid JSON: {InputText.Shorten(e.Message.Split('\n')[0])}");
         }
 
         using (document)
@@ -239,7 +238,7 @@ public static class ManifestFile
                 }
                 catch (JsonException e)
                 {
-                    result.Add(new ManifestLine(n, null, $"manifest.not-a-person: item {n}: {Problems.Shorten(e.Message.Split('\n')[0].Split(" Path:")[0])}"));
+                    result.Add(new ManifestLine(n, null, $"manifest.not-a-person: item {n}: {InputText.Shorten(e.Message.Split('\n')[0].Split(" Path:")[0])}"));
                 }
             }
 

@@ -1,7 +1,6 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
-using Pulang.Workflows.Orchestrations;
 
 namespace Pulang.Workflows.Manifests;
 

@@ -1,5 +1,3 @@
-using Pulang.Workflows.Domain;
-
 namespace Pulang.Workflows.Ocr;
 
 /// <summary>
@@ -39,10 +37,10 @@ public sealed class ConcurrencyLimitedOcrEngine : IOcrEngine, IDisposable
     public int PeakJobs => Volatile.Read(ref peak);
 
     /// <inheritdoc />
-    public async Task<AnalyzeResult> AnalyzeAsync(Stream content, string contentType, DocumentKind kind, CancellationToken cancellationToken)
+    public async Task<AnalyzeResult> AnalyzeAsync(Stream content, string contentType, OcrHint hint, CancellationToken cancellationToken)
     {
-        using var span = Telemetry.PulangTelemetry.Source.StartActivity("ocr analyze");
-        span?.SetTag(Telemetry.PulangTelemetry.DocumentKind, kind.ToRoute());
+        using var span = OcrTelemetry.Source.StartActivity("ocr analyze");
+        span?.SetTag(OcrTelemetry.HintTag, hint.Name);
         span?.SetTag("pulang.ocr.engine", Inner.GetType().Name);
         await slots.WaitAsync(cancellationToken);
         span?.AddEvent(new System.Diagnostics.ActivityEvent("ocr slot taken"));
@@ -50,7 +48,7 @@ public sealed class ConcurrencyLimitedOcrEngine : IOcrEngine, IDisposable
         InterlockedMax(ref peak, now);
         try
         {
-            var result = await Inner.AnalyzeAsync(content, contentType, kind, cancellationToken);
+            var result = await Inner.AnalyzeAsync(content, contentType, hint, cancellationToken);
             span?.SetTag("pulang.ocr.pages", result.Pages.Count);
             return result;
         }

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
-using Pulang.Workflows.Domain;
 
 namespace Pulang.Workflows.Ocr;
 
@@ -94,12 +93,12 @@ public sealed class DocumentIntelligenceOcrEngine : IOcrEngine
         pipeline = HttpPipelineBuilder.Build(clientOptions, authentication);
     }
 
-    /// <summary>The model used for <paramref name="kind"/>.</summary>
-    public string ModelFor(DocumentKind kind) =>
-        options.ModelIds.TryGetValue(kind.ToRoute(), out var model) && !string.IsNullOrWhiteSpace(model) ? model : options.DefaultModelId;
+    /// <summary>The model used for a scan with <paramref name="hint"/> (by <see cref="OcrHint.Name"/>).</summary>
+    public string ModelFor(OcrHint hint) =>
+        options.ModelIds.TryGetValue(hint.Name, out var model) && !string.IsNullOrWhiteSpace(model) ? model : options.DefaultModelId;
 
     /// <inheritdoc />
-    public async Task<AnalyzeResult> AnalyzeAsync(Stream content, string contentType, DocumentKind kind, CancellationToken cancellationToken)
+    public async Task<AnalyzeResult> AnalyzeAsync(Stream content, string contentType, OcrHint hint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         var mediaType = (contentType ?? string.Empty).Split(';')[0].Trim().ToLowerInvariant();
@@ -116,7 +115,7 @@ public sealed class DocumentIntelligenceOcrEngine : IOcrEngine
         deadline.CancelAfter(options.MaxWait);
         try
         {
-            var operation = await SubmitAsync(ModelFor(kind), bytes, mediaType, deadline.Token);
+            var operation = await SubmitAsync(ModelFor(hint), bytes, mediaType, deadline.Token);
             return await PollAsync(operation, deadline.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using Pulang.Workflows.Domain;
 
 namespace Pulang.Workflows.Ocr;
 
@@ -23,7 +22,7 @@ public sealed class EmbeddedTextOcrEngine : IOcrEngine
     static readonly byte[] Signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
     /// <inheritdoc />
-    public async Task<AnalyzeResult> AnalyzeAsync(Stream content, string contentType, DocumentKind kind, CancellationToken cancellationToken)
+    public async Task<AnalyzeResult> AnalyzeAsync(Stream content, string contentType, OcrHint hint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         var text = await ReadEmbeddedAsync(content, cancellationToken)

@@ -1,5 +1,3 @@
-using Pulang.Workflows.Domain;
-
 namespace Pulang.Workflows.Ocr;
 
 /// <summary>
@@ -13,10 +11,10 @@ public interface IOcrEngine
     /// </summary>
     /// <param name="content">The scan bytes; read to the end, not disposed.</param>
     /// <param name="contentType">The scan's media type, e.g. <c>image/jpeg</c>, <c>application/pdf</c>.</param>
-    /// <param name="kind">What the scan is said to be; engines use it to pick a model or an extra pass (MRZ band for passports).</param>
+    /// <param name="hint">What the scan is said to be; engines use it to pick a model or an extra pass (MRZ band for passports).</param>
     /// <param name="cancellationToken">Cancels the analysis.</param>
     /// <exception cref="OcrException">The scan cannot be read (corrupt, unsupported, too many pages) or the engine failed.</exception>
-    Task<AnalyzeResult> AnalyzeAsync(Stream content, string contentType, DocumentKind kind, CancellationToken cancellationToken);
+    Task<AnalyzeResult> AnalyzeAsync(Stream content, string contentType, OcrHint hint, CancellationToken cancellationToken);
 }
 
 /// <summary>OCR failed. <see cref="IsPermanent"/> is true when retrying the same bytes cannot help (corrupt file, too many pages).</summary>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Pulang.Workflows.Domain;
 using SkiaSharp;
 
 namespace Pulang.Workflows.Ocr;
@@ -12,7 +11,7 @@ namespace Pulang.Workflows.Ocr;
 /// <list type="bullet">
 /// <item>JPEG, PNG and TIFF are OCR'd as one page; PDFs are counted with <c>pdfinfo</c>, refused above
 /// <see cref="TesseractOptions.MaxPages"/>, and rasterized with <c>pdftoppm -r <see cref="TesseractOptions.Dpi"/></c>, one OCR per page.</item>
-/// <item>For <see cref="DocumentKind.Passport"/> an extra MRZ pass finds the machine readable zone band (from the page's own
+/// <item>For <see cref="ScanLayout.PassportMrz"/> an extra MRZ pass finds the machine readable zone band (from the page's own
 /// OCR, else the bottom of the page), preprocesses it with SkiaSharp (crop, scale, grey, Otsu threshold, small rotations) and reads
 /// it with a whitelist of <c>A-Z 0-9 &lt;</c>; the first variant whose lines pass every ICAO 9303 check digit after
 /// <see cref="Mrz.TryRepair(string?, string?, DateOnly)"/> is put in <see cref="AnalyzeResult.Documents"/> as <c>mrz.td3</c> with field
@@ -63,7 +62,7 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
     public int ProcessesStarted => Volatile.Read(ref processesStarted);
 
     /// <inheritdoc />
-    public async Task<AnalyzeResult> AnalyzeAsync(Stream content, string contentType, DocumentKind kind, CancellationToken cancellationToken)
+    public async Task<AnalyzeResult> AnalyzeAsync(Stream content, string contentType, OcrHint hint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         var mediaType = (contentType ?? string.Empty).Split(';')[0].Trim().ToLowerInvariant();
@@ -100,11 +99,11 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
                 images = [(input, "pixel", 1.0)];
             }
 
-            var pageTasks = images.Select((img, i) => ReadPageAsync(img.Image, i + 1, img.Unit, img.PixelsPerUnit, folder, kind, cancellationToken)).ToList();
+            var pageTasks = images.Select((img, i) => ReadPageAsync(img.Image, i + 1, img.Unit, img.PixelsPerUnit, folder, hint, cancellationToken)).ToList();
             var pages = await Task.WhenAll(pageTasks);
 
             var documents = new List<AnalyzedDocument>();
-            if (kind == DocumentKind.Passport && options.MrzPass)
+            if (hint.Layout == ScanLayout.PassportMrz && options.MrzPass)
             {
                 MrzReading? best = null;
                 for (var i = 0; i < images.Count; i++)
@@ -198,10 +197,10 @@ public sealed class TesseractOcrEngine : IOcrEngine, IDisposable
 
     sealed record PageResult(AnalyzedPage Page, List<TsvRow> Raw);
 
-    async Task<PageResult> ReadPageAsync(string image, int pageNumber, string unit, double pixelsPerUnit, string folder, DocumentKind kind, CancellationToken ct)
+    async Task<PageResult> ReadPageAsync(string image, int pageNumber, string unit, double pixelsPerUnit, string folder, OcrHint hint, CancellationToken ct)
     {
         var psm = "3";
-        if (kind == DocumentKind.Kk)
+        if (hint.Layout == ScanLayout.RuledTable)
         {
             // A KK's ruled member table reads as noise with its rules: deskew and remove them, and read the page as one block of
             // rows (TablePageImage). The resolution for the rule lengths: the PDF's, else the long side taken as A4's 11.7 inches.

@@ -39,7 +39,7 @@ public sealed class TesseractOptions
     /// <summary>Where per-call temporary folders are made (and always deleted). Default: the system temp folder.</summary>
     public string? TempDirectory { get; set; }
 
-    /// <summary>Run the extra MRZ pass for <see cref="Domain.DocumentKind.Passport"/>. Default true.</summary>
+    /// <summary>Run the extra MRZ pass for <see cref="ScanLayout.PassportMrz"/> scans. Default true.</summary>
     public bool MrzPass { get; set; } = true;
 
     /// <summary>The OCR-B font file of the MRZ cell reader; null: found by <see cref="OcrBFont.Locate"/> (Debian <c>fonts-ocr-b</c>).</summary>

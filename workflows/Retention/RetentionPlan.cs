@@ -22,10 +22,11 @@ public enum PurgeKind
 public static class RetentionPlan
 {
     /// <summary>
-    /// True while an investigation hold of the case is open (placed and not lifted). The one place this is asked, so a change
-    /// of how holds are recorded changes only this function.
+    /// True while an investigation hold of the case is open (placed and not lifted), or was open when the case was withdrawn
+    /// (the withdrawal closed it: <see cref="Hold.ClosedByWithdrawal"/>; the investigation did not end). The one place this is
+    /// asked, so a change of how holds are recorded changes only this function.
     /// </summary>
-    public static bool HasOpenHold(CaseState state) => state.OpenHolds.Any();
+    public static bool HasOpenHold(CaseState state) => state.OpenHolds.Any() || state.Holds.Any(h => h.ClosedByWithdrawal);
 
     /// <summary>
     /// The kinds of data due for purge at <paramref name="now"/>, in the order they are purged (what points at the others last:

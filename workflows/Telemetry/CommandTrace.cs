@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.DurableTask;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 
 namespace Pulang.Workflows.Telemetry;
@@ -81,10 +82,10 @@ public static class CommandTrace
     }
 
     /// <summary>
-    /// In the scan-reading activity: a <c>read {kind}</c> span in the upload's trace (<see cref="Orchestrations.ScanRequest.TraceParent"/>),
+    /// In the scan-reading activity: a <c>read {kind}</c> span in the upload's trace (<see cref="ScanRequest.TraceParent"/>),
     /// linked to the engine's activity span; the OCR and storage spans nest under it. Null when the upload was not traced.
     /// </summary>
-    public static Activity? StartScan(Orchestrations.ScanRequest input) =>
+    public static Activity? StartScan(ScanRequest input) =>
         Start($"read {DocumentKinds.ToRoute(input.Kind)}", input.CaseId, input.TraceParent, "documentScanned");
 
     /// <summary>

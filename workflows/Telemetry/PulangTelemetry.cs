@@ -26,7 +26,7 @@ public static class PulangTelemetry
     public const string RefusalCode = "pulang.refusal_code";
 
     /// <summary>Tag: the document kind's route name (<c>passport</c>, <c>ktp</c>, …).</summary>
-    public const string DocumentKind = "pulang.document_kind";
+    public const string DocumentKind = Ocr.OcrTelemetry.HintTag;
 
     /// <summary>Tag: a case stage (<c>SignOffPending</c>, …).</summary>
     public const string Stage = "pulang.stage";
@@ -89,9 +89,9 @@ public static class PulangTelemetry
     /// <param name="pages">Pages read (at least 1 counted).</param>
     /// <param name="accepted">True when the reading had no findings.</param>
     /// <param name="elapsed">Wall time of download, OCR and reading.</param>
-    public static void RecordScan(Domain.DocumentKind kind, int pages, bool accepted, TimeSpan elapsed)
+    public static void RecordScan(Documents.DocumentKind kind, int pages, bool accepted, TimeSpan elapsed)
     {
-        KeyValuePair<string, object?> kindTag = new(DocumentKind, Domain.DocumentKinds.ToRoute(kind));
+        KeyValuePair<string, object?> kindTag = new(DocumentKind, Documents.DocumentKinds.ToRoute(kind));
         KeyValuePair<string, object?> outcome = new(Outcome, accepted ? "accepted" : "to-review");
         ScansRead.Add(1, kindTag, outcome);
         OcrSecondsPerPage.Record(elapsed.TotalSeconds / Math.Max(1, pages), kindTag, outcome);

@@ -46,7 +46,7 @@ public static class TelemetrySetup
             .ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] ?? "pulang"))
             .WithTracing(t =>
             {
-                t.AddSource(PulangTelemetry.Name, "Azure.*");
+                t.AddSource(PulangTelemetry.Name, Ocr.OcrTelemetry.SourceName, "Azure.*");
                 t.AddHttpClientInstrumentation(o => o.RecordException = true);
                 tracing?.Invoke(t);
                 if (console) t.AddConsoleExporter();

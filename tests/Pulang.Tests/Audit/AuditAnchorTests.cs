@@ -8,7 +8,6 @@ using Pulang.Tests.Infrastructure;
 using Pulang.Workflows;
 using Pulang.Workflows.Activities;
 using Pulang.Workflows.Audit;
-using Pulang.Workflows.Cases;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Storage;
 
@@ -44,7 +43,7 @@ public sealed class AuditAnchorTests(TestStorage storage)
     async Task<(AuditLog Log, string CaseId)> NewCaseAsync(int entries)
     {
         var (_, log, index) = await ArrangeAsync();
-        var caseId = CaseService.NewCaseId();
+        var caseId = CaseIds.New();
         await index.AddAsync(caseId, Fx.Intake, DateTimeOffset.UtcNow, Ct);
         var opened = Decider.Open(caseId, Fx.Intake, DateTimeOffset.UtcNow).State;
         await log.AppendAsync(caseId, AuditTrail.Opened(caseId, DateTimeOffset.UtcNow).Record, Ct);
@@ -100,7 +99,7 @@ public sealed class AuditAnchorTests(TestStorage storage)
         Assert.Equal(3, (await index.GetAuditAnchorAsync(caseId, Ct))!.Head!.Sequence);
 
         // A case without an index row gets no row.
-        var unknown = CaseService.NewCaseId();
+        var unknown = CaseIds.New();
         await log.AppendAsync(unknown, log.Record($"{unknown}:x", Verifier, "upload", AuditRecord.Refused, "role.required"), Ct);
         Assert.Null(await index.GetAuditAnchorAsync(unknown, Ct));
     }
@@ -120,7 +119,7 @@ public sealed class AuditAnchorTests(TestStorage storage)
         Assert.Equal(v, await log.VerifyAsync(caseId, Ct));
 
         // The tool walks the case index, and still every audit blob without a row (here one with an altered entry).
-        var orphan = CaseService.NewCaseId();
+        var orphan = CaseIds.New();
         await log.AppendAsync(orphan, log.Record($"{orphan}:x", Verifier, "upload", AuditRecord.Accepted), Ct);
         await ReplaceAsync(log, orphan, [(await LinesAsync(log, orphan))[0].Replace("\"upload\"", "\"uploaf\"")]);
 
@@ -200,7 +199,7 @@ public sealed class AuditAnchorTests(TestStorage storage)
         var (_, log, index) = await ArrangeAsync();
 
         // Opened (the view, written after the opening entry, is recorded on the row) but no log and no anchor.
-        var opened = CaseService.NewCaseId();
+        var opened = CaseIds.New();
         await index.AddAsync(opened, Fx.Intake, DateTimeOffset.UtcNow, Ct);
         await index.SetStateAsync(Decider.Open(opened, Fx.Intake, DateTimeOffset.UtcNow).State, Ct);
         var v = await log.VerifyAsync(opened, Ct);
@@ -210,7 +209,7 @@ public sealed class AuditAnchorTests(TestStorage storage)
         Assert.StartsWith($"BROKEN {opened} entry 1", ToolLine(await ToolAsync(), opened));
 
         // Intake wrote the row; the orchestration has not committed its opening yet.
-        var pending = CaseService.NewCaseId();
+        var pending = CaseIds.New();
         await index.AddAsync(pending, Fx.Intake, DateTimeOffset.UtcNow, Ct);
         Assert.True((await log.VerifyAsync(pending, Ct)).Valid);
         Assert.StartsWith($"ok     {pending} 0 entries", ToolLine(await ToolAsync(), pending));
@@ -220,7 +219,7 @@ public sealed class AuditAnchorTests(TestStorage storage)
     public async Task The_release_record_and_event_carry_the_head_of_the_log_at_release_once_however_often_the_commit_runs()
     {
         var (s, log, index) = await ArrangeAsync();
-        var caseId = CaseService.NewCaseId();
+        var caseId = CaseIds.New();
         var approved = Fx.WithApproved() with { CaseId = caseId };
         var signedOnce = Fx.Apply(approved, Fx.Sign(Ministry.KemenP2MI, approved.DossierDigest!));
         await index.AddAsync(caseId, approved.Intake, DateTimeOffset.UtcNow, Ct);

@@ -3,7 +3,6 @@ using Azure.Storage.Blobs.Specialized;
 using Pulang.SelfHost.Hosting;
 using Pulang.Tests.Infrastructure;
 using Pulang.Workflows.Audit;
-using Pulang.Workflows.Cases;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Storage;
 
@@ -21,7 +20,7 @@ public sealed class AuditLogTests(TestStorage storage)
         var s = new PulangStorage(storage.ConnectionString);
         await s.EnsureCreatedAsync(Ct);
         var log = new AuditLog(s, TimeProvider.System);
-        var caseId = CaseService.NewCaseId();
+        var caseId = CaseIds.New();
         for (var i = 1; i <= entries; i++)
         {
             await log.AppendAsync(caseId, log.Record($"{caseId}:cmd-{i}", Verifier, "documentVerified", i % 2 == 0 ? AuditRecord.Refused : AuditRecord.Accepted, i % 2 == 0 ? "duty.verify-own-upload" : null, $"DOC-{i}"), Ct);
@@ -157,7 +156,7 @@ public sealed class AuditLogTests(TestStorage storage)
     public async Task A_log_copied_to_another_case_is_refused()
     {
         var (log, caseId) = await NewLogAsync(3);
-        var v = AuditLog.Verify(CaseService.NewCaseId(), await BytesAsync(log, caseId));
+        var v = AuditLog.Verify(CaseIds.New(), await BytesAsync(log, caseId));
         Assert.False(v.Valid);
         Assert.Equal(1, v.BrokenSequence);
     }

@@ -7,6 +7,7 @@ using Pulang.Tests.Resilience;
 using Pulang.Workflows;
 using Pulang.Workflows.Audit;
 using Pulang.Workflows.Cases;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Storage;
 
@@ -44,7 +45,7 @@ public sealed class UploadAuditOrderTests(TestStorage storage)
         var s = new PulangStorage(storage.ConnectionString);
         await s.EnsureCreatedAsync(Ct);
         var log = new AuditLog(s, TimeProvider.System);
-        var caseId = CaseService.NewCaseId();
+        var caseId = CaseIds.New();
         await new CaseIndex(s).AddAsync(caseId, Fx.Intake, DateTimeOffset.UtcNow, Ct);
         var state = Decider.Open(caseId, Fx.Intake, DateTimeOffset.UtcNow).State;
         return (s, log, new DocumentUploads(s, new CrashingClient(), Options.Create(new PulangOptions()), log), state);

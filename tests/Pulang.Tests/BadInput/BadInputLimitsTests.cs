@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Pulang.Workflows;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Ocr;
 
@@ -65,7 +66,7 @@ public sealed class BadInputLimitsTests : IDisposable
         Assert.Equal(limit, tesseract.MaxConcurrency);
 
         var png = await File.ReadAllBytesAsync(Path.Combine(CorpusFiles.Folder, "files", "valid.png"), Ct);
-        var jobs = Enumerable.Range(0, limit * 2 + 2).Select(_ => Task.Run(() => engine.AnalyzeAsync(new MemoryStream(png), "image/png", DocumentKind.Other, Ct), Ct)).ToList();
+        var jobs = Enumerable.Range(0, limit * 2 + 2).Select(_ => Task.Run(() => engine.AnalyzeAsync(new MemoryStream(png), "image/png", DocumentKind.Other.ToOcrHint(), Ct), Ct)).ToList();
 
         // Wait until the limit is reached (the stand-in processes wait to be released), then look again: still at the limit.
         var deadline = DateTime.UtcNow.AddSeconds(60);

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using Pulang.SelfHost;
 using Pulang.Tests.Infrastructure;
 using Pulang.Workflows;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 
 namespace Pulang.Tests.EndToEnd;

@@ -5,6 +5,7 @@ using Pulang.SelfHost;
 using Pulang.Tests.Infrastructure;
 using Pulang.Workflows;
 using Pulang.Workflows.Activities;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Storage;
 

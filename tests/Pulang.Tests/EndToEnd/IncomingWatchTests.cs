@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using Pulang.SelfHost;
 using Pulang.Tests.Infrastructure;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Storage;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Pulang.Tests.Infrastructure;
 using Pulang.Tests.Ocr;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 
 namespace Pulang.Tests.EndToEnd;

@@ -13,6 +13,7 @@ using Pulang.Tests.Infrastructure;
 using Pulang.Tests.Resilience;
 using Pulang.Workflows;
 using Pulang.Workflows.Cases;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Storage;
 

@@ -17,6 +17,7 @@ using Pulang.Tests.EndToEnd;
 using Pulang.Tests.Infrastructure;
 using Pulang.Workflows;
 using Pulang.Workflows.Cases;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Storage;
 
@@ -236,7 +237,7 @@ public sealed partial class FunctionsAdapterTests(TestStorage storage) : IAsyncL
     {
         // The Durable extension builds its DataConverter from WorkerOptions.Serializer; the self-host uses PulangJson.DataConverter.
         var serializer = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WorkerOptions>>().Value.Serializer!;
-        var result = new Workflows.Orchestrations.ScanResult(2, new Dictionary<string, string> { ["nik"] = "3507015408920001" }, [], "PLG-0000000001/DOC-1.analysis.json");
+        var result = new Workflows.Documents.ScanResult(2, new Dictionary<string, string> { ["nik"] = "3507015408920001" }, [], "PLG-0000000001/DOC-1.analysis.json");
         Assert.Equal(PulangJson.DataConverter.Serialize(result), serializer.Serialize(result, cancellationToken: Ct).ToString());
 
         // Effects are polymorphic: the self-host's converter writes the "type" discriminator, the worker's serializer

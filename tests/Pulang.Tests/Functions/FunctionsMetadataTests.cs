@@ -5,8 +5,10 @@ using Microsoft.AspNetCore.Routing;
 using Pulang.Functions.Triggers;
 using Pulang.Tests.Infrastructure;
 using Pulang.Web;
+using Pulang.Workflows;
 using Pulang.Workflows.Cases;
 using Pulang.Workflows.Http;
+using Pulang.Workflows.Manifests;
 using Pulang.Workflows.Orchestrations;
 using Pulang.Workflows.Storage;
 
@@ -187,7 +189,7 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("EventGrid", Str(trigger, "source"));
         Assert.Equal("AzureWebJobsStorage", Str(trigger, "connection"));
         AssertDurableClient("IncomingManifest");
-        AssertDurableClient(Pulang.Workflows.Activities.StartManifestLinesActivity.Name);
+        AssertDurableClient(Pulang.Workflows.Manifests.StartManifestLinesActivity.Name);
     }
 
     [Fact]

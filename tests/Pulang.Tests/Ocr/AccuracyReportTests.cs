@@ -55,7 +55,7 @@ public class AccuracyReportTests
     /// <summary>An engine that reads a valid MRZ of another fictional person: accepted without findings would be a false accept.</summary>
     sealed class WrongPersonEngine : IOcrEngine
     {
-        public Task<AnalyzeResult> AnalyzeAsync(Stream content, string contentType, DocumentKind kind, CancellationToken cancellationToken) =>
+        public Task<AnalyzeResult> AnalyzeAsync(Stream content, string contentType, OcrHint hint, CancellationToken cancellationToken) =>
             Task.FromResult(new AnalyzeResult("fake", "fake", "FITRI", [new AnalyzedPage(1, 100, 100, "pixel", [], [new AnalyzedWord("FITRI", [0, 0, 10, 0, 10, 10, 0, 10], 1)])],
                 [new AnalyzedDocument("mrz.td3", new Dictionary<string, DocumentField>
                 {

@@ -24,7 +24,7 @@ public class CorruptedMrzTests
     /// </summary>
     static async Task<byte[]> Corrupt(TesseractOcrEngine engine, byte[] png, int position, char replacement)
     {
-        var page = await engine.AnalyzeAsync(new MemoryStream(png), "image/png", DocumentKind.Other, Ct);
+        var page = await engine.AnalyzeAsync(new MemoryStream(png), "image/png", DocumentKind.Other.ToOcrHint(), Ct);
         // MRZ line 2: the lowest line of MRZ length with fillers.
         var line = page.Pages[0].Lines.Where(l => l.Content.Replace(" ", "").Length >= 40 && l.Content.Contains("<<", StringComparison.Ordinal))
             .MaxBy(l => l.Polygon[1]);
@@ -59,11 +59,11 @@ public class CorruptedMrzTests
         using var engine = new TesseractOcrEngine();
 
         // The unaltered page is read cleanly: the test is meaningful.
-        var original = DocumentReader.Read(DocumentKind.Passport, await engine.AnalyzeAsync(new MemoryStream(png), "image/png", DocumentKind.Passport, Ct), Sri);
+        var original = DocumentReader.Read(DocumentKind.Passport, await engine.AnalyzeAsync(new MemoryStream(png), "image/png", DocumentKind.Passport.ToOcrHint(), Ct), Sri);
         Assert.Empty(original.Findings);
 
         var corrupted = await Corrupt(engine, png, position, replacement);
-        var result = await engine.AnalyzeAsync(new MemoryStream(corrupted), "image/png", DocumentKind.Passport, Ct);
+        var result = await engine.AnalyzeAsync(new MemoryStream(corrupted), "image/png", DocumentKind.Passport.ToOcrHint(), Ct);
         var reading = DocumentReader.Read(DocumentKind.Passport, result, Sri);
 
         // The MRZ pass saw the altered character (its best raw reading, reported with confidence 0).

@@ -30,7 +30,7 @@ public class DocumentIntelligenceMappingTests
             Endpoint = fake.Endpoint, Key = "test-key-not-a-secret", PollInterval = TimeSpan.FromMilliseconds(20),
             RetryDelay = TimeSpan.FromMilliseconds(20), MaxRetryDelay = TimeSpan.FromSeconds(2), MaxWait = TimeSpan.FromSeconds(20),
         });
-        return await engine.AnalyzeAsync(new MemoryStream([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4]), "image/jpeg", kind, Ct);
+        return await engine.AnalyzeAsync(new MemoryStream([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4]), "image/jpeg", kind.ToOcrHint(), Ct);
     }
 
     [Theory]

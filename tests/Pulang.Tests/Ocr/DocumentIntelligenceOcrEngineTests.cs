@@ -214,7 +214,7 @@ public class DocumentIntelligenceOcrEngineTests
         fake.PollScript.Enqueue(ctx => FakeDocumentIntelligence.Json(ctx, 200, FakeDocumentIntelligence.Operation("running")));
         var engine = Engine(fake);
 
-        var result = await engine.AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Passport, Ct);
+        var result = await engine.AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Passport.ToOcrHint(), Ct);
 
         var requests = fake.Requests.ToList();
         Assert.Equal(4, requests.Count);
@@ -249,7 +249,7 @@ public class DocumentIntelligenceOcrEngineTests
     {
         await using var fake = await FakeDocumentIntelligence.StartAsync();
         Assert.True(DocumentKinds.TryParse(route, out var kind));
-        await Engine(fake).AnalyzeAsync(Jpeg(), "image/jpeg", kind, Ct);
+        await Engine(fake).AnalyzeAsync(Jpeg(), "image/jpeg", kind.ToOcrHint(), Ct);
         Assert.StartsWith($"/documentintelligence/documentModels/{model}:analyze?", fake.Requests.First().PathAndQuery);
     }
 
@@ -259,7 +259,7 @@ public class DocumentIntelligenceOcrEngineTests
         await using var fake = await FakeDocumentIntelligence.StartAsync();
         fake.AnalyzeScript.Enqueue(ctx => FakeDocumentIntelligence.Json(ctx, 429,
             new JsonObject { ["error"] = new JsonObject { ["code"] = "429", ["message"] = "Rate limit is exceeded." } }, retryAfter: "1"));
-        var result = await Engine(fake).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Other, Ct);
+        var result = await Engine(fake).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Other.ToOcrHint(), Ct);
 
         Assert.Equal("prebuilt-read", result.ModelId);
         var posts = fake.Requests.Where(r => r.Method == "POST").ToList();
@@ -275,7 +275,7 @@ public class DocumentIntelligenceOcrEngineTests
         await using var fake = await FakeDocumentIntelligence.StartAsync();
         fake.PollScript.Enqueue(ctx => FakeDocumentIntelligence.Json(ctx, 429,
             new JsonObject { ["error"] = new JsonObject { ["code"] = "429", ["message"] = "Rate limit is exceeded." } }, retryAfter: "1"));
-        var result = await Engine(fake).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Other, Ct);
+        var result = await Engine(fake).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Other.ToOcrHint(), Ct);
 
         Assert.Equal("FORMULIR\nSPESIMEN", result.Content);
         Assert.Single(fake.Requests, r => r.Method == "POST");
@@ -338,7 +338,7 @@ public class DocumentIntelligenceOcrEngineTests
         fake.PollScript.Enqueue(ctx => FakeDocumentIntelligence.Json(ctx, 200, FakeDocumentIntelligence.Operation("running")));
         var engine = new DocumentIntelligenceOcrEngine(options, credential, null, new HttpClientTransport(handler));
 
-        var result = await engine.AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Other, Ct);
+        var result = await engine.AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Other.ToOcrHint(), Ct);
 
         Assert.Equal("FORMULIR\nSPESIMEN", result.Content);
         var requests = fake.Requests.ToList();
@@ -356,7 +356,7 @@ public class DocumentIntelligenceOcrEngineTests
         await using var fake = await FakeDocumentIntelligence.StartAsync();
         fake.AnalyzeScript.Enqueue(ctx => FakeDocumentIntelligence.Json(ctx, 500, new JsonObject { ["error"] = new JsonObject { ["code"] = "InternalServerError", ["message"] = "x" } }));
         fake.PollScript.Enqueue(ctx => FakeDocumentIntelligence.Json(ctx, 503, new JsonObject { ["error"] = new JsonObject { ["code"] = "ServiceUnavailable", ["message"] = "x" } }));
-        var result = await Engine(fake).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Other, Ct);
+        var result = await Engine(fake).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Other.ToOcrHint(), Ct);
         Assert.Equal("FORMULIR\nSPESIMEN", result.Content);
         Assert.Equal(2, fake.Requests.Count(r => r.Method == "POST"));
         Assert.Equal(2, fake.Requests.Count(r => r.Method == "GET"));
@@ -367,7 +367,7 @@ public class DocumentIntelligenceOcrEngineTests
     {
         await using var fake = await FakeDocumentIntelligence.StartAsync();
         fake.PollScript.Enqueue(ctx => FakeDocumentIntelligence.Json(ctx, 200, FakeDocumentIntelligence.Operation("running"), retryAfter: "1"));
-        await Engine(fake).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Other, Ct);
+        await Engine(fake).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Other.ToOcrHint(), Ct);
         var gets = fake.Requests.Where(r => r.Method == "GET").ToList();
         Assert.Equal(2, gets.Count);
         Assert.True(gets[1].At - gets[0].At >= TimeSpan.FromMilliseconds(900));
@@ -379,7 +379,7 @@ public class DocumentIntelligenceOcrEngineTests
         await using var fake = await FakeDocumentIntelligence.StartAsync();
         for (var i = 0; i < 10; i++)
             fake.AnalyzeScript.Enqueue(ctx => FakeDocumentIntelligence.Json(ctx, 500, new JsonObject { ["error"] = new JsonObject { ["code"] = "InternalServerError", ["message"] = "x" } }));
-        var e = await Assert.ThrowsAsync<OcrException>(() => Engine(fake, o => o.MaxRetries = 2).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Other, Ct));
+        var e = await Assert.ThrowsAsync<OcrException>(() => Engine(fake, o => o.MaxRetries = 2).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Other.ToOcrHint(), Ct));
         Assert.False(e.IsPermanent);
         Assert.Equal(3, fake.Requests.Count);
     }
@@ -394,7 +394,7 @@ public class DocumentIntelligenceOcrEngineTests
             ["message"] = "Invalid request.",
             ["innererror"] = new JsonObject { ["code"] = "InvalidContent", ["message"] = "The file is corrupted or format is unsupported." },
         });
-        var e = await Assert.ThrowsAsync<OcrException>(() => Engine(fake).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Passport, Ct));
+        var e = await Assert.ThrowsAsync<OcrException>(() => Engine(fake).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Passport.ToOcrHint(), Ct));
         Assert.True(e.IsPermanent);
         Assert.Contains("InvalidContent", e.Message);
     }
@@ -404,7 +404,7 @@ public class DocumentIntelligenceOcrEngineTests
     {
         await using var fake = await FakeDocumentIntelligence.StartAsync();
         fake.FinalResult = FakeDocumentIntelligence.Operation("failed", error: new JsonObject { ["code"] = "InternalServerError", ["message"] = "An unexpected error occurred." });
-        var e = await Assert.ThrowsAsync<OcrException>(() => Engine(fake).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Passport, Ct));
+        var e = await Assert.ThrowsAsync<OcrException>(() => Engine(fake).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Passport.ToOcrHint(), Ct));
         Assert.False(e.IsPermanent);
     }
 
@@ -416,7 +416,7 @@ public class DocumentIntelligenceOcrEngineTests
         {
             ["error"] = new JsonObject { ["code"] = "InvalidRequest", ["message"] = "x", ["innererror"] = new JsonObject { ["code"] = "InvalidContent", ["message"] = "x" } },
         }));
-        var e = await Assert.ThrowsAsync<OcrException>(() => Engine(fake).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Passport, Ct));
+        var e = await Assert.ThrowsAsync<OcrException>(() => Engine(fake).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Passport.ToOcrHint(), Ct));
         Assert.True(e.IsPermanent);
         Assert.Single(fake.Requests);
     }
@@ -426,7 +426,7 @@ public class DocumentIntelligenceOcrEngineTests
     {
         await using var fake = await FakeDocumentIntelligence.StartAsync();
         fake.AnalyzeScript.Enqueue(ctx => FakeDocumentIntelligence.Json(ctx, 401, new JsonObject { ["error"] = new JsonObject { ["code"] = "401", ["message"] = "Access denied." } }));
-        var e = await Assert.ThrowsAsync<OcrException>(() => Engine(fake, o => o.Key = "another-test-key").AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Other, Ct));
+        var e = await Assert.ThrowsAsync<OcrException>(() => Engine(fake, o => o.Key = "another-test-key").AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Other.ToOcrHint(), Ct));
         Assert.False(e.IsPermanent);
         Assert.Equal("another-test-key", Assert.Single(fake.Requests).Key);
         Assert.DoesNotContain("another-test-key", e.Message);
@@ -438,7 +438,7 @@ public class DocumentIntelligenceOcrEngineTests
         await using var fake = await FakeDocumentIntelligence.StartAsync();
         fake.FinalResult = FakeDocumentIntelligence.Operation("running");
         var sw = Stopwatch.StartNew();
-        var e = await Assert.ThrowsAsync<OcrException>(() => Engine(fake, o => o.MaxWait = TimeSpan.FromMilliseconds(500)).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Other, Ct));
+        var e = await Assert.ThrowsAsync<OcrException>(() => Engine(fake, o => o.MaxWait = TimeSpan.FromMilliseconds(500)).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Other.ToOcrHint(), Ct));
         Assert.False(e.IsPermanent);
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5));
     }
@@ -447,7 +447,7 @@ public class DocumentIntelligenceOcrEngineTests
     public async Task Unsupported_media_type_is_refused_before_any_request()
     {
         await using var fake = await FakeDocumentIntelligence.StartAsync();
-        var e = await Assert.ThrowsAsync<OcrException>(() => Engine(fake).AnalyzeAsync(Jpeg(), "image/gif", DocumentKind.Other, Ct));
+        var e = await Assert.ThrowsAsync<OcrException>(() => Engine(fake).AnalyzeAsync(Jpeg(), "image/gif", DocumentKind.Other.ToOcrHint(), Ct));
         Assert.True(e.IsPermanent);
         Assert.Empty(fake.Requests);
     }
@@ -465,7 +465,7 @@ public class DocumentIntelligenceOcrEngineTests
         await using var fake = await FakeDocumentIntelligence.StartAsync();
         // Document Intelligence may give the two MRZ lines separated by a space.
         fake.FinalResult = FakeDocumentIntelligence.Operation("succeeded", PassportResult(Line1 + " " + Line2));
-        var di = await Engine(fake).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Passport, Ct);
+        var di = await Engine(fake).AnalyzeAsync(Jpeg(), "image/jpeg", DocumentKind.Passport.ToOcrHint(), Ct);
 
         // The Tesseract engine's shape: the same page, the MRZ as an mrz.td3 document.
         var page = DocumentReaderShape(PassportRows);
@@ -499,9 +499,9 @@ public class DocumentIntelligenceOcrEngineTests
             ["Pulang:Ocr:DocumentIntelligence:ModelIds:assessment-form"] = "custom-asesmen",
         }).Build();
         var engine = Assert.IsType<DocumentIntelligenceOcrEngine>(Assert.IsType<ConcurrencyLimitedOcrEngine>(PulangServices.CreateOcrEngine(config)).Inner);
-        Assert.Equal("prebuilt-idDocument", engine.ModelFor(DocumentKind.Passport));
-        Assert.Equal("custom-asesmen", engine.ModelFor(DocumentKind.AssessmentForm));
-        Assert.Equal("prebuilt-read", engine.ModelFor(DocumentKind.Kk));
+        Assert.Equal("prebuilt-idDocument", engine.ModelFor(DocumentKind.Passport.ToOcrHint()));
+        Assert.Equal("custom-asesmen", engine.ModelFor(DocumentKind.AssessmentForm.ToOcrHint()));
+        Assert.Equal("prebuilt-read", engine.ModelFor(DocumentKind.Kk.ToOcrHint()));
 
         var managed = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {

@@ -32,7 +32,7 @@ public sealed class EmbeddedTextOcrEngineTests
         }
 
         Assert.Equal(text, EmbeddedTextOcrEngine.ReadEmbedded(png));
-        var result = await new EmbeddedTextOcrEngine().AnalyzeAsync(new MemoryStream(png), "image/png", DocumentKind.Ktp, Ct);
+        var result = await new EmbeddedTextOcrEngine().AnalyzeAsync(new MemoryStream(png), "image/png", DocumentKind.Ktp.ToOcrHint(), Ct);
         Assert.Equal(5, result.Pages[0].Lines.Count);
         var reading = DocumentReader.Read(DocumentKind.Ktp, result, new Subject("SRI RAHAYU WULANDARI", 'F', new DateOnly(1992, 8, 14), null));
         Assert.Empty(reading.Findings);
@@ -42,7 +42,7 @@ public sealed class EmbeddedTextOcrEngineTests
     [Fact]
     public async Task A_scan_without_embedded_text_is_permanently_unreadable_and_the_engine_is_chosen_by_configuration()
     {
-        var e = await Assert.ThrowsAsync<OcrException>(() => new EmbeddedTextOcrEngine().AnalyzeAsync(new MemoryStream(BlankPng()), "image/png", DocumentKind.Ktp, Ct));
+        var e = await Assert.ThrowsAsync<OcrException>(() => new EmbeddedTextOcrEngine().AnalyzeAsync(new MemoryStream(BlankPng()), "image/png", DocumentKind.Ktp.ToOcrHint(), Ct));
         Assert.True(e.IsPermanent);
         var config = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Pulang:Ocr:Engine"] = "embedded-text", ["Pulang:Ocr:AllowTestEngines"] = "true" }).Build();

@@ -64,7 +64,7 @@ public class GeneratedPapersTests
     {
         var paper = SyntheticIdentityPapers.Generate(kind, index, seed: 1, alter: index % 4 == 3);
         using var engine = new TesseractOcrEngine();
-        var result = await engine.AnalyzeAsync(new MemoryStream(paper.Jpeg), "image/jpeg", kind, Ct);
+        var result = await engine.AnalyzeAsync(new MemoryStream(paper.Jpeg), "image/jpeg", kind.ToOcrHint(), Ct);
         var subject = new Subject(paper.Case["name"], paper.Case["sex"][0],
             DateOnly.ParseExact(paper.Case["birth_date"], "yyyy-MM-dd", CultureInfo.InvariantCulture), paper.Case["nik"]);
 

@@ -26,7 +26,7 @@ public class TesseractOcrEngineFailureTests : IDisposable
     public async Task Unsupported_media_type_is_permanent()
     {
         using var engine = Engine();
-        var e = await Assert.ThrowsAsync<OcrException>(() => engine.AnalyzeAsync(new MemoryStream([1, 2, 3]), "image/gif", DocumentKind.Other, TestContext.Current.CancellationToken));
+        var e = await Assert.ThrowsAsync<OcrException>(() => engine.AnalyzeAsync(new MemoryStream([1, 2, 3]), "image/gif", DocumentKind.Other.ToOcrHint(), TestContext.Current.CancellationToken));
         Assert.True(e.IsPermanent);
     }
 
@@ -37,7 +37,7 @@ public class TesseractOcrEngineFailureTests : IDisposable
     public async Task Bytes_that_are_not_the_declared_type_are_permanent_and_leave_no_temp_files(string contentType)
     {
         using var engine = Engine();
-        var e = await Assert.ThrowsAsync<OcrException>(() => engine.AnalyzeAsync(new MemoryStream("not an image at all"u8.ToArray()), contentType, DocumentKind.Other, TestContext.Current.CancellationToken));
+        var e = await Assert.ThrowsAsync<OcrException>(() => engine.AnalyzeAsync(new MemoryStream("not an image at all"u8.ToArray()), contentType, DocumentKind.Other.ToOcrHint(), TestContext.Current.CancellationToken));
         Assert.True(e.IsPermanent);
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp));
     }
@@ -47,7 +47,7 @@ public class TesseractOcrEngineFailureTests : IDisposable
     {
         using var engine = Engine();
         byte[] bytes = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0, 1, 1, 0, 0, 1];
-        var e = await Assert.ThrowsAsync<OcrException>(() => engine.AnalyzeAsync(new MemoryStream(bytes), "image/jpeg", DocumentKind.Passport, TestContext.Current.CancellationToken));
+        var e = await Assert.ThrowsAsync<OcrException>(() => engine.AnalyzeAsync(new MemoryStream(bytes), "image/jpeg", DocumentKind.Passport.ToOcrHint(), TestContext.Current.CancellationToken));
         Assert.True(e.IsPermanent);
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp));
     }
@@ -57,7 +57,7 @@ public class TesseractOcrEngineFailureTests : IDisposable
     {
         using var engine = Engine(o => o.TesseractPath = "/nonexistent/tesseract");
         var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGP4DwABAQEAWk1v8QAAAABJRU5ErkJggg==");
-        var e = await Assert.ThrowsAsync<OcrException>(() => engine.AnalyzeAsync(new MemoryStream(png), "image/png", DocumentKind.Other, TestContext.Current.CancellationToken));
+        var e = await Assert.ThrowsAsync<OcrException>(() => engine.AnalyzeAsync(new MemoryStream(png), "image/png", DocumentKind.Other.ToOcrHint(), TestContext.Current.CancellationToken));
         Assert.False(e.IsPermanent);
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp));
     }
@@ -69,7 +69,7 @@ public class TesseractOcrEngineFailureTests : IDisposable
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         await using var pdf = File.OpenRead(Samples.PathOf("scans/scans_multipage.pdf"));
         cts.CancelAfter(TimeSpan.FromMilliseconds(300));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.AnalyzeAsync(pdf, "application/pdf", DocumentKind.Passport, cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.AnalyzeAsync(pdf, "application/pdf", DocumentKind.Passport.ToOcrHint(), cts.Token));
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp));
     }
 
@@ -113,7 +113,7 @@ public class TesseractSampleTests
         var contentType = Path.GetExtension(path) switch { ".pdf" => "application/pdf", ".png" => "image/png", _ => "image/jpeg" };
         await using var s = File.OpenRead(path);
         var sw = Stopwatch.StartNew();
-        var result = await (engine ?? Engine).AnalyzeAsync(s, contentType, kind, TestContext.Current.CancellationToken);
+        var result = await (engine ?? Engine).AnalyzeAsync(s, contentType, kind.ToOcrHint(), TestContext.Current.CancellationToken);
         TestContext.Current.SendDiagnosticMessage($"{relative}: {sw.ElapsedMilliseconds} ms, {result.Pages.Count} page(s)");
         return result;
     }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Pulang.SelfHost;
 using Pulang.SelfHost.Hosting;
 using Pulang.Tests.EndToEnd;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using SkiaSharp;
 

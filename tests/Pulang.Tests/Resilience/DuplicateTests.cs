@@ -14,6 +14,7 @@ using Pulang.Tests.EndToEnd;
 using Pulang.Tests.Infrastructure;
 using Pulang.Workflows;
 using Pulang.Workflows.Cases;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Storage;
 

@@ -4,7 +4,6 @@ using Pulang.Tests.Infrastructure;
 using Pulang.Workflows;
 using Pulang.Workflows.Activities;
 using Pulang.Workflows.Audit;
-using Pulang.Workflows.Cases;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Storage;
 
@@ -32,7 +31,7 @@ public sealed class LateRepeatTests(TestStorage storage)
         var s = new PulangStorage(storage.ConnectionString);
         await s.EnsureCreatedAsync(Ct);
         var index = new CaseIndex(s);
-        var id = CaseService.NewCaseId();
+        var id = CaseIds.New();
         var approved = Fx.WithApproved() with { CaseId = id };
         var signedOnce = Fx.Apply(approved, Fx.Sign(Ministry.KemenP2MI, approved.DossierDigest!));
         var released = Fx.Apply(signedOnce, Fx.Sign(Ministry.Kemensos, approved.DossierDigest!));

@@ -22,7 +22,7 @@ public sealed class CaseIndexStageTimeTests(TestStorage storage)
         var s = new PulangStorage(storage.ConnectionString);
         await s.EnsureCreatedAsync(Ct);
         var index = new CaseIndex(s);
-        var id = CaseService.NewCaseId();
+        var id = CaseIds.New();
         var t0 = new DateTimeOffset(2026, 12, 1, 1, 0, 0, TimeSpan.Zero);
         var approved = Fx.WithApproved() with { CaseId = id };
         var signedOnce = Fx.Apply(approved, Fx.Sign(Ministry.KemenP2MI, approved.DossierDigest!));
@@ -54,7 +54,7 @@ public sealed class CaseIndexStageTimeTests(TestStorage storage)
         var s = new PulangStorage(storage.ConnectionString);
         await s.EnsureCreatedAsync(Ct);
         var index = new CaseIndex(s);
-        var id = CaseService.NewCaseId();
+        var id = CaseIds.New();
         var approved = Fx.WithApproved() with { CaseId = id };
         var t0 = new DateTimeOffset(2026, 11, 1, 1, 0, 0, TimeSpan.Zero);
         // The row as the index wrote it before: no StageEnteredAt.

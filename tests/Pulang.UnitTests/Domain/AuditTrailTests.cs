@@ -1,3 +1,4 @@
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Http;
 using static Pulang.Tests.Domain.Fx;

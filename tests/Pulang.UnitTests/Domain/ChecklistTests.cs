@@ -1,4 +1,5 @@
 using Pulang.Workflows;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Http;
 using Xunit;
@@ -14,13 +15,13 @@ public class ChecklistTests
     [Fact]
     public void A_verified_KK_counts_where_a_KTP_is_asked_for_an_accepted_one_not_yet()
     {
-        var s = Apply(Opened(), Scanned(Workflows.Domain.DocumentKind.Passport, "doc-p"), Scanned(Workflows.Domain.DocumentKind.AssessmentForm, "doc-f"),
-            Scanned(Workflows.Domain.DocumentKind.Kk, "doc-kk"));
+        var s = Apply(Opened(), Scanned(Workflows.Documents.DocumentKind.Passport, "doc-p"), Scanned(Workflows.Documents.DocumentKind.AssessmentForm, "doc-f"),
+            Scanned(Workflows.Documents.DocumentKind.Kk, "doc-kk"));
         Assert.Equal(["ktp"], s.Checklist.Missing); // accepted by the scan, but nobody has checked it holds the person
         Assert.Equal(Stage.DocumentsPending, s.Stage);
 
-        var withReview = Apply(Opened(), Scanned(Workflows.Domain.DocumentKind.Passport, "doc-p"), Scanned(Workflows.Domain.DocumentKind.AssessmentForm, "doc-f"),
-            Scanned(Workflows.Domain.DocumentKind.Kk, "doc-kk", findings: [Finding("kk.member-unclear")]));
+        var withReview = Apply(Opened(), Scanned(Workflows.Documents.DocumentKind.Passport, "doc-p"), Scanned(Workflows.Documents.DocumentKind.AssessmentForm, "doc-f"),
+            Scanned(Workflows.Documents.DocumentKind.Kk, "doc-kk", findings: [Finding("kk.member-unclear")]));
         var verified = Ok(withReview, Verified("doc-kk")).State;
         Assert.True(verified.Checklist.Complete);
         Assert.True(verified.Checklist.Ktp);
@@ -41,12 +42,12 @@ public class ChecklistTests
     public void A_deployment_can_require_health_screening_and_a_pickup_letter()
     {
         var s = OpenedWith("passport-or-splp", "ktp-or-kk", "assessment-form", "health-screening", "pickup-letter");
-        s = Apply(s, Scanned(Workflows.Domain.DocumentKind.Splp, "doc-s"), Scanned(Workflows.Domain.DocumentKind.Ktp, "doc-k"), Scanned(Workflows.Domain.DocumentKind.AssessmentForm, "doc-f"));
+        s = Apply(s, Scanned(Workflows.Documents.DocumentKind.Splp, "doc-s"), Scanned(Workflows.Documents.DocumentKind.Ktp, "doc-k"), Scanned(Workflows.Documents.DocumentKind.AssessmentForm, "doc-f"));
         Assert.Equal(["health-screening", "pickup-letter"], s.Checklist.Missing);
         Assert.Equal(Stage.DocumentsPending, s.Stage);
         Assert.Equal("Surat penjemputan keluarga (family pick-up letter)", s.Checklist.MissingInWords[^1]);
 
-        s = Apply(s, Scanned(Workflows.Domain.DocumentKind.HealthScreening, "doc-h"), Scanned(Workflows.Domain.DocumentKind.PickupLetter, "doc-l"));
+        s = Apply(s, Scanned(Workflows.Documents.DocumentKind.HealthScreening, "doc-h"), Scanned(Workflows.Documents.DocumentKind.PickupLetter, "doc-l"));
         Assert.True(s.Checklist.Complete);
         Assert.Equal(Stage.AssessmentPending, s.Stage);
 
@@ -58,7 +59,7 @@ public class ChecklistTests
     [Fact]
     public void A_shorter_list_completes_sooner()
     {
-        var s = Apply(OpenedWith("passport"), Scanned(Workflows.Domain.DocumentKind.Passport, "doc-p"));
+        var s = Apply(OpenedWith("passport"), Scanned(Workflows.Documents.DocumentKind.Passport, "doc-p"));
         Assert.Equal(Stage.AssessmentPending, s.Stage);
         Assert.False(s.Checklist.Ktp); // today's three items are still reported as such
     }

@@ -1,3 +1,4 @@
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Storage;
 using static Pulang.Tests.Domain.Fx;

@@ -1,7 +1,8 @@
+using Pulang.Workflows.Cases;
+using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Http;
 using Xunit;
-using Pulang.Workflows.Cases;
 using static Pulang.Tests.Domain.Fx;
 
 namespace Pulang.Tests.Domain;

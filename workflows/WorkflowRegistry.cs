@@ -1,12 +1,15 @@
 using Microsoft.DurableTask;
 using Pulang.Workflows.Activities;
 using Pulang.Workflows.Events;
+using Pulang.Workflows.Manifests;
+using Pulang.Workflows.Orchestrations;
 
-namespace Pulang.Workflows.Orchestrations;
+namespace Pulang.Workflows;
 
 /// <summary>
 /// Every orchestration and activity Pulang has, by the name both hosts register it under. The self-host walks
-/// these lists; the Functions app has one trigger per entry.
+/// these lists; the Functions app has one trigger per entry. Beside <see cref="PulangServices"/> in the composition root: it
+/// names every workflow namespace, so none of them needs to name it.
 /// </summary>
 public static class WorkflowRegistry
 {

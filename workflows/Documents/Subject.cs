@@ -1,4 +1,4 @@
-namespace Pulang.Workflows.Domain;
+namespace Pulang.Workflows.Documents;
 
 /// <summary>
 /// The person a case is about, as the starting system declared them at intake. Scanned documents

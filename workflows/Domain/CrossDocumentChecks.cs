@@ -1,6 +1,6 @@
-using Pulang.Workflows.Domain;
+using Pulang.Workflows.Documents;
 
-namespace Pulang.Workflows.Documents;
+namespace Pulang.Workflows.Domain;
 
 /// <summary>
 /// Compares the same person across a case's documents (passport, SPLP, KTP, assessment form). Pure: no I/O, no clock.

@@ -1,8 +1,6 @@
 using Microsoft.DurableTask;
-using Pulang.Workflows.Activities;
-using Pulang.Workflows.Manifests;
 
-namespace Pulang.Workflows.Orchestrations;
+namespace Pulang.Workflows.Manifests;
 
 /// <summary>Input of <see cref="ManifestOrchestration"/>: the manifest's lines as read (small: a few hundred bytes a line).</summary>
 /// <param name="ManifestId">The manifest ID, also the instance ID.</param>

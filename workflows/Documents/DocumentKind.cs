@@ -1,4 +1,6 @@
-namespace Pulang.Workflows.Domain;
+using Pulang.Workflows.Ocr;
+
+namespace Pulang.Workflows.Documents;
 
 /// <summary>
 /// The kinds of scanned paper a case can hold. The route segment is the lower-case kebab name
@@ -59,10 +61,17 @@ public static class DocumentKinds
     /// <summary>True for restricted kinds (<see cref="DocumentKind.Investigation"/>): visible only to investigators and admins.</summary>
     public static bool IsRestricted(this DocumentKind kind) => kind == DocumentKind.Investigation;
 
-    /// <summary>True when <paramref name="actor"/> may upload and see documents of <paramref name="kind"/>.</summary>
-    public static bool VisibleTo(this DocumentKind kind, Actor actor) =>
-        !kind.IsRestricted() || actor.Has(Roles.Investigator) || actor.Has(Roles.Admin);
-
     /// <summary>True for the kinds that identify the person for travel (passport or SPLP).</summary>
     public static bool IsIdentityDocument(this DocumentKind kind) => kind is DocumentKind.Passport or DocumentKind.Splp;
+
+    /// <summary>
+    /// What an OCR engine is told about a scan of <paramref name="kind"/>: its route name (picks the Document Intelligence model,
+    /// tags the span) and its layout (a passport's MRZ band, a KK's ruled member table).
+    /// </summary>
+    public static OcrHint ToOcrHint(this DocumentKind kind) => new(kind.ToRoute(), kind switch
+    {
+        DocumentKind.Passport => ScanLayout.PassportMrz,
+        DocumentKind.Kk => ScanLayout.RuledTable,
+        _ => ScanLayout.Plain,
+    });
 }

@@ -3,10 +3,8 @@ using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pulang.Workflows.Cases;
-using Pulang.Workflows.Manifests;
-using Pulang.Workflows.Orchestrations;
 
-namespace Pulang.Workflows.Activities;
+namespace Pulang.Workflows.Manifests;
 
 /// <summary>
 /// Starts the cases of one batch of manifest lines (<see cref="ManifestOrchestration"/>) and saves each line's result in one
