@@ -6,15 +6,15 @@ namespace Pulang.Tests.Versioning;
 
 /// <summary>
 /// The next version's case orchestration, for the replay tests only: the real <see cref="CaseOrchestration"/>, plus a
-/// change gated on <see cref="Version"/> the way docs/versioning.md says to ship one: from version 2.0 a generation first
-/// waits on a durable timer (a new step at the start of the history, where every recorded 1.0 history has its first
+/// change gated on <see cref="Version"/> the way docs/versioning.md says to ship one: from that version a generation first
+/// waits on a durable timer (a new step at the start of the history, where every recorded history has its first
 /// checkpoint timer and commit activity). With <see cref="Gated"/> false the same change is shipped without its gate,
 /// which must break the replay of every recorded history.
 /// </summary>
 public sealed class NextCaseOrchestration : TaskOrchestrator<CaseOrchestrationInput, CaseState>
 {
-    /// <summary>The version that has the change.</summary>
-    public const string Version = "2.0";
+    /// <summary>The version that has the change: the major version after <see cref="WorkflowVersion.Current"/> ("2.0" while it is "1.0").</summary>
+    public static readonly string Version = $"{System.Version.Parse(WorkflowVersion.Current).Major + 1}.0";
 
     /// <summary>True (default): the change runs only for instances on <see cref="Version"/> or newer.</summary>
     public bool Gated { get; init; } = true;

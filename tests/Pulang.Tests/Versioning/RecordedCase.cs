@@ -7,7 +7,7 @@ using Pulang.Workflows.Domain;
 namespace Pulang.Tests.Versioning;
 
 /// <summary>
-/// One recorded fixture (<c>tests/Pulang.Tests/Versioning/Histories/{name}.json</c>, written by
+/// One recorded fixture (<c>tests/Pulang.Tests/Versioning/Histories/{version}/{name}.json</c>, written by
 /// <c>scripts/record-histories.sh</c>): the history of a real case paused at a stage on the real self-host and Azurite,
 /// the external events that carried that case on to its end in the same run, and the state it ended with.
 /// The case is the fictional sample person (SRI RAHAYU WULANDARI, all data made up) with blank scans.
@@ -20,16 +20,20 @@ namespace Pulang.Tests.Versioning;
 /// <param name="End">The state the real case ended with (the orchestration's output).</param>
 public sealed record RecordedCase(string Name, Stage Stage, string WorkflowVersion, List<HistoryEvent> History, List<EventRaisedEvent> Then, CaseState End)
 {
-    /// <summary>The fixtures' folder in the repository.</summary>
-    public static string Folder => Path.Combine(TestPaths.RepositoryRoot, "tests", "Pulang.Tests", "Versioning", "Histories");
+    /// <summary>The fixtures' folder in the repository (one folder per recorded workflow version).</summary>
+    public static string Root => Path.Combine(TestPaths.RepositoryRoot, "tests", "Pulang.Tests", "Versioning", "Histories");
+
+    /// <summary>The recorded workflow versions (the folders under <see cref="Root"/>), oldest first.</summary>
+    public static IReadOnlyList<string> Versions =>
+        [.. Directory.GetDirectories(Root).Select(Path.GetFileName).Order(Comparer<string?>.Create((a, b) => DurableTask.Core.Settings.VersioningSettings.CompareVersions(a!, b!)))!];
 
     /// <summary>The fixture names, one per paused stage.</summary>
     public static readonly IReadOnlyList<string> Names = ["documents-pending", "assessment-pending", "signoff-pending", "on-hold"];
 
-    /// <summary>Reads fixture <paramref name="name"/>.</summary>
-    public static RecordedCase Load(string name)
+    /// <summary>Reads fixture <paramref name="name"/> of <paramref name="version"/>.</summary>
+    public static RecordedCase Load(string version, string name)
     {
-        using var reader = new Newtonsoft.Json.JsonTextReader(new StringReader(File.ReadAllText(Path.Combine(Folder, name + ".json")))) { DateParseHandling = Newtonsoft.Json.DateParseHandling.None };
+        using var reader = new Newtonsoft.Json.JsonTextReader(new StringReader(File.ReadAllText(Path.Combine(Root, version, name + ".json")))) { DateParseHandling = Newtonsoft.Json.DateParseHandling.None };
         var json = JObject.Load(reader);
         return new(name,
             Enum.Parse<Stage>(json.Value<string>("stage")!),
@@ -51,8 +55,9 @@ public sealed record RecordedCase(string Name, Stage Stage, string WorkflowVersi
             ["then"] = HistoryJson.Write(then),
             ["end"] = JToken.ReadFrom(new Newtonsoft.Json.JsonTextReader(new StringReader(endJson)) { DateParseHandling = Newtonsoft.Json.DateParseHandling.None }),
         };
-        Directory.CreateDirectory(Folder);
-        File.WriteAllText(Path.Combine(Folder, name + ".json"), json.ToString(Newtonsoft.Json.Formatting.Indented) + "\n");
+        var folder = Path.Combine(Root, workflowVersion);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, name + ".json"), json.ToString(Newtonsoft.Json.Formatting.Indented) + "\n");
     }
 
     /// <summary>What must come out the same when a case is replayed to its end: stage, state version, dossier digest, and every decided command with its refusal code.</summary>

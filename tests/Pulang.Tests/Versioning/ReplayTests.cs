@@ -15,16 +15,32 @@ namespace Pulang.Tests.Versioning;
 /// </summary>
 public sealed class ReplayTests
 {
-    /// <summary>The recorded fixtures.</summary>
-    public static TheoryData<string> Fixtures => [.. RecordedCase.Names];
+    /// <summary>The recorded fixtures: every recorded version, every paused stage.</summary>
+    public static TheoryData<string, string> Fixtures
+    {
+        get
+        {
+            var data = new TheoryData<string, string>();
+            foreach (var version in RecordedCase.Versions)
+            {
+                foreach (var name in RecordedCase.Names)
+                {
+                    data.Add(version, name);
+                }
+            }
+
+            return data;
+        }
+    }
 
     /// <summary>A case paused under 1.0 finishes under the next version's code exactly as the real case finished.</summary>
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void A_paused_case_replays_under_the_next_version_and_ends_as_it_did(string fixture)
+    public void A_paused_case_replays_under_the_next_version_and_ends_as_it_did(string version, string fixture)
     {
-        var recorded = RecordedCase.Load(fixture);
-        Assert.Equal(WorkflowVersion.Current, recorded.WorkflowVersion);
+        var recorded = RecordedCase.Load(version, fixture);
+        Assert.Equal(version, recorded.WorkflowVersion);
+        Assert.True(DurableTask.Core.Settings.VersioningSettings.CompareVersions(version, NextCaseOrchestration.Version) < 0);
         Assert.NotEmpty(recorded.Then);
         var before = NextCaseOrchestration.ChangeRuns;
 
@@ -38,9 +54,9 @@ public sealed class ReplayTests
     /// <summary>The same recorded case under today's code (the harness itself reproduces the recorded end).</summary>
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void A_paused_case_replays_under_the_current_code_and_ends_as_it_did(string fixture)
+    public void A_paused_case_replays_under_the_current_code_and_ends_as_it_did(string version, string fixture)
     {
-        var recorded = RecordedCase.Load(fixture);
+        var recorded = RecordedCase.Load(version, fixture);
         var end = Run(recorded, () => new CaseOrchestration());
         Assert.Equal(RecordedCase.Outcome(recorded.End), RecordedCase.Outcome(end));
     }
@@ -48,9 +64,9 @@ public sealed class ReplayTests
     /// <summary>The change shipped without its version gate: DurableTask.Core finds the replay non-deterministic and the case fails.</summary>
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void The_change_without_its_gate_breaks_the_replay(string fixture)
+    public void The_change_without_its_gate_breaks_the_replay(string version, string fixture)
     {
-        var recorded = RecordedCase.Load(fixture);
+        var recorded = RecordedCase.Load(version, fixture);
         var harness = new ReplayHarness(recorded.History, nameof(CaseOrchestration), () => new NextCaseOrchestration { Gated = false });
         harness.Deliver(recorded.Then[0]);
 
@@ -63,7 +79,7 @@ public sealed class ReplayTests
     [Fact]
     public void A_new_case_on_the_next_version_runs_the_change_and_ends_the_same()
     {
-        var recorded = RecordedCase.Load(RecordedCase.Names[0]);
+        var recorded = RecordedCase.Load(WorkflowVersion.Current, RecordedCase.Names[0]);
         var started = recorded.History.OfType<ExecutionStartedEvent>().Single();
         started.Version = NextCaseOrchestration.Version;
         var before = NextCaseOrchestration.ChangeRuns;

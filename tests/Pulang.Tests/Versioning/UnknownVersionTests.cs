@@ -29,7 +29,7 @@ public sealed class UnknownVersionTests(TestStorage storage)
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    const string Newer = "2.0";
+    static readonly string Newer = NextCaseOrchestration.Version;
 
     /// <summary>Counts the orchestration work items the worker abandons, per instance.</summary>
     public class AbandonCounter : DispatchProxy
