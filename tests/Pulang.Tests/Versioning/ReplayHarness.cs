@@ -106,7 +106,8 @@ public sealed class ReplayHarness
     {
         if (Completion is not null)
         {
-            throw new InvalidOperationException($"The orchestration already ended ({Completion.OrchestrationStatus}) before event {raised.Name} at {raised.Timestamp:O}.");
+            throw new InvalidOperationException($"The orchestration already ended ({Completion.OrchestrationStatus}) before event {raised.Name} at {raised.Timestamp:O}: " +
+                $"{Completion.FailureDetails?.ErrorType} {Completion.FailureDetails?.ErrorMessage}");
         }
 
         clock = raised.Timestamp > clock ? raised.Timestamp : clock;

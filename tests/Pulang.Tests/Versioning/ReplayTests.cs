@@ -75,6 +75,30 @@ public sealed class ReplayTests
         Assert.Contains("NonDeterministic", completion.FailureDetails?.ErrorType + " " + completion.FailureDetails?.ErrorMessage + " " + completion.Details, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// A case started before versions (no version) reads its input flags, as before: with the flags today's intake wrote
+    /// (<c>audited</c>, <c>checkpointed</c>: true) the recorded history replays and ends the same; with <c>checkpointed</c>
+    /// false the code asks for something else than the history holds (no checkpoint timer), so the flag is what decides.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void An_unversioned_case_reads_its_input_flags(string version, string fixture)
+    {
+        var recorded = RecordedCase.Load(version, fixture);
+        var started = recorded.History.OfType<ExecutionStartedEvent>().Single();
+        Assert.Contains("\"checkpointed\":true", started.Input, StringComparison.Ordinal);
+        started.Version = "";
+        Assert.Equal(RecordedCase.Outcome(recorded.End), RecordedCase.Outcome(Run(recorded, () => new NextCaseOrchestration())));
+
+        var withoutCheckpoint = RecordedCase.Load(version, fixture);
+        var start = withoutCheckpoint.History.OfType<ExecutionStartedEvent>().Single();
+        start.Version = "";
+        start.Input = start.Input.Replace("\"checkpointed\":true", "\"checkpointed\":false", StringComparison.Ordinal);
+        var harness = new ReplayHarness(withoutCheckpoint.History, nameof(CaseOrchestration), () => new NextCaseOrchestration());
+        harness.Deliver(withoutCheckpoint.Then[0]);
+        Assert.Equal(OrchestrationStatus.Failed, harness.Completion?.OrchestrationStatus);
+    }
+
     /// <summary>A new case on version 2.0 runs the change (the gate is open) and, given the same commands, ends the same way.</summary>
     [Fact]
     public void A_new_case_on_the_next_version_runs_the_change_and_ends_the_same()
