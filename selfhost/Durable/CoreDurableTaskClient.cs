@@ -34,7 +34,7 @@ public sealed class CoreDurableTaskClient(IOrchestrationServiceClient client, Da
             Event = new ExecutionStartedEvent(-1, converter.Serialize(input))
             {
                 Name = orchestratorName.Name,
-                Version = options?.Version?.ToString() ?? string.Empty,
+                Version = options?.Version?.Version ?? string.Empty, // TaskVersion.ToString() is the type name, not the version
                 OrchestrationInstance = instance,
                 ScheduledStartTime = options?.StartAt?.UtcDateTime,
                 Tags = options?.Tags?.ToDictionary(t => t.Key, t => t.Value) ?? [],

@@ -66,7 +66,8 @@ public delegate IOrchestrationService OrchestrationServiceDecorator(IOrchestrati
 /// <summary>
 /// Runs Pulang's orchestrations and activities (<see cref="WorkflowRegistry"/>) on DurableTask.Core's
 /// <see cref="TaskHubWorker"/> with the Azure Storage provider, through the SDK's
-/// <see cref="DurableTaskShimFactory"/>: the same classes that Durable Functions runs.
+/// <see cref="DurableTaskShimFactory"/>: the same classes that Durable Functions runs. Runs orchestration versions up to
+/// <see cref="WorkerVersioning.Version"/> and leaves newer ones untouched (see <see cref="WorkerVersioning"/>).
 /// </summary>
 public sealed class DurableEngine : IHostedService, IAsyncDisposable
 {
@@ -74,17 +75,18 @@ public sealed class DurableEngine : IHostedService, IAsyncDisposable
     readonly ILogger<DurableEngine> logger;
     readonly TaskHubWorker worker;
 
-    /// <summary>Builds the provider and the worker (through <paramref name="decorate"/>, when given); nothing runs until <see cref="StartAsync"/>.</summary>
-    public DurableEngine(IServiceProvider services, IOptions<PulangOptions> pulang, IOptions<EngineOptions> engine, StorageConnection storage, ILoggerFactory loggerFactory, OrchestrationServiceDecorator? decorate = null)
+    /// <summary>Builds the provider and the worker (through <paramref name="decorate"/>, when given); nothing runs until <see cref="StartAsync"/>. The worker runs the orchestration versions <c>versioning</c> allows (default: <see cref="WorkflowVersion.Current"/> and older).</summary>
+    public DurableEngine(IServiceProvider services, IOptions<PulangOptions> pulang, IOptions<EngineOptions> engine, StorageConnection storage, ILoggerFactory loggerFactory, OrchestrationServiceDecorator? decorate = null, WorkerVersioning? versioning = null)
     {
+        versioning ??= new WorkerVersioning();
         this.services = services;
         logger = loggerFactory.CreateLogger<DurableEngine>();
         Service = new AzureStorageOrchestrationService(Settings(pulang.Value, engine.Value, storage.ConnectionString, loggerFactory));
         Client = new CoreDurableTaskClient(Service, PulangJson.DataConverter);
         IOrchestrationService workerService = new OutageTolerantOrchestrationService(Service, logger);
-        worker = new TaskHubWorker(decorate?.Invoke(workerService) ?? workerService, loggerFactory);
+        worker = new TaskHubWorker(decorate?.Invoke(workerService) ?? workerService, new AnyVersionObjectManager<TaskOrchestration>(), new AnyVersionObjectManager<TaskActivity>(), versioning.Core, loggerFactory);
 
-        var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = PulangJson.DataConverter }, loggerFactory);
+        var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = PulangJson.DataConverter, Versioning = versioning.Sdk }, loggerFactory);
         foreach (var (name, type) in WorkflowRegistry.Orchestrators)
         {
             worker.AddTaskOrchestrations(new Creator<TaskOrchestration>(name, () => shims.CreateOrchestration(name, (ITaskOrchestrator)Activator.CreateInstance(type)!)));

@@ -133,7 +133,7 @@ public sealed class CaseService(DurableTaskClient client, PulangStorage storage,
         var input = new CaseOrchestrationInput(caseId, intake, options.Value.Reminders, Audited: true, Checkpointed: true, RequiredDocuments: options.Value.CheckedRequiredDocuments());
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(CaseOrchestration), input, new StartOrchestrationOptions(caseId), ct);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(CaseOrchestration), input, WorkflowVersion.Start(caseId), ct);
         }
         catch (Exception) when (!inserted)
         {

@@ -154,7 +154,7 @@ public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient cli
     {
         if (await client.GetInstanceAsync(instanceId, ct) is null)
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(ScanOrchestration), request with { TraceParent = Telemetry.CommandTrace.Current }, new StartOrchestrationOptions(instanceId), ct);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(ScanOrchestration), request with { TraceParent = Telemetry.CommandTrace.Current }, WorkflowVersion.Start(instanceId), ct);
         }
     }
 
@@ -245,7 +245,7 @@ public sealed class DocumentUploads(PulangStorage storage, DurableTaskClient cli
         else
         {
             // A fresh random document ID: its instance cannot exist yet.
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(ScanOrchestration), request with { TraceParent = Telemetry.CommandTrace.Current }, new StartOrchestrationOptions(instanceId), ct);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(ScanOrchestration), request with { TraceParent = Telemetry.CommandTrace.Current }, WorkflowVersion.Start(instanceId), ct);
         }
 
         return new StoredScan(documentId, blobName, sha256, hashing.Count, mediaType, instanceId);

@@ -6,6 +6,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pulang.Workflows.Domain;
+using Pulang.Workflows.Orchestrations;
 using Pulang.Workflows.Storage;
 
 namespace Pulang.Workflows.Events;
@@ -58,7 +59,7 @@ public sealed class CaseEventPublisher(
             try
             {
                 await durable.ScheduleNewOrchestrationInstanceAsync(nameof(WebhookDeliveryOrchestration), input,
-                    new StartOrchestrationOptions(WebhookDeliveryOrchestration.InstanceIdFor(s.Id, cloudEvent.Id!)), ct);
+                    WorkflowVersion.Start(WebhookDeliveryOrchestration.InstanceIdFor(s.Id, cloudEvent.Id!)), ct);
             }
             catch (Exception error) when (error.GetType().Name.Contains("AlreadyExists", StringComparison.Ordinal) || error.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
             {

@@ -111,7 +111,7 @@ public sealed class ManifestService(DurableTaskClient client, ManifestStore stor
     }
 
     Task ScheduleAsync(string id, IReadOnlyList<ManifestLine> lines, CancellationToken ct) =>
-        client.ScheduleNewOrchestrationInstanceAsync(nameof(ManifestOrchestration), new ManifestInput(id, lines), new StartOrchestrationOptions(id), ct);
+        client.ScheduleNewOrchestrationInstanceAsync(nameof(ManifestOrchestration), new ManifestInput(id, lines), WorkflowVersion.Start(id), ct);
 
     /// <summary>The manifest's progress and results, or null for an unknown manifest ID.</summary>
     public async Task<ManifestView?> GetAsync(string manifestId, CancellationToken ct)

@@ -10,12 +10,14 @@ namespace Pulang.Workflows.Orchestrations;
 /// <param name="Reminders">Reminder intervals per stage and the overdue threshold (fixed at intake so replays stay deterministic).</param>
 /// <param name="State">Null on first start; the carried state after continue-as-new.</param>
 /// <param name="Audited">
-/// True when this generation writes the audit trail. Set for new cases; an instance started before the audit trail
-/// existed replays without it (its history has no audit activities) and turns it on at its next continue-as-new.
+/// Read only for an instance started before workflow versions (<see cref="WorkflowVersion.IsUnversioned"/>): true when
+/// this generation writes the audit trail (false for one started before the audit trail existed). Versioned instances
+/// always audit. Still written true, so a build from before versions (after a rollback) audits new cases too.
 /// </param>
 /// <param name="Checkpointed">
-/// True when this generation makes each decision durable before carrying it out (see <see cref="CaseOrchestration"/>).
-/// Set for new cases; an instance started before replays without it and turns it on at its next continue-as-new.
+/// Read only for an instance started before workflow versions: true when this generation makes each decision durable
+/// before carrying it out (see <see cref="CaseOrchestration"/>). Versioned instances always do. Still written true, as
+/// <paramref name="Audited"/>.
 /// </param>
 /// <param name="RequiredDocuments">The deployment's checklist at intake (<see cref="PulangOptions.RequiredDocuments"/>); null for cases started before it was configurable (today's list).</param>
 public sealed record CaseOrchestrationInput(string CaseId, CaseIntake Intake, ReminderOptions Reminders, CaseState? State = null, bool Audited = false, bool Checkpointed = false, IReadOnlyList<string>? RequiredDocuments = null);
@@ -49,12 +51,16 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
     /// <inheritdoc/>
     public override async Task<CaseState> RunAsync(TaskOrchestrationContext context, CaseOrchestrationInput input)
     {
+        // Unversioned instances (started before versions) keep their input flags; every version does both.
+        var versioned = !WorkflowVersion.IsUnversioned(context);
+        var audited = versioned || input.Audited;
+        var checkpointed = versioned || input.Checkpointed;
         var state = input.State;
         if (state is null)
         {
             var opened = Decider.Open(input.CaseId, input.Intake, context.CurrentUtcDateTime, input.RequiredDocuments);
             state = opened.State;
-            await CommitAsync(context, state, CaseEffects.ForOpened(opened, context.CurrentUtcDateTime, input.Audited), changed: true, input.Checkpointed);
+            await CommitAsync(context, state, CaseEffects.ForOpened(opened, context.CurrentUtcDateTime, audited), changed: true, checkpointed);
         }
         else
         {
@@ -95,22 +101,42 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseOrchestrationInput,
             Telemetry.CommandTrace.Decided(context, state, command, decision);
 
             // Every decided command (accepted or refused) gets its audit entry, written before the other effects.
-            var effects = CaseEffects.For(state, command, decision, context.CurrentUtcDateTime, input.Audited);
+            var effects = CaseEffects.For(state, command, decision, context.CurrentUtcDateTime, audited);
             var changed = decision.State.Version != state.Version;
             state = decision.State;
 
             // Effects first, then the new state: whoever reads "Released" finds the release record.
-            await CommitAsync(context, state, effects, changed, input.Checkpointed, Telemetry.CommandTrace.Of(input.CaseId, command));
+            await CommitAsync(context, state, effects, changed, checkpointed, Telemetry.CommandTrace.Of(input.CaseId, command));
 
             if (++handled >= CommandsPerGeneration && waiting is null && !state.IsFinished)
             {
-                context.ContinueAsNew(input with { State = state, Audited = true, Checkpointed = true }, preserveUnprocessedEvents: true);
+                context.ContinueAsNew(NextGeneration(input with { State = state, Audited = true, Checkpointed = true }));
                 return state;
             }
         }
 
         return state;
     }
+
+    /// <summary>
+    /// The continue-as-new of a generation: the carried state, unprocessed events kept, on <see cref="WorkflowVersion.Current"/>.
+    /// </summary>
+    /// <remarks>
+    /// A case moves to the current version here, not earlier and not later. Replay is what ties an instance to the code
+    /// that wrote its history; continue-as-new starts an empty history, so the next generation replays nothing the
+    /// old version decided, and its input is only the decider's <see cref="CaseState"/>, which every version must read
+    /// anyway (views, the index and the decider read the same JSON). So moving is safe whenever the current code reads
+    /// the state the older one wrote, and it lets the code for an old version be deleted once no generation runs it.
+    /// Staying on the start version instead would keep a weeks-long case on old code for its whole life. The cost: after
+    /// a rollback to a build that does not know the current version, a case that moved waits (its work is rejected,
+    /// not failed) until a build that knows it runs again (docs/versioning.md).
+    /// </remarks>
+    public static ContinueAsNewOptions NextGeneration(CaseOrchestrationInput input) => new()
+    {
+        NewInput = input,
+        NewVersion = WorkflowVersion.Current,
+        PreserveUnprocessedEvents = true,
+    };
 
     /// <summary>
     /// Carries out a decision in one activity (<see cref="CommitDecisionActivity"/>): its effects in order, then, when the

@@ -47,7 +47,9 @@ public sealed class RetentionOrchestration : TaskOrchestrator<object?, int>
         }
 
         await context.CreateTimer(round.Interval, CancellationToken.None);
-        context.ContinueAsNew(null!);
+
+        // Each round is a new history with no input: the schedule moves to the current workflow version here.
+        context.ContinueAsNew(new ContinueAsNewOptions { NewInput = null, NewVersion = Orchestrations.WorkflowVersion.Current });
         return purged;
     }
 }
@@ -101,7 +103,7 @@ public sealed class RetentionSchedule(DurableTaskClient client, IOptions<Retenti
             return;
         }
 
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(RetentionOrchestration), null, new StartOrchestrationOptions(RetentionOrchestration.InstanceId), ct);
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(RetentionOrchestration), null, Orchestrations.WorkflowVersion.Start(RetentionOrchestration.InstanceId), ct);
     }
 
     /// <inheritdoc/>
