@@ -577,7 +577,9 @@ public static partial class DocumentReader
     static void ReadSex(Context ctx)
     {
         if (Labelled(ctx, SexLabel()) is not { } v || SexFromWord(v.Value) is not { } sex) return;
-        ctx.Set(FieldNames.Sex, sex.ToString(), v.Confidence);
+        // Tesseract gives the hyphenated LAKI-LAKI low confidence even when every letter is right; a word within one letter of a sex
+        // word (and far from the other) is read by the vocabulary, not by that confidence. Further off, the confidence decides.
+        ctx.Set(FieldNames.Sex, sex.ToString(), SexFromWord(v.Value, maxDistance: 1) is not null ? 1 : v.Confidence);
     }
 
     /// <summary>
@@ -585,7 +587,9 @@ public static partial class DocumentReader
     /// <c>PEREMPUAN</c> or <c>LAKI-LAKI</c> (letters only, junk glued after it ignored) and at least 4 from the other (<c>EREMPUAN</c>,
     /// <c>LAKFLAKI</c>); null when unclear. The two words differ in nearly every letter, so OCR damage cannot turn one into the other.
     /// </summary>
-    internal static char? SexFromWord(string value)
+    /// <param name="value">The value as read.</param>
+    /// <param name="maxDistance">The edit distance allowed from <c>PEREMPUAN</c> or <c>LAKI-LAKI</c> (2, or 1 for a word read clearly).</param>
+    internal static char? SexFromWord(string value, int maxDistance = 2)
     {
         static string Letters(string w) => new(w.Where(char.IsLetter).Select(char.ToUpperInvariant).ToArray());
         var words = value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Any(char.IsLetter)).ToArray();
@@ -598,8 +602,8 @@ public static partial class DocumentReader
         static int Distance(string s, string w) => Math.Min(EditDistance(s, w), s.Length > w.Length ? EditDistance(s[..w.Length], w) : int.MaxValue);
         var f = Distance(first, "PEREMPUAN");
         var m = Distance(first, "LAKILAKI");
-        if (f <= 2 && m >= 4) return 'F';
-        if (m <= 2 && f >= 4) return 'M';
+        if (f <= maxDistance && m >= 4) return 'F';
+        if (m <= maxDistance && f >= 4) return 'M';
         return null;
     }
 

@@ -109,6 +109,17 @@ public class IdentityPaperOcrDamageTests
     }
 
     [Theory]
+    [InlineData("PEREMPUAN@0.2", false)] [InlineData("PEREMPUAM@0.2", false)] [InlineData("PERMPUN@0.2", true)] [InlineData("PERMPUN@0.9", false)]
+    public void A_sex_word_within_one_letter_of_the_vocabulary_is_clear_whatever_tesseract_says(string sexWord, bool unsure)
+    {
+        var reading = DocumentReader.Read(DocumentKind.Ktp, Page(
+            "NIK : 3507125408920003", "Nama : SRI RAHAYU WULANDARI", "Tempat/Tgl Lahir : MALANG, 14-08-1992", $"Jenis Kelamin : {sexWord}"), Sri, Today);
+
+        Assert.Equal("F", reading.Fields[FieldNames.Sex]);
+        Assert.Equal(unsure, reading.Findings.Any(f => f is { Code: "field.low-confidence", Field: FieldNames.Sex }));
+    }
+
+    [Theory]
     [InlineData("JD-SPLP/3264/XI11/2024")] [InlineData("JD-SPLP/3264/IIII/2024")]
     public void An_splp_number_whose_month_is_no_roman_numeral_of_1_to_12_goes_to_a_person(string number)
     {
