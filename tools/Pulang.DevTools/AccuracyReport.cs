@@ -74,6 +74,13 @@ public sealed class AccuracyReport(IOcrEngine engine, int parallelism = 1, TimeP
 {
     readonly TimeProvider time = timeProvider ?? TimeProvider.System;
 
+    /// <summary>
+    /// A folder where each scan's OCR result is kept as JSON (<c>&lt;relative path&gt;.ocr.json</c>) and read back on the next run
+    /// instead of running the engine again, so a change to the readers is measured in seconds; null (the default): always OCR.
+    /// Delete the folder when the engine, its settings or the scans change. Seconds per page of a cached run time the reading only.
+    /// </summary>
+    public string? OcrCache { get; init; }
+
     sealed record Truth(string File, DocumentKind Kind, Dictionary<string, string> Fields, string? Mrz, Subject Subject, string? Altered);
 
     /// <summary>
@@ -119,8 +126,7 @@ public sealed class AccuracyReport(IOcrEngine engine, int parallelism = 1, TimeP
         string engineName;
         try
         {
-            await using var stream = File.OpenRead(path);
-            var result = await engine.AnalyzeAsync(stream, ContentType(path), truth.Kind.ToOcrHint(), cancellationToken);
+            var result = await AnalyzeAsync(truth, path, cancellationToken);
             engineName = $"{result.ApiVersion} ({result.ModelId})";
             reading = DocumentReader.Read(truth.Kind, result, truth.Subject, today);
             pages = result.Pages.Count;
@@ -135,6 +141,23 @@ public sealed class AccuracyReport(IOcrEngine engine, int parallelism = 1, TimeP
         var falseAccept = reading.Clean && (truth.Altered is not null || wrong.Intersect(IdentityFields).Any());
         return ((truth, new ScanOutcome(truth.File, truth.Kind.ToRoute(), reading.Clean, wrong, reading.Findings.Select(f => f.Code).Distinct().ToList(),
             pages, sw.Elapsed.TotalSeconds, null), falseAccept), engineName);
+    }
+
+    async Task<AnalyzeResult> AnalyzeAsync(Truth truth, string path, CancellationToken cancellationToken)
+    {
+        var cached = OcrCache is null ? null : Path.Combine(OcrCache, truth.File + ".ocr.json");
+        if (cached is not null && File.Exists(cached))
+            return JsonSerializer.Deserialize<AnalyzeResult>(await File.ReadAllTextAsync(cached, cancellationToken), Json)
+                ?? throw new JsonException($"The cached OCR result {cached} is empty.");
+        AnalyzeResult result;
+        await using (var stream = File.OpenRead(path))
+            result = await engine.AnalyzeAsync(stream, ContentType(path), truth.Kind.ToOcrHint(), cancellationToken);
+        if (cached is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
+            await File.WriteAllTextAsync(cached, JsonSerializer.Serialize(result, Json), cancellationToken);
+        }
+        return result;
     }
 
     /// <summary>The fields whose wrong reading in an accepted scan is a false accept (besides an altered paper accepted at all).</summary>

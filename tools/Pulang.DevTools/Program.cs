@@ -15,9 +15,10 @@ accuracyTruth.AcceptExistingOnly();
 var accuracyJson = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
 var accuracyEngine = new Option<string?>("--engine") { Description = "OCR engine (tesseract or documentintelligence); default Pulang:Ocr:Engine, else tesseract." };
 var accuracyParallel = new Option<int>("--parallel") { Description = "Scans read at once (default 1, so seconds per page is latency).", DefaultValueFactory = _ => 1 };
+var accuracyCache = new Option<DirectoryInfo?>("--ocr-cache") { Description = "Keep each scan's OCR result as JSON in this folder and reuse it on the next run (to measure reader changes quickly; delete it when the OCR or the scans change)." };
 var accuracy = new Command("accuracy", "Measure OCR + document reading against a ground truth: per-field exact rates, MRZ exact rate, false accepts, seconds per page.")
 {
-    accuracyFolder, accuracyTruth, accuracyJson, accuracyEngine, accuracyParallel,
+    accuracyFolder, accuracyTruth, accuracyJson, accuracyEngine, accuracyParallel, accuracyCache,
 };
 accuracy.TreatUnmatchedTokensAsErrors = false;
 accuracy.SetAction(async (parse, ct) =>
@@ -28,7 +29,8 @@ accuracy.SetAction(async (parse, ct) =>
     var engine = Pulang.Workflows.PulangServices.CreateOcrEngine(config);
     try
     {
-        var result = await new AccuracyReport(engine, parse.GetValue(accuracyParallel)).MeasureAsync(parse.GetValue(accuracyFolder)!.FullName, parse.GetValue(accuracyTruth)!.FullName, ct);
+        var report = new AccuracyReport(engine, parse.GetValue(accuracyParallel)) { OcrCache = parse.GetValue(accuracyCache)?.FullName };
+        var result = await report.MeasureAsync(parse.GetValue(accuracyFolder)!.FullName, parse.GetValue(accuracyTruth)!.FullName, ct);
         Console.Write(parse.GetValue(accuracyJson) ? AccuracyReport.ToJson(result) + Environment.NewLine : AccuracyReport.ToText(result));
         return result.FalseAccepts == 0 ? 0 : 1;
     }
@@ -56,9 +58,10 @@ var papersFolder = new Argument<DirectoryInfo>("folder") { Description = "Where 
 var papersCount = new Option<int>("--count") { Description = "How many papers of each kind (default 100).", DefaultValueFactory = _ => 100 };
 var papersSeed = new Option<int>("--seed") { Description = "Seed (default 1): the same seed gives the same set.", DefaultValueFactory = _ => 1 };
 var papersKinds = new Option<string>("--kinds") { Description = "Comma-separated kinds among ktp, splp, kk (default all three).", DefaultValueFactory = _ => "ktp,splp,kk" };
+var papersTruthOnly = new Option<bool>("--truth-only") { Description = "Write ground_truth.json only, rendering no scan (the same seed gives the same truth; for a set whose rendering was cut short)." };
 var papers = new Command("synth-papers", "Render fictional KTP, SPLP and KK scans (every province, 200/300 dpi, rotation up to 3 degrees either way, blur, noise, JPEG 50-90, every 4th with one field altered) with a ground truth for 'accuracy'.")
 {
-    papersFolder, papersCount, papersSeed, papersKinds,
+    papersFolder, papersCount, papersSeed, papersKinds, papersTruthOnly,
 };
 papers.SetAction(parse =>
 {
@@ -72,7 +75,7 @@ papers.SetAction(parse =>
         }
         kinds.Add(kind);
     }
-    Console.WriteLine(SyntheticIdentityPapers.WriteSet(parse.GetValue(papersFolder)!.FullName, kinds, parse.GetValue(papersCount), parse.GetValue(papersSeed)));
+    Console.WriteLine(SyntheticIdentityPapers.WriteSet(parse.GetValue(papersFolder)!.FullName, kinds, parse.GetValue(papersCount), parse.GetValue(papersSeed), parse.GetValue(papersTruthOnly)));
     return 0;
 });
 

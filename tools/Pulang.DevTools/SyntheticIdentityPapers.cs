@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Pulang.Workflows.Documents;
 using Pulang.Workflows.Domain;
+using SkiaSharp;
 
 namespace Pulang.DevTools;
 
@@ -60,9 +61,10 @@ public static class SyntheticIdentityPapers
     };
 
     /// <summary>Paper <paramref name="index"/> of <paramref name="kind"/> in the set for <paramref name="seed"/>; altered when
-    /// <paramref name="alter"/> (which field: from the seed).</summary>
+    /// <paramref name="alter"/> (which field: from the seed); with <paramref name="render"/> false, the fields and the truth only
+    /// (<see cref="SyntheticPaper.Jpeg"/> empty), the same paper otherwise.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not KTP, SPLP or KK.</exception>
-    public static SyntheticPaper Generate(DocumentKind kind, int index, int seed, bool alter)
+    public static SyntheticPaper Generate(DocumentKind kind, int index, int seed, bool alter, bool render = true)
     {
         var rng = new Random(unchecked((seed * 1_000_003) ^ (index * 7_919) ^ ((int)kind * 104_729) ^ 0x1D5));
         var person = SyntheticPeople.Make(rng, index);
@@ -70,14 +72,19 @@ public static class SyntheticIdentityPapers
         var scan = ScanSettings.Random(rng);
         return kind switch
         {
-            DocumentKind.Ktp => Ktp(person, altered, scan, rng),
-            DocumentKind.Splp => Splp(person, altered, scan, rng),
-            DocumentKind.Kk => Kk(person, altered, scan, rng),
+            DocumentKind.Ktp => Ktp(person, altered, scan, rng, render),
+            DocumentKind.Splp => Splp(person, altered, scan, rng, render),
+            DocumentKind.Kk => Kk(person, altered, scan, rng, render),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), "Only KTP, SPLP and KK are generated here."),
         };
     }
 
-    static SyntheticPaper Ktp(SyntheticPerson person, string? altered, ScanSettings scan, Random rng)
+    static byte[] ScanOf(SKBitmap page, float dpi, ScanSettings scan, Random rng)
+    {
+        using (page) return SyntheticScan.Scan(page, dpi, scan, rng);
+    }
+
+    static SyntheticPaper Ktp(SyntheticPerson person, string? altered, ScanSettings scan, Random rng, bool render)
     {
         var p = Alter(person, altered, rng);
         var rows = new List<(string, string)>
@@ -90,14 +97,15 @@ public static class SyntheticIdentityPapers
         var regency = "KABUPATEN " + Districts[rng.Next(Districts.Length)];
         var issued = SyntheticPeople.DashDate(new DateOnly(2012, 1, 1).AddDays(rng.Next(0, 365 * 12)));
         const float dpi = 600;
-        using var page = SyntheticPaperLayouts.Ktp(rows, p.Province, regency, p.Nik, regency.Replace("KABUPATEN", "KAB.", StringComparison.Ordinal), issued,
-            new[] { "A", "B", "AB", "O", "-" }[rng.Next(5)], dpi);
+        var blood = new[] { "A", "B", "AB", "O", "-" }[rng.Next(5)];
+        var jpeg = render ? ScanOf(SyntheticPaperLayouts.Ktp(rows, p.Province, regency, p.Nik, regency.Replace("KABUPATEN", "KAB.", StringComparison.Ordinal), issued,
+            blood, dpi), dpi, scan, rng) : [];
         var fields = rows.ToDictionary(r => r.Item1, r => r.Item2);
         fields["NIK"] = p.Nik;
-        return new SyntheticPaper(DocumentKind.Ktp, SyntheticScan.Scan(page, dpi, scan, rng), scan, fields, CaseOf(person), altered, null);
+        return new SyntheticPaper(DocumentKind.Ktp, jpeg, scan, fields, CaseOf(person), altered, null);
     }
 
-    static SyntheticPaper Splp(SyntheticPerson person, string? altered, ScanSettings scan, Random rng)
+    static SyntheticPaper Splp(SyntheticPerson person, string? altered, ScanSettings scan, Random rng, bool render)
     {
         var p = Alter(person, altered, rng);
         var mission = Missions[rng.Next(Missions.Length)];
@@ -113,13 +121,13 @@ public static class SyntheticIdentityPapers
         };
         var officer = SyntheticPeople.Make(rng, rng.Next(38)).Name;
         var dpi = (float)scan.Dpi;
-        using var page = SyntheticPaperLayouts.Splp(number, rows, mission.City, SyntheticPeople.LongDate(issued), officer, dpi);
+        var jpeg = render ? ScanOf(SyntheticPaperLayouts.Splp(number, rows, mission.City, SyntheticPeople.LongDate(issued), officer, dpi), dpi, scan, rng) : [];
         var fields = rows.ToDictionary(r => r.Item1, r => r.Item2);
         fields["Nomor"] = number;
-        return new SyntheticPaper(DocumentKind.Splp, SyntheticScan.Scan(page, dpi, scan, rng), scan, fields, CaseOf(person), altered, null);
+        return new SyntheticPaper(DocumentKind.Splp, jpeg, scan, fields, CaseOf(person), altered, null);
     }
 
-    static SyntheticPaper Kk(SyntheticPerson person, string? altered, ScanSettings scan, Random rng)
+    static SyntheticPaper Kk(SyntheticPerson person, string? altered, ScanSettings scan, Random rng, bool render)
     {
         // The family: head, spouse, 0-3 children, one of them the case's person; all registered in the person's district.
         var region = person.Nik[2..6];
@@ -147,23 +155,24 @@ public static class SyntheticIdentityPapers
             ("Kode Pos", rng.Next(10000, 99999).ToString(CultureInfo.InvariantCulture)), ("Provinsi", person.Province),
         };
         var dpi = (float)scan.Dpi;
-        using var page = SyntheticPaperLayouts.Kk(number, header, rows, SyntheticPeople.DashDate(issued), dpi);
+        var jpeg = render ? ScanOf(SyntheticPaperLayouts.Kk(number, header, rows, SyntheticPeople.DashDate(issued), dpi), dpi, scan, rng) : [];
         var fields = new Dictionary<string, string>
         {
             ["No. KK"] = number, ["Kepala Keluarga"] = members[0].P.Name, ["NIK"] = printedPerson.Nik, ["Nama Lengkap"] = printedPerson.Name,
             ["Jenis Kelamin"] = SexWord(printedPerson.Sex), ["Tempat Lahir"] = printedPerson.BirthPlace, ["Tanggal Lahir"] = SyntheticPeople.DashDate(printedPerson.BirthDate),
         };
-        return new SyntheticPaper(DocumentKind.Kk, SyntheticScan.Scan(page, dpi, scan, rng), scan, fields, CaseOf(person), altered, rows);
+        return new SyntheticPaper(DocumentKind.Kk, jpeg, scan, fields, CaseOf(person), altered, rows);
     }
 
     /// <summary>
     /// Writes <paramref name="count"/> papers of each of <paramref name="kinds"/> to <paramref name="folder"/>
     /// (<c>{kind}_NNN_{dpi}dpi.jpg</c>, altered ones <c>..._altered.jpg</c>) and a <c>ground_truth.json</c> with groups <c>ktp_set</c>,
     /// <c>splp_set</c>, <c>kk_set</c>: per entry <c>file</c>, the scan settings, <c>fields</c> as printed, <c>case</c> (the person the
-    /// case declares), <c>altered</c> and, for a KK, <c>members</c>. Every 4th paper is altered.
+    /// case declares), <c>altered</c> and, for a KK, <c>members</c>. Every 4th paper is altered. With <paramref name="truthOnly"/>, the ground truth only (no scan rendered; an earlier run's scans of the
+    /// same seed are the same papers).
     /// </summary>
     /// <returns>The ground truth file's path.</returns>
-    public static string WriteSet(string folder, IReadOnlyList<DocumentKind> kinds, int count, int seed)
+    public static string WriteSet(string folder, IReadOnlyList<DocumentKind> kinds, int count, int seed, bool truthOnly = false)
     {
         Directory.CreateDirectory(folder);
         var groups = new Dictionary<string, object> { ["_note"] = $"All data fictional (SPESIMEN), generated by 'pulang synth-papers' with seed {seed}. 'fields' is what is printed; 'case' is the person the case declares." };
@@ -173,9 +182,9 @@ public static class SyntheticIdentityPapers
             var entries = new List<object>();
             for (var i = 0; i < count; i++)
             {
-                var p = Generate(kind, i, seed, alter: i % 4 == 3);
+                var p = Generate(kind, i, seed, alter: i % 4 == 3, render: !truthOnly);
                 var file = $"{route}_{i:000}_{p.Scan.Dpi}dpi{(p.Altered is null ? "" : "_altered")}.jpg";
-                File.WriteAllBytes(Path.Combine(folder, file), p.Jpeg);
+                if (!truthOnly) File.WriteAllBytes(Path.Combine(folder, file), p.Jpeg);
                 entries.Add(new Dictionary<string, object?>
                 {
                     ["file"] = file, ["dpi"] = p.Scan.Dpi, ["rotation_deg"] = p.Scan.RotationDegrees, ["blur_px"] = p.Scan.Blur,

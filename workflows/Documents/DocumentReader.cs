@@ -142,22 +142,32 @@ public static partial class DocumentReader
     }
 
     /// <summary>The value after a label on its row: label regex, then separators (: ; . | and the like), then the rest.</summary>
-    static (string Value, double Confidence)? Labelled(Context ctx, Regex label)
+    static (string Value, double Confidence)? Labelled(Context ctx, Regex label) =>
+        LabelledAt(ctx, label) is { } v ? (v.Value, v.Confidence) : null;
+
+    /// <summary><see cref="Labelled"/> with the row and the value's first character in <see cref="Row.Text"/>.</summary>
+    static (string Value, double Confidence, Row Row, int Start)? LabelledAt(Context ctx, Regex label)
     {
         foreach (var row in ctx.Rows)
         {
             var m = label.Match(row.Text);
             if (!m.Success) continue;
-            var start = m.Index + m.Length;
-            var rest = row.Text[start..];
-            // The separator colon, as the OCR reads it on a noisy scan (: ; . | + # " * and the like).
-            var trimmed = rest.TrimStart(' ', ':', ';', '.', '|', ',', '_', '-', '—', '=', '+', '#', '"', '*', '\'', '“', '”', '‘', '’', '«', '»', '!', '~');
-            var valueStart = start + rest.Length - trimmed.Length;
-            var value = CleanTail(UpToColumnGap(row, valueStart, trimmed));
-            if (value.Length == 0) continue;
-            return (value, row.ConfidenceFrom(valueStart, value.Length));
+            if (ValueFrom(row, m.Index + m.Length) is { } v) return v;
         }
         return null;
+    }
+
+    /// <summary>The value on <paramref name="row"/> from character <paramref name="start"/>: separators skipped, up to a column gap,
+    /// debris cut; null when nothing is left.</summary>
+    static (string Value, double Confidence, Row Row, int Start)? ValueFrom(Row row, int start)
+    {
+        var rest = row.Text[start..];
+        // The separator colon, as the OCR reads it on a noisy scan (: ; . | + # " * and the like).
+        var trimmed = rest.TrimStart(' ', ':', ';', '.', '|', ',', '_', '-', '—', '=', '+', '#', '"', '*', '\'', '“', '”', '‘', '’', '«', '»', '!', '~');
+        var valueStart = start + rest.Length - trimmed.Length;
+        var value = CleanTail(UpToColumnGap(row, valueStart, trimmed));
+        if (value.Length == 0) return null;
+        return (value, row.ConfidenceFrom(valueStart, value.Length), row, valueStart);
     }
 
     /// <summary>
@@ -472,8 +482,9 @@ public static partial class DocumentReader
     [GeneratedRegex(@"\bN[I1l|]K\b", RegexOptions.IgnoreCase)] private static partial Regex NikLabel();
     [GeneratedRegex(@"^\W*N[a4](?:m|rn|n)[a4]\b(?!\s*Lengkap)", RegexOptions.IgnoreCase)] private static partial Regex NamaLabel();
     [GeneratedRegex(@"\bN[a4](?:m|rn|n)[a4]\s*Leng[kh]ap\b", RegexOptions.IgnoreCase)] private static partial Regex NamaLengkapLabel();
-    // Tempat/Tgl Lahir, Tempat/Tanggal Lahir; OCR damage seen: the slash read as V, I or l and glued (TEMPAVTGL LAHIR).
-    [GeneratedRegex(@"Temp[a-z]{1,2}\s*[/VIl1|]?\s*T[a-z!1|]{1,7}\.?\s*La[hn][il1]r", RegexOptions.IgnoreCase)] private static partial Regex BirthLabel();
+    // Tempat/Tgl Lahir, Tempat/Tanggal Lahir; OCR damage seen: the slash read as V, I or l and glued (TEMPAVTGL LAHIR), the T of
+    // Tanggal split off (Tempat/T anggal, Tempat/T. anggal, Tempat/T: anggal, Tempat/T enna Lahir), the first T lost (-empat/Tal Lahir).
+    [GeneratedRegex(@"T?emp[a-z]{1,2}\s*[/VIl1|]?\s*T(?:[.:]?\s)?[a-z!1|]{0,7}\.?\s*La[hn][il1]r", RegexOptions.IgnoreCase)] private static partial Regex BirthLabel();
     [GeneratedRegex(@"Jen[il1]s\s*Ke[l1I]a[mn]{1,2}[il1]n", RegexOptions.IgnoreCase)] private static partial Regex SexLabel();
 
     static void ReadKtp(Context ctx)
@@ -482,17 +493,59 @@ public static partial class DocumentReader
         ReadName(ctx, NamaLabel());
         ReadBirth(ctx, withPlace: true);
         ReadSex(ctx);
+        ReadKtpByLayout(ctx);
         ctx.Require(FieldNames.Nik, FieldNames.FullName, FieldNames.BirthDate, FieldNames.Sex);
+    }
+
+    /// <summary>
+    /// A KTP whose label column the OCR did not read (Tesseract's page layout drops it on some 200 dpi scans, keeping the values):
+    /// the values are taken by the card's fixed order, and only when no row carries the label at all and the order is proven by the
+    /// values themselves: the row right under the NIK's is the name when the row under it holds a place and a date (the birth row),
+    /// and the row under that is the sex when its first word is one of the sex words (<see cref="SexFromWord"/>). The name must be
+    /// letters only. What is read this way is checked like a labelled value (NIK against the printed birth date and sex, every field
+    /// against the case), so a wrong row cannot pass silently.
+    /// </summary>
+    static void ReadKtpByLayout(Context ctx)
+    {
+        if (!ctx.Fields.TryGetValue(FieldNames.Nik, out var nik)) return;
+        var at = ctx.Rows.FindIndex(r => r.Words.Any(w => Nik.FromOcrToken(w.Text.Trim(':', '.', ',', '"', '“', '+')) == nik));
+        if (at < 0 || at + 2 >= ctx.Rows.Count) return;
+        bool Unlabelled(Regex label) => !ctx.Rows.Any(r => label.IsMatch(r.Text));
+        var birthRow = ctx.Rows[at + 2];
+        if (ValueFrom(birthRow, 0) is not { } birth || !DocumentDates.TryFind(birth.Value, out var date, out var dateAt)) return;
+        var place = birth.Value[..dateAt].Trim().TrimEnd(',', '.', ';').Trim();
+        if (place.Length == 0 || !place.All(c => char.IsLetter(c) || c == ' ')) return;
+        if (!ctx.Fields.ContainsKey(FieldNames.FullName) && Unlabelled(NamaLabel()) && ValueFrom(ctx.Rows[at + 1], 0) is { } name
+            && name.Value.All(c => char.IsLetter(c) || c is ' ' or '.' or '\'' or '-'))
+            ctx.Set(FieldNames.FullName, PersonNames.Normalize(name.Value), name.Confidence);
+        if (!ctx.Fields.ContainsKey(FieldNames.BirthDate) && Unlabelled(BirthLabel()))
+        {
+            ctx.Set(FieldNames.BirthDate, DocumentDates.ToIso(date), birth.Confidence);
+            ctx.Set(FieldNames.BirthPlace, place.ToUpperInvariant(), birth.Confidence);
+        }
+        if (!ctx.Fields.ContainsKey(FieldNames.Sex) && Unlabelled(SexLabel()) && at + 3 < ctx.Rows.Count
+            && ValueFrom(ctx.Rows[at + 3], 0) is { } sexValue && SexFromWord(sexValue.Value) is { } sex)
+            ctx.Set(FieldNames.Sex, sex.ToString(), sexValue.Confidence);
     }
 
     static void ReadNik(Context ctx)
     {
         // The value after the NIK label; else the only 16-character token on the document that reads as a NIK.
-        var labelled = Labelled(ctx, NikLabel());
+        // The confidence is the NIK word's own: the colon read as a separate digit or mark before it (NIK 8 1905105301874405) is
+        // not part of the NIK, so its low confidence says nothing about the NIK.
+        var labelled = LabelledAt(ctx, NikLabel());
         if (labelled is { } v)
         {
-            var token = v.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(t => Nik.FromOcrToken(t) is not null);
-            if (token is not null) { ctx.Set(FieldNames.Nik, Nik.FromOcrToken(token), v.Confidence); return; }
+            var at = 0;
+            foreach (var token in v.Value.Split(' '))
+            {
+                if (token.Length > 0 && Nik.FromOcrToken(token) is { } nik)
+                {
+                    ctx.Set(FieldNames.Nik, nik, v.Row.ConfidenceFrom(v.Start + at, token.Length));
+                    return;
+                }
+                at += token.Length + 1;
+            }
         }
         var candidates = ctx.Rows.SelectMany(r => r.Words)
             .Where(w => w.Text.Count(char.IsAsciiDigit) >= 12)
@@ -524,7 +577,9 @@ public static partial class DocumentReader
     static void ReadSex(Context ctx)
     {
         if (Labelled(ctx, SexLabel()) is not { } v || SexFromWord(v.Value) is not { } sex) return;
-        ctx.Set(FieldNames.Sex, sex.ToString(), v.Confidence);
+        // Tesseract gives the hyphenated LAKI-LAKI low confidence even when every letter is right; a word within one letter of a sex
+        // word (and far from the other) is read by the vocabulary, not by that confidence. Further off, the confidence decides.
+        ctx.Set(FieldNames.Sex, sex.ToString(), SexFromWord(v.Value, maxDistance: 1) is not null ? 1 : v.Confidence);
     }
 
     /// <summary>
@@ -532,7 +587,9 @@ public static partial class DocumentReader
     /// <c>PEREMPUAN</c> or <c>LAKI-LAKI</c> (letters only, junk glued after it ignored) and at least 4 from the other (<c>EREMPUAN</c>,
     /// <c>LAKFLAKI</c>); null when unclear. The two words differ in nearly every letter, so OCR damage cannot turn one into the other.
     /// </summary>
-    internal static char? SexFromWord(string value)
+    /// <param name="value">The value as read.</param>
+    /// <param name="maxDistance">The edit distance allowed from <c>PEREMPUAN</c> or <c>LAKI-LAKI</c> (2, or 1 for a word read clearly).</param>
+    internal static char? SexFromWord(string value, int maxDistance = 2)
     {
         static string Letters(string w) => new(w.Where(char.IsLetter).Select(char.ToUpperInvariant).ToArray());
         var words = value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Any(char.IsLetter)).ToArray();
@@ -545,8 +602,8 @@ public static partial class DocumentReader
         static int Distance(string s, string w) => Math.Min(EditDistance(s, w), s.Length > w.Length ? EditDistance(s[..w.Length], w) : int.MaxValue);
         var f = Distance(first, "PEREMPUAN");
         var m = Distance(first, "LAKILAKI");
-        if (f <= 2 && m >= 4) return 'F';
-        if (m <= 2 && f >= 4) return 'M';
+        if (f <= maxDistance && m >= 4) return 'F';
+        if (m <= maxDistance && f >= 4) return 'M';
         return null;
     }
 
@@ -558,6 +615,8 @@ public static partial class DocumentReader
     private static partial Regex SplpNumber();
     [GeneratedRegex(@"^[A-Z]{1,2}[0-9]{6,8}$")] private static partial Regex PassportNumber();
     [GeneratedRegex(@"\s*([/-])\s*")] private static partial Regex SplitJoin();
+
+    static readonly string[] RomanMonths = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"];
 
     static void ReadSplp(Context ctx)
     {
@@ -571,7 +630,9 @@ public static partial class DocumentReader
                 // Format-typed: the serial is digits, the month a Roman numeral (OCR reads I as 1 or l).
                 var no = m.Groups["no"].Value.ToUpperInvariant().Replace('O', '0').Replace('I', '1').Replace('L', '1');
                 var month = m.Groups["month"].Value.ToUpperInvariant().Replace('1', 'I').Replace('L', 'I');
-                ctx.Set(FieldNames.SplpNumber, $"{m.Groups["city"].Value.ToUpperInvariant()}-SPLP/{no}/{month}/{m.Groups["year"].Value}", n.Confidence);
+                // A month that is no Roman numeral of 1-12 (XI11 read as XIII) was misread: for a person.
+                ctx.Set(FieldNames.SplpNumber, $"{m.Groups["city"].Value.ToUpperInvariant()}-SPLP/{no}/{month}/{m.Groups["year"].Value}",
+                    RomanMonths.Contains(month) ? n.Confidence : Math.Min(n.Confidence, LowConfidence / 2));
             }
             else ctx.Set(FieldNames.SplpNumber, token.ToUpperInvariant(), Math.Min(n.Confidence, LowConfidence / 2));
         }

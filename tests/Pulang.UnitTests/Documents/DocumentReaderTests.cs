@@ -107,7 +107,7 @@ public class DocumentReaderTests
     [Fact]
     public void Missing_and_unsure_fields_are_findings()
     {
-        var rows = Ktp.Where(r => !r.StartsWith("Nama")).Select(r => r.Replace(": PEREMPUAN", ": ~PEREMPUAN")).ToArray();
+        var rows = Ktp.Where(r => !r.StartsWith("Nama")).Select(r => r.Replace(": PEREMPUAN", ": ~PERMPUN")).ToArray();
         var reading = DocumentReader.Read(DocumentKind.Ktp, Page(rows), Sri, Today);
         Assert.Contains(reading.Findings, f => f.Code == "field.missing" && f.Field == FieldNames.FullName);
         Assert.Contains(reading.Findings, f => f.Code == "field.low-confidence" && f.Field == FieldNames.Sex);
