@@ -41,6 +41,16 @@ public sealed class CaseRun(GeneratedCase generated, int replica)
     internal int SignOffsDone;
 }
 
+/// <summary>One person's command of a batch: what, when it was first sent and when the API answered it decided (200), in seconds since the batch started.</summary>
+/// <param name="Command">asesmen, asesmen-decision, sign-off or verification.</param>
+/// <param name="Sent">First sent.</param>
+/// <param name="Decided">Answered 200 (decided; a 202 is sent again with the same Idempotency-Key until it is).</param>
+public sealed record CommandTiming(string Command, double Sent, double Decided)
+{
+    /// <summary>Sent to decided, seconds.</summary>
+    public double Latency => Decided - Sent;
+}
+
 /// <summary>
 /// Drives a batch of generated cases through running self-host replicas over HTTP, as the people would: intake by the
 /// embassy manifest, four uploads per case, then every approval as soon as the case shows up in that role's inbox
@@ -52,6 +62,10 @@ public sealed class BatchDriver(IReadOnlyList<PulangClient> replicas, LocalToken
     readonly ConcurrentDictionary<string, string> tokenCache = new();
     readonly ConcurrentBag<Task> work = [];
     readonly Stopwatch clock = new();
+    readonly ConcurrentBag<CommandTiming> commands = [];
+
+    /// <summary>Every person's command that was decided, with its timing (filled by <see cref="RunAsync"/>).</summary>
+    public IReadOnlyCollection<CommandTiming> Commands => commands;
 
     /// <summary>How many cases are in intake/upload at once (default 8).</summary>
     public int UploadConcurrency { get; init; } = 8;
@@ -178,7 +192,7 @@ public sealed class BatchDriver(IReadOnlyList<PulangClient> replicas, LocalToken
                     foreach (var d in state.Documents.Where(d => d.Status == DocumentStatus.NeedsReview))
                     {
                         log.WriteLine($"  verifier: {run.CaseId} {d.Kind.ToRoute()} needs review: {string.Join("; ", d.Findings.Select(f => f.Code))}");
-                        await CommandAsync(mine, $"/api/cases/{run.CaseId}/documents/{d.DocumentId}/verification", "sentra-verifier", new { note = "Checked against the paper (benchmark)." }, ct);
+                        await CommandAsync("verification", mine, $"/api/cases/{run.CaseId}/documents/{d.DocumentId}/verification", "sentra-verifier", new { note = "Checked against the paper (benchmark)." }, ct);
                         Interlocked.Increment(ref run.Verifications);
                     }
                 }
@@ -201,12 +215,12 @@ public sealed class BatchDriver(IReadOnlyList<PulangClient> replicas, LocalToken
             Spawn(run, async () =>
             {
                 var mine = replicas[run.Replica];
-                await CommandAsync(mine, $"/api/cases/{run.CaseId}/assessment", "sentra-social-worker", new
+                await CommandAsync("asesmen", mine, $"/api/cases/{run.CaseId}/assessment", "sentra-social-worker", new
                 {
                     summary = "Unpaid wages; passport withheld by the employer; in good health (fictional benchmark case).",
                     recommendation = "Refer to BP3MI for reintegration support.",
                 }, ct);
-                await CommandAsync(mine, $"/api/cases/{run.CaseId}/assessment/decision", "sentra-supervisor", new { approve = true }, ct);
+                await CommandAsync("asesmen-decision", mine, $"/api/cases/{run.CaseId}/assessment/decision", "sentra-supervisor", new { approve = true }, ct);
                 run.Assessed = Now;
             });
         }
@@ -224,7 +238,7 @@ public sealed class BatchDriver(IReadOnlyList<PulangClient> replicas, LocalToken
             Spawn(run, async () =>
             {
                 var mine = replicas[run.Replica];
-                var after = await CommandAsync(mine, $"/api/cases/{run.CaseId}/signoffs/{(ministry == Ministry.KemenP2MI ? "kemenp2mi" : "kemensos")}", user, new { approve = true, dossierDigest = digest }, ct);
+                var after = await CommandAsync("sign-off", mine, $"/api/cases/{run.CaseId}/signoffs/{(ministry == Ministry.KemenP2MI ? "kemenp2mi" : "kemensos")}", user, new { approve = true, dossierDigest = digest }, ct);
                 if (Interlocked.Increment(ref run.SignOffsDone) == 2)
                 {
                     run.Signed = Now;
@@ -268,18 +282,27 @@ public sealed class BatchDriver(IReadOnlyList<PulangClient> replicas, LocalToken
     }));
 
     /// <summary>
-    /// Sends a command; retries a refusal that only means "not yet" (409: the case has not processed the previous command,
-    /// which was answered 202 pending) for up to 5 minutes, as a person would try again later.
+    /// Sends a command and waits for its decision, as a person at the web app would; retries a refusal that only means "not yet"
+    /// (409: the case has not processed the previous command) for up to 5 minutes, and sends a 202 (still pending after the
+    /// service's wait) again with the same Idempotency-Key until it is answered decided. Records the sent-to-decided time.
     /// </summary>
-    async Task<CaseState?> CommandAsync(PulangClient api, string path, string user, object body, CancellationToken ct)
+    async Task<CaseState?> CommandAsync(string name, PulangClient api, string path, string user, object body, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow.AddMinutes(5);
+        var key = Guid.NewGuid().ToString("N");
+        var sent = Now;
         while (true)
         {
-            var r = await api.JsonAsync(HttpMethod.Post, path, T(user), body, ct: ct);
-            if (r.Status == HttpStatusCode.OK) return r.Case;
-            if (r.Status == HttpStatusCode.Accepted) return null;
+            var r = await api.JsonAsync(HttpMethod.Post, path, T(user), body, key, ct: ct);
+            if (r.Status == HttpStatusCode.OK)
+            {
+                commands.Add(new CommandTiming(name, sent, Now));
+                return r.Case;
+            }
+
+            if (r.Status == HttpStatusCode.Accepted && DateTime.UtcNow < deadline) continue;
             if (r.Status != HttpStatusCode.Conflict || DateTime.UtcNow > deadline) throw new HttpRequestException($"{path}: {(int)r.Status} {r.Body}");
+            key = Guid.NewGuid().ToString("N");
             await Task.Delay(1000, ct);
         }
     }
