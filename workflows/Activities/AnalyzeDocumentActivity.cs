@@ -4,9 +4,9 @@ using Pulang.Workflows.Orchestrations;
 namespace Pulang.Workflows.Activities;
 
 /// <summary>
-/// Reads one scan inside the activity (<see cref="ScanReader"/>). Kept registered for scan orchestrations whose history already
-/// called it (started before the reading moved to <see cref="Ocr.ScanReadingQueue"/>); new ones queue the scan with
-/// <see cref="QueueScanReadingActivity"/> instead, so that OCR never holds the engine's activity slots.
+/// Reads one scan inside the activity (<see cref="ScanReader"/>): the scan orchestration's first activity before the reading moved
+/// to <see cref="Ocr.ScanReadingQueue"/>, kept registered so that such a work item still queued at an upgrade runs. Scan
+/// orchestrations queue the scan with <see cref="QueueScanReadingActivity"/> instead, so that OCR never holds the engine's activity slots.
 /// </summary>
 public sealed class AnalyzeDocumentActivity(ScanReader reader) : TaskActivity<ScanRequest, ScanResult>
 {
