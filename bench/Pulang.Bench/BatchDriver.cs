@@ -238,7 +238,19 @@ public sealed class BatchDriver(IReadOnlyList<PulangClient> replicas, LocalToken
             Spawn(run, async () =>
             {
                 var mine = replicas[run.Replica];
-                var after = await CommandAsync("sign-off", mine, $"/api/cases/{run.CaseId}/signoffs/{(ministry == Ministry.KemenP2MI ? "kemenp2mi" : "kemensos")}", user, new { approve = true, dossierDigest = digest }, ct);
+                CaseState? after;
+                try
+                {
+                    after = await CommandAsync("sign-off", mine, $"/api/cases/{run.CaseId}/signoffs/{(ministry == Ministry.KemenP2MI ? "kemenp2mi" : "kemensos")}", user, new { approve = true, dossierDigest = digest }, ct);
+                }
+                catch (StaleDossierException)
+                {
+                    // A document read after the asesmen was approved changed the dossier: sign the new one, as a person would
+                    // once the inbox shows it (the next poll takes the new digest).
+                    signing.TryRemove($"{run.CaseId}:{ministry}", out _);
+                    return;
+                }
+
                 if (Interlocked.Increment(ref run.SignOffsDone) == 2)
                 {
                     run.Signed = Now;
@@ -301,9 +313,13 @@ public sealed class BatchDriver(IReadOnlyList<PulangClient> replicas, LocalToken
             }
 
             if (r.Status == HttpStatusCode.Accepted && DateTime.UtcNow < deadline) continue;
+            if (r.Status == HttpStatusCode.Conflict && r.Body.Contains("\"signoff.stale-digest\"", StringComparison.Ordinal)) throw new StaleDossierException();
             if (r.Status != HttpStatusCode.Conflict || DateTime.UtcNow > deadline) throw new HttpRequestException($"{path}: {(int)r.Status} {r.Body}");
             key = Guid.NewGuid().ToString("N");
             await Task.Delay(1000, ct);
         }
     }
 }
+
+/// <summary>A sign-off named a dossier that is no longer the current one (<c>signoff.stale-digest</c>): read the inbox again.</summary>
+sealed class StaleDossierException : Exception;
