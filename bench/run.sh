@@ -4,7 +4,8 @@
 # table and writes bench/results/<timestamp>.json and bench/results/latest.json. Never part of the tests.
 #   bash bench/run.sh                                  # everything (under 15 minutes on 2 vCPU)
 #   bash bench/run.sh --only batch,engine --cases 20   # phases: micro, batch, engine, memory, approvers, scaling
-#   (--engine-cases N: cases in the engine and scaling phases, both on the no-op OCR engine; default 40)
+#   (--engine-cases N: cases in the engine and scaling phases, both on the no-op OCR engine; default 40;
+#    --azurite-port P, --replica-port P: other ports than 20500 and 20550, to run beside another suite)
 #   bash bench/run.sh --compare a.json b.json          # two runs side by side, as ratios
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -71,7 +71,7 @@ var allTags = union(tags, { application: 'pulang', environment: environmentName 
 var deploymentContainer = 'app-package'
 var dataContainers = ['scans', 'releases', 'incoming', 'audit', 'manifests']
 var immutableContainers = ['releases', 'audit']
-var queueNames = ['case-intake', 'case-intake-poison', 'case-events']
+var queueNames = ['case-intake', 'case-intake-poison', 'case-events', 'scan-reading-pulang']
 var tableNames = ['PulangCases', 'PulangIntake', 'PulangManifests', 'PulangSubscriptions', 'PulangDeliveries']
 // The worker accepts the app ID URI, the client ID (ExtraAudiences__0) and these.
 var extraAudienceSettings = [

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Pulang.Workflows.Activities;
 using Pulang.Workflows.Cases;
 using Pulang.Workflows.Ocr;
 using Pulang.Workflows.Storage;
@@ -34,6 +35,9 @@ public static class PulangServices
         EnsureOcrEngineAllowed(configuration);
         services.TryAddSingleton<IOcrEngine>(_ => CreateOcrEngine(configuration));
         services.TryAddScoped<IncomingScans>();
+        services.TryAddSingleton<Activities.ScanReader>();
+        // Scoped: it takes the DurableTaskClient, a singleton in the self-host and per invocation in Functions.
+        services.TryAddScoped<ScanReadingQueue>();
         services.TryAddSingleton<Manifests.ManifestStore>();
         services.TryAddScoped<Manifests.ManifestService>();
         services.TryAddScoped<Manifests.ManifestBlobs>();

@@ -27,6 +27,7 @@ public static class WorkflowRegistry
     public static IReadOnlyDictionary<string, Type> Activities { get; } = new Dictionary<string, Type>
     {
         [ActivityNames.AnalyzeDocument] = typeof(AnalyzeDocumentActivity),
+        [ActivityNames.QueueScanReading] = typeof(QueueScanReadingActivity),
         [ActivityNames.CommitDecision] = typeof(CommitDecisionActivity),
         [StartManifestLinesActivity.Name] = typeof(StartManifestLinesActivity),
         [WebhookDeliveryOrchestration.DeliverActivity] = typeof(DeliverWebhookActivity),

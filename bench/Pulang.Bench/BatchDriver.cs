@@ -42,6 +42,16 @@ public sealed class CaseRun(GeneratedCase generated, int replica)
     internal int SignOffsDone;
 }
 
+/// <summary>One person's command of a batch: what, when it was first sent and when the API answered it decided (200), in seconds since the batch started.</summary>
+/// <param name="Command">asesmen, asesmen-decision, sign-off or verification.</param>
+/// <param name="Sent">First sent.</param>
+/// <param name="Decided">Answered 200 (decided; a 202 is sent again with the same Idempotency-Key until it is).</param>
+public sealed record CommandTiming(string Command, double Sent, double Decided)
+{
+    /// <summary>Sent to decided, seconds.</summary>
+    public double Latency => Decided - Sent;
+}
+
 /// <summary>
 /// Drives a batch of generated cases through running self-host replicas over HTTP, as the people would: intake by the
 /// embassy manifest, four uploads per case, then every approval as soon as the case shows up in that role's inbox
@@ -53,6 +63,10 @@ public sealed class BatchDriver(IReadOnlyList<PulangClient> replicas, LocalToken
     readonly ConcurrentDictionary<string, string> tokenCache = new();
     readonly ConcurrentBag<Task> work = [];
     readonly Stopwatch clock = new();
+    readonly ConcurrentBag<CommandTiming> commands = [];
+
+    /// <summary>Every person's command that was decided, with its timing (filled by <see cref="RunAsync"/>).</summary>
+    public IReadOnlyCollection<CommandTiming> Commands => commands;
 
     /// <summary>How many cases are in intake/upload at once (default 8).</summary>
     public int UploadConcurrency { get; init; } = 8;
@@ -179,7 +193,7 @@ public sealed class BatchDriver(IReadOnlyList<PulangClient> replicas, LocalToken
                     foreach (var d in state.Documents.Where(d => d.Status == DocumentStatus.NeedsReview))
                     {
                         log.WriteLine($"  verifier: {run.CaseId} {d.Kind.ToRoute()} needs review: {string.Join("; ", d.Findings.Select(f => f.Code))}");
-                        await CommandAsync(mine, $"/api/cases/{run.CaseId}/documents/{d.DocumentId}/verification", "sentra-verifier", new { note = "Checked against the paper (benchmark)." }, ct);
+                        await CommandAsync("verification", mine, $"/api/cases/{run.CaseId}/documents/{d.DocumentId}/verification", "sentra-verifier", new { note = "Checked against the paper (benchmark)." }, ct);
                         Interlocked.Increment(ref run.Verifications);
                     }
                 }
@@ -202,12 +216,12 @@ public sealed class BatchDriver(IReadOnlyList<PulangClient> replicas, LocalToken
             Spawn(run, async () =>
             {
                 var mine = replicas[run.Replica];
-                await CommandAsync(mine, $"/api/cases/{run.CaseId}/assessment", "sentra-social-worker", new
+                await CommandAsync("asesmen", mine, $"/api/cases/{run.CaseId}/assessment", "sentra-social-worker", new
                 {
                     summary = "Unpaid wages; passport withheld by the employer; in good health (fictional benchmark case).",
                     recommendation = "Refer to BP3MI for reintegration support.",
                 }, ct);
-                await CommandAsync(mine, $"/api/cases/{run.CaseId}/assessment/decision", "sentra-supervisor", new { approve = true }, ct);
+                await CommandAsync("asesmen-decision", mine, $"/api/cases/{run.CaseId}/assessment/decision", "sentra-supervisor", new { approve = true }, ct);
                 run.Assessed = Now;
             });
         }
@@ -225,7 +239,19 @@ public sealed class BatchDriver(IReadOnlyList<PulangClient> replicas, LocalToken
             Spawn(run, async () =>
             {
                 var mine = replicas[run.Replica];
-                var after = await CommandAsync(mine, $"/api/cases/{run.CaseId}/signoffs/{(ministry == Ministry.KemenP2MI ? "kemenp2mi" : "kemensos")}", user, new { approve = true, dossierDigest = digest }, ct);
+                CaseState? after;
+                try
+                {
+                    after = await CommandAsync("sign-off", mine, $"/api/cases/{run.CaseId}/signoffs/{(ministry == Ministry.KemenP2MI ? "kemenp2mi" : "kemensos")}", user, new { approve = true, dossierDigest = digest }, ct);
+                }
+                catch (StaleDossierException)
+                {
+                    // A document read after the asesmen was approved changed the dossier: sign the new one, as a person would
+                    // once the inbox shows it (the next poll takes the new digest).
+                    signing.TryRemove($"{run.CaseId}:{ministry}", out _);
+                    return;
+                }
+
                 if (Interlocked.Increment(ref run.SignOffsDone) == 2)
                 {
                     run.Signed = Now;
@@ -269,19 +295,32 @@ public sealed class BatchDriver(IReadOnlyList<PulangClient> replicas, LocalToken
     }));
 
     /// <summary>
-    /// Sends a command; retries a refusal that only means "not yet" (409: the case has not processed the previous command,
-    /// which was answered 202 pending) for up to 5 minutes, as a person would try again later.
+    /// Sends a command and waits for its decision, as a person at the web app would; retries a refusal that only means "not yet"
+    /// (409: the case has not processed the previous command) for up to 5 minutes, and sends a 202 (still pending after the
+    /// service's wait) again with the same Idempotency-Key until it is answered decided. Records the sent-to-decided time.
     /// </summary>
-    async Task<CaseState?> CommandAsync(PulangClient api, string path, string user, object body, CancellationToken ct)
+    async Task<CaseState?> CommandAsync(string name, PulangClient api, string path, string user, object body, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow.AddMinutes(5);
+        var key = Guid.NewGuid().ToString("N");
+        var sent = Now;
         while (true)
         {
-            var r = await api.JsonAsync(HttpMethod.Post, path, T(user), body, ct: ct);
-            if (r.Status == HttpStatusCode.OK) return r.Case;
-            if (r.Status == HttpStatusCode.Accepted) return null;
+            var r = await api.JsonAsync(HttpMethod.Post, path, T(user), body, key, ct: ct);
+            if (r.Status == HttpStatusCode.OK)
+            {
+                commands.Add(new CommandTiming(name, sent, Now));
+                return r.Case;
+            }
+
+            if (r.Status == HttpStatusCode.Accepted && DateTime.UtcNow < deadline) continue;
+            if (r.Status == HttpStatusCode.Conflict && r.Body.Contains("\"signoff.stale-digest\"", StringComparison.Ordinal)) throw new StaleDossierException();
             if (r.Status != HttpStatusCode.Conflict || DateTime.UtcNow > deadline) throw new HttpRequestException($"{path}: {(int)r.Status} {r.Body}");
+            key = Guid.NewGuid().ToString("N");
             await Task.Delay(1000, ct);
         }
     }
 }
+
+/// <summary>A sign-off named a dossier that is no longer the current one (<c>signoff.stale-digest</c>): read the inbox again.</summary>
+sealed class StaleDossierException : Exception;

@@ -6,7 +6,7 @@ using Microsoft.IdentityModel.Tokens;
 using Pulang.Bench;
 using Pulang.SelfHost.Hosting;
 
-// pulang-bench [--only batch,engine,memory,approvers,scaling,micro] [--cases 101] [--approvers 50] [--out bench/results]
+// pulang-bench [--only batch,engine,memory,approvers,scaling,micro] [--cases 101] [--approvers 50] [--out bench/results] [--azurite-port 20500] [--replica-port 20550]
 // pulang-bench --compare a.json b.json
 // See docs/benchmarks.md.
 var options = Suite.Parse(args);
@@ -27,7 +27,9 @@ namespace Pulang.Bench
     /// <param name="EngineCases">Cases in the engine and scaling phases, both on the no-op OCR engine (default 40).</param>
     /// <param name="Output">Folder for the JSON results.</param>
     /// <param name="Compare">Two result files to compare instead of running.</param>
-    public sealed record SuiteOptions(HashSet<string> Only, int Cases, int Approvers, string Output, (string A, string B)? Compare, int EngineCases = 40);
+    /// <param name="AzuritePort">Blob port of the suite's Azurite (<c>--azurite-port</c>, default 20500; queue and table on the next two).</param>
+    /// <param name="ReplicaPort">First self-host port (<c>--replica-port</c>, default 20550; a second replica uses the next).</param>
+    public sealed record SuiteOptions(HashSet<string> Only, int Cases, int Approvers, string Output, (string A, string B)? Compare, int EngineCases = 40, int AzuritePort = Suite.DefaultAzuritePort, int ReplicaPort = Suite.DefaultReplicaPort);
 
     /// <summary>
     /// The benchmark suite: starts its own Azurite (127.0.0.1:20500-20502, data in a temporary folder) and self-host
@@ -36,11 +38,15 @@ namespace Pulang.Bench
     /// </summary>
     public sealed class Suite(SuiteOptions options)
     {
-        /// <summary>Blob port of the suite's Azurite (queue, table: +1, +2).</summary>
-        public const int AzuritePort = 20500;
+        /// <summary>Default blob port of the suite's Azurite (queue, table: +1, +2); <c>--azurite-port</c> sets another.</summary>
+        public const int DefaultAzuritePort = 20500;
 
-        /// <summary>First self-host port (a second replica uses the next).</summary>
-        public const int FirstReplicaPort = 20550;
+        /// <summary>Default first self-host port (a second replica uses the next); <c>--replica-port</c> sets another.</summary>
+        public const int DefaultReplicaPort = 20550;
+
+        int AzuritePort => options.AzuritePort;
+
+        int FirstReplicaPort => options.ReplicaPort;
 
         /// <summary>The repository root (the folder with Pulang.slnx).</summary>
         public static string RepositoryRoot { get; } = FindRoot();
@@ -66,7 +72,7 @@ namespace Pulang.Bench
         public static SuiteOptions Parse(string[] args)
         {
             var only = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            int cases = 101, approvers = 50, engineCases = 40;
+            int cases = 101, approvers = 50, engineCases = 40, azuritePort = DefaultAzuritePort, replicaPort = DefaultReplicaPort;
             var output = Path.Combine(RepositoryRoot, "bench", "results");
             (string, string)? compare = null;
             for (var i = 0; i < args.Length; i++)
@@ -77,13 +83,15 @@ namespace Pulang.Bench
                     case "--cases": cases = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                     case "--approvers": approvers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                     case "--engine-cases": engineCases = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                    case "--azurite-port": azuritePort = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                    case "--replica-port": replicaPort = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                     case "--out": output = Path.GetFullPath(args[++i]); break;
                     case "--compare": compare = (args[i + 1], args[i + 2]); i += 2; break;
                     default: throw new ArgumentException($"Unknown argument {args[i]}; see bench/run.sh.");
                 }
             }
 
-            return new SuiteOptions(only, cases, approvers, output, compare, engineCases);
+            return new SuiteOptions(only, cases, approvers, output, compare, engineCases, azuritePort, replicaPort);
         }
 
         bool Selected(string phase) => options.Only.Count == 0 || options.Only.Contains(phase);
@@ -233,6 +241,32 @@ namespace Pulang.Bench
             return runs;
         }
 
+        /// <summary>
+        /// Decision latency of people's commands (sent to answered decided, as the API shows it): those sent while OCR still ran
+        /// (before the last case had every document read) against the target p95 &lt; 1 s, and all of them.
+        /// </summary>
+        void ReportDecisions(string group, string label, IReadOnlyList<CaseRun> runs, IReadOnlyCollection<CommandTiming> commands)
+        {
+            var ocrEnd = runs.Select(r => r.AssessReady).Where(t => !double.IsNaN(t)).DefaultIfEmpty(0).Max();
+            var during = commands.Where(c => c.Sent < ocrEnd).ToList();
+            Add(new Measurement(group, $"{label}: people's commands sent while OCR ran (until {ocrEnd:F0} s)", during.Count, "commands"));
+            if (during.Count > 0)
+            {
+                var latencies = during.Select(c => c.Latency).ToList();
+                Add(new Measurement(group, $"{label}: command decided, while OCR ran, p50", Stats.Percentile(latencies, 50), "s"));
+                var p95 = Stats.Percentile(latencies, 95);
+                Add(new Measurement(group, $"{label}: command decided, while OCR ran, p95", p95, "s", p95 / 1.0, "target", "p95 < 1 s", 1.0));
+                foreach (var kind in during.GroupBy(c => c.Command).OrderBy(g => g.Key, StringComparer.Ordinal))
+                {
+                    Add(new Measurement(group, $"{label}: {kind.Key} decided, while OCR ran, p50 (n = {kind.Count()})", Stats.Percentile(kind.Select(c => c.Latency).ToList(), 50), "s"));
+                }
+            }
+
+            var all = commands.Select(c => c.Latency).ToList();
+            Add(new Measurement(group, $"{label}: command decided, all {all.Count}, p50", Stats.Percentile(all, 50), "s"));
+            Add(new Measurement(group, $"{label}: command decided, all {all.Count}, p95", Stats.Percentile(all, 95), "s"));
+        }
+
         async Task BatchAsync(IReadOnlyList<GeneratedCase> cases)
         {
             var pages = cases.SelectMany(c => c.Scans.Select(s => s.File)).ToList();
@@ -244,9 +278,11 @@ namespace Pulang.Bench
             var hub = Hub("benchone");
             await using var replica = await Replica.StartAsync(FirstReplicaPort, Settings(hub, FirstReplicaPort, "tesseract"));
             var clock = Stopwatch.StartNew();
-            var runs = await new BatchDriver([replica.Client], Tokens, log).RunAsync(cases, $"BENCH-{hub}", TimeSpan.FromMinutes(15));
+            var driver = new BatchDriver([replica.Client], Tokens, log);
+            var runs = await driver.RunAsync(cases, $"BENCH-{hub}", TimeSpan.FromMinutes(15));
             var wall = clock.Elapsed.TotalSeconds;
             Report("batch", "1 replica", runs, wall, baseline, "<= 1.10x", 1.10);
+            ReportDecisions("batch", "1 replica", runs, driver.Commands);
             if (runs.Any(r => r.Error is not null)) log.WriteLine(replica.Log);
         }
 

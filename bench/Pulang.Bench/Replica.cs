@@ -36,9 +36,17 @@ public sealed class Replica : IAsyncDisposable
     /// <summary>The last lines the process printed.</summary>
     public string Log { get { lock (log) return string.Join('\n', log.TakeLast(40)); } }
 
-    /// <summary>The built self-host next to the suite (same configuration), under <c>selfhost/bin</c>.</summary>
+    /// <summary>
+    /// The built self-host next to the suite (same configuration), under <c>selfhost/bin</c>; or <c>PULANG_BENCH_SELFHOST</c>, the
+    /// path of another build's <c>pulang.dll</c> (e.g. a copy of the build before a change, to measure before and after back to back).
+    /// </summary>
     public static string SelfHostDll()
     {
+        if (Environment.GetEnvironmentVariable("PULANG_BENCH_SELFHOST") is { Length: > 0 } other)
+        {
+            return File.Exists(other) ? other : throw new FileNotFoundException("PULANG_BENCH_SELFHOST names no file.", other);
+        }
+
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         var dll = Path.Combine(Suite.RepositoryRoot, "selfhost", "bin", configuration, "net10.0", "pulang.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the self-host first (bench/run.sh does).", dll);

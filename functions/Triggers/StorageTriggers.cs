@@ -4,8 +4,10 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Pulang.Workflows.Activities;
 using Pulang.Functions.Hosting;
 using Pulang.Workflows.Cases;
+using Pulang.Workflows.Ocr;
 using Pulang.Workflows.Storage;
 
 namespace Pulang.Functions.Triggers;
@@ -60,5 +62,22 @@ public static class StorageTriggers
         {
             logger.LogInformation("Intake message {MessageId}: case {CaseId} ({What})", message.MessageId, outcome.CaseId, outcome.Created ? "created" : "already existed");
         }
+    }
+
+    /// <summary>
+    /// The scan-reading queue (<see cref="ScanReadingQueue"/>) of the task hub <c>pulang</c>: reads one scan and raises its result
+    /// to the scan orchestration. A queue trigger, not an activity: the readings never take the Durable Task activity slots
+    /// (host.json <c>durableTask.maxConcurrentActivityFunctions</c>) that a person's decision needs, and host.json's <c>queues</c>
+    /// settings bound how many scans one instance reads at once (OCR itself is limited by <c>Pulang:MaxConcurrentOcrJobs</c>).
+    /// A throw lets the queue deliver the message again (<c>maxDequeueCount</c> 5 = <see cref="ScanReadingQueue.MaxDequeueCount"/>;
+    /// the last delivery raises <c>ocr.failed</c> instead of throwing, so nothing reaches the poison queue unanswered).
+    /// </summary>
+    [Function("ScanReading")]
+    public static async Task ScanReading(
+        [QueueTrigger(PulangStorage.ScanReadingQueue, Connection = FunctionsServices.StorageConnection)] QueueMessage message,
+        [DurableClient] DurableTaskClient client, FunctionContext context)
+    {
+        DurableClientScope.Use(context.InstanceServices, client);
+        await context.InstanceServices.GetRequiredService<ScanReadingQueue>().HandleAsync(message.Body.ToString(), message.DequeueCount, context.CancellationToken);
     }
 }

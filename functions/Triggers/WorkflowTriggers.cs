@@ -66,6 +66,11 @@ public static class WorkflowTriggers
     public static Task<ScanResult> RunAnalyzeDocument([ActivityTrigger] ScanRequest input, FunctionContext context) =>
         RunActivityAsync<AnalyzeDocumentActivity, ScanRequest, ScanResult>(ActivityNames.AnalyzeDocument, input, context);
 
+    /// <summary><see cref="QueueScanReadingActivity"/>: puts a scan on the scan-reading queue (read by <see cref="StorageTriggers.ScanReading"/>).</summary>
+    [Function(ActivityNames.QueueScanReading)]
+    public static Task<bool> RunQueueScanReading([ActivityTrigger] ScanRequest input, FunctionContext context) =>
+        RunActivityAsync<QueueScanReadingActivity, ScanRequest, bool>(ActivityNames.QueueScanReading, input, context);
+
     /// <summary><see cref="CommitDecisionActivity"/>.</summary>
     /// <remarks>The invocation's <c>[DurableClient]</c> goes where the event publisher finds it (it schedules webhook deliveries).</remarks>
     [Function(ActivityNames.CommitDecision)]

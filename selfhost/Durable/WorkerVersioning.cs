@@ -1,6 +1,7 @@
 using DurableTask.Core;
 using DurableTask.Core.Settings;
 using Microsoft.DurableTask.Worker;
+using Pulang.Workflows;
 using Pulang.Workflows.Orchestrations;
 
 namespace Pulang.SelfHost.Durable;

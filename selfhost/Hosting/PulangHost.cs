@@ -97,11 +97,12 @@ public static class PulangHost
         // Unique per start: a restarted container often has the same host name and process ID as the one it replaces.
         services.PostConfigure<EngineOptions>(o => o.WorkerId ??= $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}");
         services.AddSingleton(new StorageConnection(connection));
-        services.AddSingleton(new PulangStorage(connection) { EventsQueueName = pulang.EventsQueue });
+        services.AddSingleton(new PulangStorage(connection) { EventsQueueName = pulang.EventsQueue, ScanReadingQueueName = PulangStorage.ScanReadingQueueFor(pulang.TaskHub) });
         services.AddSingleton<DurableEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<DurableEngine>());
         services.AddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<DurableEngine>().Client);
         services.AddHostedService<IntakeQueueListener>();
+        services.AddHostedService<ScanReadingListener>();
         services.AddHostedService<Pulang.Workflows.Retention.RetentionSchedule>();
         if (config.GetValue("Pulang:WatchBlobs", true))
         {

@@ -1,49 +1,15 @@
 using Microsoft.DurableTask;
-using Microsoft.Extensions.Logging;
 using Pulang.Workflows.Documents;
-using Pulang.Workflows.Domain;
-using Pulang.Workflows.Ocr;
-using Pulang.Workflows.Storage;
 
 namespace Pulang.Workflows.Activities;
 
 /// <summary>
-/// Reads one scan: downloads it from <c>scans</c>, runs the configured <see cref="IOcrEngine"/>, extracts and
-/// checks the fields with <see cref="DocumentReader"/>, stores the analysis JSON beside the scan
-/// (<c>{caseId}/{documentId}.analysis.json</c>) and returns the small <see cref="ScanResult"/>.
-/// A scan the engine calls permanently unreadable becomes a finding (<c>ocr.unreadable</c>); transient engine
-/// failures throw so the orchestration retries.
+/// Reads one scan inside the activity (<see cref="ScanReader"/>): the scan orchestration's first activity before the reading moved
+/// to <see cref="ScanReadingQueue"/>, kept registered so that such a work item still queued at an upgrade runs. Scan
+/// orchestrations queue the scan with <see cref="QueueScanReadingActivity"/> instead, so that OCR never holds the engine's activity slots.
 /// </summary>
-public sealed class AnalyzeDocumentActivity(PulangStorage storage, IOcrEngine ocr, ILogger<AnalyzeDocumentActivity> logger) : TaskActivity<ScanRequest, ScanResult>
+public sealed class AnalyzeDocumentActivity(ScanReader reader) : TaskActivity<ScanRequest, ScanResult>
 {
     /// <inheritdoc/>
-    public override async Task<ScanResult> RunAsync(TaskActivityContext context, ScanRequest input)
-    {
-        using var span = Telemetry.CommandTrace.StartScan(input);
-        var started = DateTimeOffset.UtcNow;
-        AnalyzeResult analysis;
-        try
-        {
-            await using var scan = await storage.Scans.GetBlobClient(input.BlobName).OpenReadAsync();
-            analysis = await ocr.AnalyzeAsync(scan, input.ContentType, input.Kind.ToOcrHint(), CancellationToken.None);
-        }
-        catch (OcrException e) when (e.IsPermanent)
-        {
-            logger.LogWarning("Scan {DocumentId} ({Kind}) of case {CaseId} is unreadable: {Reason}", input.DocumentId, input.Kind, input.CaseId, LogSafe.Mask(e.Message));
-            Telemetry.PulangTelemetry.ScansRead.Add(1, new(Telemetry.PulangTelemetry.DocumentKind, input.Kind.ToRoute()), new(Telemetry.PulangTelemetry.Outcome, "unreadable"));
-            return new ScanResult(0, new Dictionary<string, string>(), [new Finding("ocr.unreadable", $"The scan could not be read: {e.Message}")], null);
-        }
-
-        var reading = DocumentReader.Read(input.Kind, analysis, input.Subject);
-        var analysisName = $"{input.CaseId}/{input.DocumentId}.analysis.json";
-        var stored = new StoredAnalysis(input.DocumentId, input.Kind, input.Sha256, started, DateTimeOffset.UtcNow, reading, analysis);
-        await storage.Scans.GetBlobClient(analysisName).UploadAsync(BinaryData.FromObjectAsJson(stored, PulangJson.Options), overwrite: true);
-        logger.LogInformation("Scan {DocumentId} ({Kind}) of case {CaseId}: {Pages} page(s), {Findings} finding(s), {Seconds:F1} s",
-            input.DocumentId, input.Kind, input.CaseId, analysis.Pages.Count, reading.Findings.Count, (DateTimeOffset.UtcNow - started).TotalSeconds);
-        Telemetry.PulangTelemetry.RecordScan(input.Kind, analysis.Pages.Count, reading.Findings.Count == 0, DateTimeOffset.UtcNow - started);
-        return new ScanResult(analysis.Pages.Count, reading.Fields, reading.Findings, analysisName);
-    }
+    public override Task<ScanResult> RunAsync(TaskActivityContext context, ScanRequest input) => reader.ReadAsync(input, CancellationToken.None);
 }
-
-/// <summary>The analysis JSON stored beside a scan: what was read, what was extracted, and when.</summary>
-public sealed record StoredAnalysis(string DocumentId, DocumentKind Kind, string Sha256, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, DocumentReading Reading, AnalyzeResult AnalyzeResult);

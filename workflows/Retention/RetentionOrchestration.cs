@@ -49,7 +49,7 @@ public sealed class RetentionOrchestration : TaskOrchestrator<object?, int>
         await context.CreateTimer(round.Interval, CancellationToken.None);
 
         // Each round is a new history with no input: the schedule moves to the current workflow version here.
-        context.ContinueAsNew(new ContinueAsNewOptions { NewInput = null, NewVersion = Orchestrations.WorkflowVersion.Current });
+        context.ContinueAsNew(new ContinueAsNewOptions { NewInput = null, NewVersion = WorkflowVersion.Current });
         return purged;
     }
 }
@@ -103,7 +103,7 @@ public sealed class RetentionSchedule(DurableTaskClient client, IOptions<Retenti
             return;
         }
 
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(RetentionOrchestration), null, Orchestrations.WorkflowVersion.Start(RetentionOrchestration.InstanceId), ct);
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(RetentionOrchestration), null, WorkflowVersion.Start(RetentionOrchestration.InstanceId), ct);
     }
 
     /// <inheritdoc/>

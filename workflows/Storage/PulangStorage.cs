@@ -33,6 +33,10 @@ public sealed class PulangStorage
     public const string IntakePoisonQueue = "case-intake-poison";
     /// <summary>Default name of the outgoing events queue (<c>case.released</c>, <c>case.on-hold</c>, ...).</summary>
     public const string EventsQueue = "case-events";
+    /// <summary>Prefix of the queue of scans waiting to be read (<see cref="ScanReadingQueueFor"/>).</summary>
+    public const string ScanReadingQueuePrefix = "scan-reading-";
+    /// <summary>The scan-reading queue of the default task hub <c>pulang</c> (the Functions app's queue trigger).</summary>
+    public const string ScanReadingQueue = ScanReadingQueuePrefix + "pulang";
     /// <summary>Case index table.</summary>
     public const string CasesTable = "PulangCases";
     /// <summary>Intake idempotency table.</summary>
@@ -102,6 +106,18 @@ public sealed class PulangStorage
     /// <summary>Name of the outgoing events queue (<see cref="PulangOptions.EventsQueue"/>, default <c>case-events</c>).</summary>
     public string EventsQueueName { get; init; } = EventsQueue;
 
+    /// <summary>
+    /// Name of the queue of scans waiting to be read (<see cref="Activities.ScanReadingQueue"/>; default <see cref="ScanReadingQueue"/>):
+    /// one per task hub, as its messages raise events to that hub's scan orchestrations.
+    /// </summary>
+    public string ScanReadingQueueName { get; init; } = ScanReadingQueue;
+
+    /// <summary>The scan-reading queue of task hub <paramref name="taskHub"/>: <c>scan-reading-{taskhub, lower case}</c> (at most 58 characters for a valid hub name).</summary>
+    public static string ScanReadingQueueFor(string taskHub) => ScanReadingQueuePrefix + taskHub.ToLowerInvariant();
+
+    /// <summary>The queue of scans waiting to be read.</summary>
+    public QueueClient ScanReading => Queues.GetQueueClient(ScanReadingQueueName);
+
     /// <summary>Creates every container, table and queue that does not exist yet (idempotent; private access).</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
@@ -115,7 +131,7 @@ public sealed class PulangStorage
             await Tables.GetTableClient(t).CreateIfNotExistsAsync(cancellationToken);
         }
 
-        foreach (var q in new[] { IntakeQueue, IntakePoisonQueue, EventsQueueName })
+        foreach (var q in new[] { IntakeQueue, IntakePoisonQueue, EventsQueueName, ScanReadingQueueName })
         {
             await Queues.GetQueueClient(q).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }

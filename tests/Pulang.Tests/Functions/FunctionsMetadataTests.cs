@@ -93,7 +93,7 @@ public sealed class FunctionsMetadataTests
             .Concat(WorkflowRegistry.Activities.Keys)
             .Concat(ApiRoutes().Select(r => r.Handler))
             .Concat(WebRoutesOfSelfHost().Select(r => r.Function))
-            .Append("IncomingScan").Append("CaseIntake").Append("IncomingManifest").Append("StartRetentionSchedule")
+            .Append("IncomingScan").Append("CaseIntake").Append("ScanReading").Append("IncomingManifest").Append("StartRetentionSchedule")
             .Concat(["GetReleaseKey", "CheckLetter", "GetLetterPage", "GetOpenApiDocument"])
             .Order(StringComparer.Ordinal).ToArray();
         var actual = Functions.Value.Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.Ordinal).ToArray();
@@ -199,6 +199,18 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(PulangStorage.IntakeQueue, Str(trigger, "queueName"));
         Assert.Equal("AzureWebJobsStorage", Str(trigger, "connection"));
         AssertDurableClient("CaseIntake");
+    }
+
+    [Fact]
+    public void Scans_are_read_by_a_queue_trigger_on_the_task_hubs_scan_reading_queue_with_the_same_retry_count()
+    {
+        var trigger = Trigger("ScanReading", "queueTrigger");
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(FunctionsOutput, "host.json")));
+        var hub = host.RootElement.GetProperty("extensions").GetProperty("durableTask").GetProperty("hubName").GetString()!;
+        Assert.Equal(PulangStorage.ScanReadingQueueFor(hub), Str(trigger, "queueName"));
+        Assert.Equal("AzureWebJobsStorage", Str(trigger, "connection"));
+        Assert.Equal(Pulang.Workflows.Activities.ScanReadingQueue.MaxDequeueCount, host.RootElement.GetProperty("extensions").GetProperty("queues").GetProperty("maxDequeueCount").GetInt32());
+        AssertDurableClient("ScanReading");
     }
 
     [Fact]

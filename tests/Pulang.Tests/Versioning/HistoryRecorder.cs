@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using DurableTask.Core.History;
 using Microsoft.Extensions.DependencyInjection;
+using Pulang.Workflows;
 using Pulang.SelfHost;
 using Pulang.SelfHost.Durable;
 using Pulang.SelfHost.Hosting;

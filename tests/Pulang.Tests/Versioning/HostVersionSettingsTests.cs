@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pulang.Workflows;
 using Pulang.SelfHost.Durable;
 using Pulang.Tests.Infrastructure;
 using Pulang.Workflows.Orchestrations;

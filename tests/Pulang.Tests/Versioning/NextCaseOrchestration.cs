@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Pulang.Workflows;
 using Pulang.Workflows.Domain;
 using Pulang.Workflows.Orchestrations;
 

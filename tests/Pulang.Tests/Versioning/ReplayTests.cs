@@ -103,7 +103,7 @@ public sealed class ReplayTests
     [Fact]
     public void A_new_case_on_the_next_version_runs_the_change_and_ends_the_same()
     {
-        var recorded = RecordedCase.Load(WorkflowVersion.Current, RecordedCase.Names[0]);
+        var recorded = RecordedCase.Load(WorkflowVersion.First, RecordedCase.Names[0]);
         var started = recorded.History.OfType<ExecutionStartedEvent>().Single();
         started.Version = NextCaseOrchestration.Version;
         var before = NextCaseOrchestration.ChangeRuns;

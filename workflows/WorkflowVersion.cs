@@ -1,6 +1,6 @@
 using Microsoft.DurableTask;
 
-namespace Pulang.Workflows.Orchestrations;
+namespace Pulang.Workflows;
 
 /// <summary>
 /// The orchestration version of Pulang's workflows: every orchestration this build schedules is stamped with
@@ -20,9 +20,16 @@ public static class WorkflowVersion
     /// <summary>
     /// The version this build writes and the newest it runs. History: "1.0" (the first versioned release): every
     /// decision written to the audit trail and made durable before it is carried out (what the input flags
-    /// <c>Audited</c> and <c>Checkpointed</c> turned on for unversioned instances).
+    /// <c>Audited</c> and <c>Checkpointed</c> turned on for unversioned instances); <see cref="ScanReadingQueue"/> ("1.1"):
+    /// a scan is read from the scan-reading queue, not in an activity.
     /// </summary>
-    public const string Current = "1.0";
+    public const string Current = ScanReadingQueue;
+
+    /// <summary>
+    /// "1.1": the scan orchestration queues its scan for reading (<c>QueueScanReading</c>, then the <c>ScanRead</c> event)
+    /// instead of reading it in the <c>AnalyzeDocument</c> activity; older scan instances replay the activity.
+    /// </summary>
+    public const string ScanReadingQueue = "1.1";
 
     /// <summary>The first version; unversioned instances are older.</summary>
     public const string First = "1.0";
